@@ -1,0 +1,25 @@
+import { defineConfig } from 'vitest/config'
+
+// One suite, two engines (STYLE 2.12): TEST_DB=pglite (default) or TEST_DB=postgres.
+export default defineConfig({
+  test: {
+    globalSetup: ['tests/support/global-setup.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['tests/unit/**/*.test.ts', 'tests/architecture.test.ts'] } },
+      { extends: true, test: { name: 'route', include: ['tests/route/**/*.test.ts'] } },
+      { extends: true, test: { name: 'collab', include: ['tests/collab/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['tests/e2e/**/*.e2e.ts'],
+          // One browser at a time on a 2-core machine.
+          fileParallelism: false,
+          testTimeout: 90_000,
+        },
+      },
+    ],
+  },
+})
