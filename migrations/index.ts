@@ -1,0 +1,17 @@
+import type { Migration, MigrationProvider } from 'kysely'
+import * as m0001 from './0001_accounts'
+import * as m0002 from './0002_processes'
+import * as m0003 from './0003_audit'
+import * as m0004 from './0004_document_state'
+
+/** Every migration, in order. A static list keeps them bundled and free of file-system globbing. */
+export const migrations: Record<string, Migration> = {
+  '0001_accounts': m0001,
+  '0002_processes': m0002,
+  '0003_audit': m0003,
+  '0004_document_state': m0004,
+}
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: () => Promise.resolve(migrations),
+}

@@ -1,0 +1,209 @@
+import { sql } from 'kysely'
+import type { Executor } from '../db/database'
+
+export function findUserByEmail(db: Executor, email: string) {
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where(sql<string>`lower(email)`, '=', email.toLowerCase())
+    .executeTakeFirst()
+}
+
+export function findUserById(db: Executor, id: string) {
+  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+export function insertUser(
+  db: Executor,
+  user: { email: string; name: string; passwordHash: string; isAdmin: boolean; locale?: string },
+) {
+  return db
+    .insertInto('users')
+    .values({
+      email: user.email,
+      name: user.name,
+      password_hash: user.passwordHash,
+      is_admin: user.isAdmin,
+      ...(user.locale ? { locale: user.locale } : {}),
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow()
+}
+
+export function updateUser(
+  db: Executor,
+  id: string,
+  changes: { name?: string; locale?: string; passwordHash?: string; isAdmin?: boolean },
+) {
+  return db
+    .updateTable('users')
+    .set({
+      ...(changes.name !== undefined ? { name: changes.name } : {}),
+      ...(changes.locale !== undefined ? { locale: changes.locale } : {}),
+      ...(changes.passwordHash !== undefined ? { password_hash: changes.passwordHash } : {}),
+      ...(changes.isAdmin !== undefined ? { is_admin: changes.isAdmin } : {}),
+      updated_at: sql`now()`,
+    })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst()
+}
+
+export function insertSession(
+  db: Executor,
+  session: { idHash: string; userId: string; csrfToken: string; expiresAt: Date; ip: string; userAgent: string | null },
+) {
+  return db
+    .insertInto('sessions')
+    .values({
+      id_hash: session.idHash,
+      user_id: session.userId,
+      csrf_token: session.csrfToken,
+      expires_at: session.expiresAt,
+      ip: session.ip,
+      user_agent: session.userAgent,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow()
+}
+
+/** A session with its user, if it exists and has not expired (idle or absolute). */
+export function findLiveSession(db: Executor, idHash: string, idleCutoff: Date) {
+  return db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .selectAll('sessions')
+    .select(['users.email', 'users.name', 'users.is_admin', 'users.locale', 'users.created_at as user_created_at'])
+    .where('sessions.id_hash', '=', idHash)
+    .where('sessions.expires_at', '>', sql<Date>`now()`)
+    .where('sessions.last_seen_at', '>', idleCutoff)
+    .executeTakeFirst()
+}
+
+export function touchSession(db: Executor, idHash: string) {
+  return db.updateTable('sessions').set({ last_seen_at: sql`now()` }).where('id_hash', '=', idHash).execute()
+}
+
+export function deleteSession(db: Executor, idHash: string) {
+  return db.deleteFrom('sessions').where('id_hash', '=', idHash).execute()
+}
+
+export function deleteUserSessions(db: Executor, userId: string, exceptIdHash?: string) {
+  let query = db.deleteFrom('sessions').where('user_id', '=', userId)
+  if (exceptIdHash) {
+    query = query.where('id_hash', '<>', exceptIdHash)
+  }
+  return query.execute()
+}
+
+export function deleteExpiredSessions(db: Executor, idleCutoff: Date) {
+  return db
+    .deleteFrom('sessions')
+    .where((eb) => eb.or([eb('expires_at', '<=', sql<Date>`now()`), eb('last_seen_at', '<=', idleCutoff)]))
+    .execute()
+}
+
+export function insertSignInAttempt(db: Executor, attempt: { email: string; ip: string; succeeded: boolean }) {
+  return db
+    .insertInto('sign_in_attempts')
+    .values({ email: attempt.email.toLowerCase(), ip: attempt.ip, succeeded: attempt.succeeded })
+    .execute()
+}
+
+/** Failed sign-ins since `since`, counted for one address and for one IP. */
+export async function countFailedSignIns(db: Executor, email: string, ip: string, since: Date) {
+  const row = await db
+    .selectFrom('sign_in_attempts')
+    .select([
+      sql<number>`count(*) filter (where email = ${email.toLowerCase()})::int`.as('by_email'),
+      sql<number>`count(*) filter (where ip = ${ip})::int`.as('by_ip'),
+    ])
+    .where('succeeded', '=', false)
+    .where('created_at', '>', since)
+    .where((eb) => eb.or([eb('email', '=', email.toLowerCase()), eb('ip', '=', ip)]))
+    .executeTakeFirstOrThrow()
+  return { byEmail: row.by_email, byIp: row.by_ip }
+}
+
+export function insertPasswordReset(db: Executor, reset: { tokenHash: string; userId: string; expiresAt: Date }) {
+  return db
+    .insertInto('password_resets')
+    .values({ token_hash: reset.tokenHash, user_id: reset.userId, expires_at: reset.expiresAt })
+    .execute()
+}
+
+/**
+ * Marks a reset link used, if it is still valid, and returns its user id. Doing both in
+ * one UPDATE makes the link single-use even under parallel requests.
+ */
+export async function consumePasswordReset(db: Executor, tokenHash: string) {
+  const row = await db
+    .updateTable('password_resets')
+    .set({ used_at: sql`now()` })
+    .where('token_hash', '=', tokenHash)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .returning('user_id')
+    .executeTakeFirst()
+  return row?.user_id
+}
+
+export function listApiTokens(db: Executor, userId: string) {
+  return db
+    .selectFrom('api_tokens')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .orderBy('created_at', 'desc')
+    .execute()
+}
+
+export function insertApiToken(db: Executor, token: { userId: string; name: string; tokenHash: string; prefix: string }) {
+  return db
+    .insertInto('api_tokens')
+    .values({ user_id: token.userId, name: token.name, token_hash: token.tokenHash, prefix: token.prefix })
+    .returningAll()
+    .executeTakeFirstOrThrow()
+}
+
+export function revokeApiToken(db: Executor, userId: string, id: string) {
+  return db
+    .updateTable('api_tokens')
+    .set({ revoked_at: sql`now()` })
+    .where('id', '=', id)
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .returning('id')
+    .executeTakeFirst()
+}
+
+/** The user behind a live API token, marking the token used. */
+export function useApiToken(db: Executor, tokenHash: string) {
+  return db
+    .updateTable('api_tokens')
+    .set({ last_used_at: sql`now()` })
+    .from('users')
+    .whereRef('users.id', '=', 'api_tokens.user_id')
+    .where('api_tokens.token_hash', '=', tokenHash)
+    .where('api_tokens.revoked_at', 'is', null)
+    .returning([
+      'users.id',
+      'users.email',
+      'users.name',
+      'users.is_admin',
+      'users.locale',
+      'users.created_at',
+    ])
+    .executeTakeFirst()
+}
+
+export function deleteOldSignInAttempts(db: Executor, before: Date) {
+  return db.deleteFrom('sign_in_attempts').where('created_at', '<', before).execute()
+}
+
+export function deleteFinishedPasswordResets(db: Executor) {
+  return db
+    .deleteFrom('password_resets')
+    .where((eb) => eb.or([eb('expires_at', '<', sql<Date>`now()`), eb('used_at', 'is not', null)]))
+    .execute()
+}

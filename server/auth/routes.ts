@@ -1,0 +1,160 @@
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import {
+  ChangePasswordBody,
+  CreatedToken,
+  CreateTokenBody,
+  ApiToken,
+  ResetCompleteBody,
+  ResetRequestBody,
+  SessionInfo,
+  SignInBody,
+  UpdateAccountBody,
+  User,
+} from '../../shared/api/auth'
+import { EmptyBody, errorResponses, IdParams, Ok } from '../../shared/api/common'
+import type { App } from '../app'
+import { requireActor } from './guard'
+import { actorToUser, userRowToUser } from './present'
+import * as service from './service'
+import { SESSION_ABSOLUTE_MS, SESSION_COOKIE, type NewSession } from './sessions'
+import { Type } from 'typebox'
+
+/** Sets the session cookie: HttpOnly (no script reads it), SameSite=Lax, Secure behind https. */
+export function setSessionCookie(app: App, reply: FastifyReply, session: NewSession) {
+  reply.setCookie(SESSION_COOKIE, session.cookieValue, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: app.ctx.config.publicUrl.startsWith('https://'),
+    maxAge: Math.floor(SESSION_ABSOLUTE_MS / 1000),
+  })
+}
+
+export function clientOf(request: FastifyRequest) {
+  const agent = request.headers['user-agent']
+  return { ip: request.ip, userAgent: typeof agent === 'string' ? agent : null }
+}
+
+const tags = ['auth']
+
+export async function authRoutes(app: App) {
+  app.get(
+    '/api/auth/session',
+    { schema: { tags, summary: 'The signed-in user and the CSRF token', response: { 200: SessionInfo, ...errorResponses(401) } } },
+    async (request) => {
+      const actor = requireActor(request)
+      return { user: actorToUser(actor), csrfToken: actor.csrfToken ?? '' }
+    },
+  )
+
+  app.post(
+    '/api/auth/sign-in',
+    {
+      config: { public: true },
+      schema: { tags, summary: 'Sign in with e-mail and password', body: SignInBody, response: { 200: SessionInfo, ...errorResponses(400, 401, 429) } },
+    },
+    async (request, reply) => {
+      const previous = request.actor?.via === 'session' ? request.actor.sessionIdHash : undefined
+      const { user, session } = await service.signIn(app.ctx, request.body, clientOf(request), previous)
+      setSessionCookie(app, reply, session)
+      return {
+        user: userRowToUser(user),
+        csrfToken: session.csrfToken,
+      }
+    },
+  )
+
+  app.post(
+    '/api/auth/sign-out',
+    { config: { public: true }, schema: { tags, summary: 'End this session', body: EmptyBody, response: { 200: Ok, ...errorResponses(400, 403) } } },
+    async (request, reply) => {
+      if (request.actor?.sessionIdHash) {
+        await service.signOut(app.ctx, request.actor.sessionIdHash)
+      }
+      reply.clearCookie(SESSION_COOKIE, { path: '/' })
+      return { ok: true as const }
+    },
+  )
+
+  app.post(
+    '/api/auth/password',
+    {
+      schema: {
+        tags,
+        summary: 'Change the password; every session ends and a new one starts',
+        body: ChangePasswordBody,
+        response: { 200: SessionInfo, ...errorResponses(400, 401, 403, 429) },
+      },
+    },
+    async (request, reply) => {
+      const actor = requireActor(request)
+      const session = await service.changePassword(app.ctx, actor, request.body, clientOf(request))
+      setSessionCookie(app, reply, session)
+      return { user: actorToUser(actor), csrfToken: session.csrfToken }
+    },
+  )
+
+  app.post(
+    '/api/auth/password-reset',
+    {
+      config: { public: true, rateLimit: { max: 5, timeWindow: '15 minutes' } },
+      schema: {
+        tags,
+        summary: 'Send a one-time reset link, if the address has an account',
+        body: ResetRequestBody,
+        response: { 202: Ok, ...errorResponses(400, 429) },
+      },
+    },
+    async (request, reply) => {
+      await service.requestPasswordReset(app.ctx, request.body.email)
+      return reply.status(202).send({ ok: true as const })
+    },
+  )
+
+  app.post(
+    '/api/auth/password-reset/complete',
+    {
+      config: { public: true, rateLimit: { max: 10, timeWindow: '15 minutes' } },
+      schema: { tags, summary: 'Set a new password with a reset link', body: ResetCompleteBody, response: { 200: Ok, ...errorResponses(400, 410, 429) } },
+    },
+    async (request) => {
+      await service.completePasswordReset(app.ctx, request.body.token, request.body.newPassword, request.ip)
+      return { ok: true as const }
+    },
+  )
+
+  app.patch(
+    '/api/me',
+    { schema: { tags, summary: 'Change your name or interface language', body: UpdateAccountBody, response: { 200: User, ...errorResponses(400, 401, 403) } } },
+    async (request) => {
+      const user = await service.updateAccount(app.ctx, requireActor(request), request.body)
+      return userRowToUser(user)
+    },
+  )
+
+  app.get(
+    '/api/me/tokens',
+    { schema: { tags, summary: 'Your personal API tokens', response: { 200: Type.Array(ApiToken), ...errorResponses(401) } } },
+    async (request) => service.listApiTokens(app.ctx, requireActor(request)),
+  )
+
+  app.post(
+    '/api/me/tokens',
+    {
+      schema: { tags, summary: 'Create a personal API token (its secret is shown once)', body: CreateTokenBody, response: { 201: CreatedToken, ...errorResponses(400, 401, 403, 409) } },
+    },
+    async (request, reply) => {
+      const created = await service.createApiToken(app.ctx, requireActor(request), request.body.name)
+      return reply.status(201).send(created)
+    },
+  )
+
+  app.delete(
+    '/api/me/tokens/:id',
+    { schema: { tags, summary: 'Revoke a personal API token', params: IdParams, response: { 200: Ok, ...errorResponses(400, 401, 403, 404) } } },
+    async (request) => {
+      await service.revokeApiToken(app.ctx, requireActor(request), request.params.id)
+      return { ok: true as const }
+    },
+  )
+}

@@ -1,0 +1,63 @@
+import { PGlite } from '@electric-sql/pglite'
+import { Kysely, PostgresDialect } from 'kysely'
+import pg from 'pg'
+import { join } from 'node:path'
+import type { Database, Db } from './database'
+import { lockDataDir } from './embedded-lock'
+import { PGliteDialect } from './pglite-dialect'
+
+// bigint (int8) columns are ids and counts far below 2^53: read them as numbers on both engines.
+const INT8_OID = 20
+pg.types.setTypeParser(INT8_OID, (value: string) => Number(value))
+
+export interface Connection {
+  db: Db
+  engine: 'postgres' | 'pglite'
+  /** Closes the database and releases the embedded data folder's lock. */
+  close: () => Promise<void>
+}
+
+export interface ConnectOptions {
+  databaseUrl?: string | undefined
+  dataDir?: string
+  /** An existing PGlite instance (tests load one from a migrated dump). */
+  pglite?: PGlite
+  poolSize?: number
+}
+
+/**
+ * Opens the database: PostgreSQL through `pg` when a URL is given, otherwise the
+ * embedded PGlite under `<dataDir>/pglite`, locked so that only this process opens it.
+ */
+export async function connect(options: ConnectOptions): Promise<Connection> {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 })
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+    return { db, engine: 'postgres', close: () => db.destroy() }
+  }
+  if (options.pglite) {
+    const db = new Kysely<Database>({ dialect: new PGliteDialect(options.pglite) })
+    return { db, engine: 'pglite', close: () => db.destroy() }
+  }
+  if (!options.dataDir) {
+    throw new Error('Either a database URL or a data folder is needed')
+  }
+  const release = lockDataDir(options.dataDir)
+  try {
+    const pglite = await PGlite.create(join(options.dataDir, 'pglite'), {
+      parsers: { [INT8_OID]: (value: string) => Number(value) },
+    })
+    const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) })
+    return {
+      db,
+      engine: 'pglite',
+      close: async () => {
+        await db.destroy()
+        release()
+      },
+    }
+  } catch (error) {
+    release()
+    throw error
+  }
+}

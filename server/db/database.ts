@@ -1,0 +1,171 @@
+import type { ColumnType, Generated, Insertable, Kysely, Selectable, Transaction } from 'kysely'
+
+type CreatedAt = ColumnType<Date, Date | string | undefined, Date | string>
+type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>
+type Timestamp = ColumnType<Date, Date | string, Date | string>
+type Json<T> = ColumnType<T, string, string>
+
+export interface UsersTable {
+  id: Generated<string>
+  email: string
+  name: string
+  password_hash: string
+  is_admin: Generated<boolean>
+  locale: Generated<string>
+  created_at: CreatedAt
+  updated_at: UpdatedAt
+}
+
+export interface SessionsTable {
+  id_hash: string
+  user_id: string
+  csrf_token: string
+  created_at: CreatedAt
+  last_seen_at: UpdatedAt
+  expires_at: Timestamp
+  ip: string | null
+  user_agent: string | null
+}
+
+export interface ApiTokensTable {
+  id: Generated<string>
+  user_id: string
+  name: string
+  token_hash: string
+  prefix: string
+  created_at: CreatedAt
+  last_used_at: Timestamp | null
+  revoked_at: Timestamp | null
+}
+
+export interface PasswordResetsTable {
+  token_hash: string
+  user_id: string
+  created_at: CreatedAt
+  expires_at: Timestamp
+  used_at: Timestamp | null
+}
+
+export interface SignInAttemptsTable {
+  id: Generated<string>
+  email: string
+  ip: string
+  succeeded: boolean
+  created_at: CreatedAt
+}
+
+export interface ProcessesTable {
+  id: Generated<string>
+  title: string
+  description: Generated<string>
+  languages: Json<string[]>
+  stage: Generated<string>
+  archived_at: Timestamp | null
+  created_by: string | null
+  created_at: CreatedAt
+  updated_at: UpdatedAt
+}
+
+export interface StakeholderGroupsTable {
+  process_id: string
+  key: string
+  label: string | null
+  position: number
+  created_at: CreatedAt
+}
+
+export interface MembershipsTable {
+  id: Generated<string>
+  process_id: string
+  user_id: string
+  role: string
+  stakeholder_group: string
+  organisation: Generated<string>
+  created_at: CreatedAt
+  updated_at: UpdatedAt
+}
+
+export interface InvitationsTable {
+  id: Generated<string>
+  process_id: string
+  email: string
+  role: string
+  stakeholder_group: string
+  organisation: Generated<string>
+  token_hash: string
+  invited_by: string | null
+  created_at: CreatedAt
+  expires_at: Timestamp
+  accepted_at: Timestamp | null
+  revoked_at: Timestamp | null
+}
+
+export interface DocumentsTable {
+  id: Generated<string>
+  process_id: string
+  title: string
+  created_by: string | null
+  created_at: CreatedAt
+  updated_at: UpdatedAt
+  deleted_at: Timestamp | null
+  update_seq: Generated<number>
+}
+
+export interface DocUpdatesTable {
+  document_id: string
+  seq: number
+  update: Uint8Array
+  created_at: CreatedAt
+}
+
+export interface DocSnapshotsTable {
+  document_id: string
+  state: Uint8Array
+  seq: number
+  updated_at: UpdatedAt
+}
+
+export interface AuditLogTable {
+  id: Generated<string>
+  process_id: string | null
+  actor_id: string | null
+  actor_name: string | null
+  action: string
+  target_type: string | null
+  target_id: string | null
+  details: Json<Record<string, unknown>>
+  ip: string | null
+  created_at: CreatedAt
+}
+
+/** The tables of Concord's database, as Kysely sees them. */
+export interface Database {
+  users: UsersTable
+  sessions: SessionsTable
+  api_tokens: ApiTokensTable
+  password_resets: PasswordResetsTable
+  sign_in_attempts: SignInAttemptsTable
+  processes: ProcessesTable
+  stakeholder_groups: StakeholderGroupsTable
+  memberships: MembershipsTable
+  invitations: InvitationsTable
+  documents: DocumentsTable
+  doc_updates: DocUpdatesTable
+  doc_snapshots: DocSnapshotsTable
+  audit_log: AuditLogTable
+}
+
+export type Db = Kysely<Database>
+export type Trx = Transaction<Database>
+/** Either the database or a transaction: most queries run in both. */
+export type Executor = Db | Trx
+
+export type UserRow = Selectable<UsersTable>
+export type SessionRow = Selectable<SessionsTable>
+export type ApiTokenRow = Selectable<ApiTokensTable>
+export type ProcessRow = Selectable<ProcessesTable>
+export type MembershipRow = Selectable<MembershipsTable>
+export type InvitationRow = Selectable<InvitationsTable>
+export type DocumentRow = Selectable<DocumentsTable>
+export type AuditRow = Selectable<AuditLogTable>
+export type NewAuditEntry = Insertable<AuditLogTable>

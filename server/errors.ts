@@ -1,0 +1,77 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import type { ErrorBody, ErrorCode } from '../shared/errors'
+
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 429
+
+/** An error a service throws on purpose; the error handler turns it into its `ErrorBody`. */
+export class AppError extends Error {
+  constructor(
+    readonly statusCode: ErrorStatus,
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message)
+  }
+}
+
+export const notFound = (what: string) => new AppError(404, 'not_found', `${what} not found`)
+export const forbidden = (message = 'You may not do this') => new AppError(403, 'forbidden', message)
+export const unauthenticated = () => new AppError(401, 'unauthenticated', 'Sign in first')
+export const conflict = (message: string) => new AppError(409, 'conflict', message)
+export const badRequest = (message: string, details?: unknown) =>
+  new AppError(400, 'validation_failed', message, details)
+
+/**
+ * The one error handler (STYLE 2.7): validation errors → 400, too-large bodies → 413,
+ * `AppError` → its own status, anything else → 500 with a generic message while the
+ * real error goes to the log with the request id.
+ */
+export function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
+  const body = toErrorBody(error)
+  if (body.statusCode >= 500) {
+    request.log.error({ err: error, reqId: request.id }, 'request failed')
+  }
+  return reply.status(body.statusCode).send(body)
+}
+
+function toErrorBody(error: FastifyError | Error): ErrorBody {
+  if (error instanceof AppError) {
+    return withDetails({ statusCode: error.statusCode, code: error.code, message: error.message }, error.details)
+  }
+  const fastifyError = error as FastifyError
+  // A unique constraint lost a race (two parallel requests creating the same thing): the
+  // loser is told it exists, and its transaction has already rolled back.
+  if (fastifyError.code === '23505') {
+    return { statusCode: 409, code: 'conflict', message: 'This exists already' }
+  }
+  if (fastifyError.validation) {
+    const details = fastifyError.validation.map((v) => ({
+      path: `${fastifyError.validationContext ?? 'body'}${v.instancePath}`,
+      message: v.message ?? 'is invalid',
+    }))
+    return { statusCode: 400, code: 'validation_failed', message: fastifyError.message, details }
+  }
+  switch (fastifyError.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { statusCode: 413, code: 'payload_too_large', message: 'The request body is too large' }
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return { statusCode: 400, code: 'validation_failed', message: fastifyError.message }
+    default:
+      break
+  }
+  if (fastifyError.statusCode === 429) {
+    return { statusCode: 429, code: 'rate_limited', message: 'Too many requests; try again later' }
+  }
+  if (fastifyError.statusCode !== undefined && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+    return { statusCode: fastifyError.statusCode, code: 'validation_failed', message: fastifyError.message }
+  }
+  return { statusCode: 500, code: 'internal', message: 'Internal error' }
+}
+
+function withDetails(body: ErrorBody, details: unknown): ErrorBody {
+  return details === undefined ? body : { ...body, details }
+}

@@ -1,0 +1,53 @@
+import type { Mail } from './mailer'
+
+// E-mails are plain text in English and Spanish, the two languages Concord speaks from the
+// start; the recipient may not have an account yet, so we cannot know their preference.
+
+export function passwordResetMail(to: string, link: string, validHours: number): Mail {
+  return {
+    to,
+    subject: 'Concord: reset your password / restablecer su contraseña',
+    text: [
+      'Someone asked to reset the password of your Concord account.',
+      `Open this link within ${validHours} hours to choose a new one (it works once):`,
+      link,
+      'If it was not you, ignore this message; your password stays as it is.',
+      '',
+      'Alguien solicitó restablecer la contraseña de su cuenta de Concord.',
+      `Abra este enlace en las próximas ${validHours} horas para elegir una nueva (funciona una sola vez):`,
+      link,
+      'Si no fue usted, ignore este mensaje; su contraseña no cambia.',
+    ].join('\n'),
+  }
+}
+
+export function invitationMail(
+  to: string,
+  link: string,
+  invitation: { processTitle: string; invitedBy: string; validDays: number },
+): Mail {
+  return {
+    to,
+    subject: `Concord: invitation to "${invitation.processTitle}" / invitación`,
+    text: [
+      `${invitation.invitedBy} invited you to take part in "${invitation.processTitle}" on Concord.`,
+      `Open this link within ${invitation.validDays} days to create your account (it works once):`,
+      link,
+      '',
+      `${invitation.invitedBy} le invitó a participar en «${invitation.processTitle}» en Concord.`,
+      `Abra este enlace en los próximos ${invitation.validDays} días para crear su cuenta (funciona una sola vez):`,
+      link,
+    ].join('\n'),
+  }
+}
+
+export function addedToProcessMail(to: string, link: string, processTitle: string, addedBy: string): Mail {
+  return {
+    to,
+    subject: `Concord: you were added to "${processTitle}" / fue añadido`,
+    text: [
+      `${addedBy} added you to "${processTitle}" on Concord: ${link}`,
+      `${addedBy} le añadió a «${processTitle}» en Concord: ${link}`,
+    ].join('\n'),
+  }
+}

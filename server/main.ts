@@ -1,0 +1,69 @@
+import closeWithGrace from 'close-with-grace'
+import { buildApp } from './app'
+import { loadConfig, type Config } from './config'
+import { DataDirLockedError } from './db/embedded-lock'
+import { openDatabase } from './start'
+import { DEMO_PASSWORD, DEMO_PEOPLE, seedDemo } from './demo/seed'
+import { isEmptyInstance } from './demo/first-start'
+import { pruneExpired } from './auth/service'
+
+/** Process entry: config → database → migrations → demo on first start → app → listen. */
+async function main() {
+  let config: Config
+  try {
+    config = loadConfig()
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`)
+    process.exit(1)
+  }
+  let connection
+  try {
+    connection = await openDatabase(config)
+  } catch (error) {
+    process.stderr.write(`Cannot open the database: ${(error as Error).message}\n`)
+    process.exit(error instanceof DataDirLockedError ? 2 : 1)
+  }
+  const app = await buildApp({ config, db: connection.db })
+  app.log.info(
+    { engine: connection.engine, ...(connection.engine === 'pglite' ? { dataDir: config.dataDir } : {}) },
+    'database ready',
+  )
+  if (config.demo && (await isEmptyInstance(connection.db)) && (await seedDemo(connection.db))) {
+    app.log.info('demo process created')
+    announce(
+      [
+        'Concord: the demo process "National Cybersecurity Strategy — demo" is ready.',
+        `Open ${config.publicUrl} and sign in as ${DEMO_PEOPLE[0]!.email} (secretariat, administrator)`,
+        `or as any of: ${DEMO_PEOPLE.slice(1).map((p) => `${p.email} (${p.role})`).join(', ')}.`,
+        `Every demo account's password is: ${DEMO_PASSWORD}`,
+      ].join('\n'),
+    )
+  }
+
+  const prune = () => pruneExpired(connection.db).catch((err: unknown) => app.log.error({ err }, 'pruning failed'))
+  const pruning = setInterval(() => void prune(), 60 * 60 * 1000)
+  pruning.unref()
+  void prune()
+
+  closeWithGrace({ delay: 10_000 }, async ({ err, signal }) => {
+    clearInterval(pruning)
+    if (err) {
+      app.log.error({ err }, 'shutting down after an error')
+    } else {
+      app.log.info({ signal }, 'shutting down')
+    }
+    await app.close()
+    await connection.close()
+  })
+
+  await app.listen({ port: config.port, host: config.host })
+  announce(`Concord is listening on ${config.publicUrl}`)
+}
+
+// The only place besides cli.ts that writes to the terminal directly: the newcomer needs to
+// see how to sign in even when the log is JSON.
+function announce(text: string) {
+  process.stdout.write(`\n${text}\n\n`)
+}
+
+void main()

@@ -1,0 +1,19 @@
+import type { FastifyBaseLogger } from 'fastify'
+import type { Config } from './config'
+import { connect, type Connection } from './db/connect'
+import { migrateToLatest } from './db/migrate'
+
+/** Opens the configured database and migrates it to the latest version. */
+export async function openDatabase(config: Config, log?: Pick<FastifyBaseLogger, 'info'>): Promise<Connection> {
+  const connection = await connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
+  try {
+    const applied = await migrateToLatest(connection.db)
+    if (applied.length > 0) {
+      log?.info({ migrations: applied }, 'database migrated')
+    }
+    return connection
+  } catch (error) {
+    await connection.close()
+    throw error
+  }
+}

@@ -1,0 +1,67 @@
+import { Type, type Static } from 'typebox'
+import { Email, Password, PersonName, Timestamp, Uuid } from './common'
+import { UI_LANGUAGES } from '../limits'
+import { LIMITS } from '../limits'
+
+export const UiLanguageSchema = Type.Enum(UI_LANGUAGES)
+
+/** The signed-in account as the API shows it to its owner. */
+export const User = Type.Object({
+  id: Uuid,
+  email: Type.String(),
+  name: Type.String(),
+  isAdmin: Type.Boolean(),
+  locale: UiLanguageSchema,
+  createdAt: Timestamp,
+})
+export type User = Static<typeof User>
+
+/** What the client needs to act as the signed-in user: who, and the CSRF token for writes. */
+export const SessionInfo = Type.Object({ user: User, csrfToken: Type.String() })
+export type SessionInfo = Static<typeof SessionInfo>
+
+export const SignInBody = Type.Object(
+  { email: Email, password: Type.String({ minLength: 1, maxLength: LIMITS.passwordMax }) },
+  { additionalProperties: false },
+)
+export type SignInBody = Static<typeof SignInBody>
+
+export const ChangePasswordBody = Type.Object(
+  { currentPassword: Type.String({ minLength: 1, maxLength: LIMITS.passwordMax }), newPassword: Password },
+  { additionalProperties: false },
+)
+export type ChangePasswordBody = Static<typeof ChangePasswordBody>
+
+export const ResetRequestBody = Type.Object({ email: Email }, { additionalProperties: false })
+export type ResetRequestBody = Static<typeof ResetRequestBody>
+
+export const ResetCompleteBody = Type.Object(
+  { token: Type.String({ minLength: 20, maxLength: 200 }), newPassword: Password },
+  { additionalProperties: false },
+)
+export type ResetCompleteBody = Static<typeof ResetCompleteBody>
+
+export const UpdateAccountBody = Type.Object(
+  { name: Type.Optional(PersonName), locale: Type.Optional(UiLanguageSchema) },
+  { additionalProperties: false, minProperties: 1 },
+)
+export type UpdateAccountBody = Static<typeof UpdateAccountBody>
+
+/** A personal API token as listed; the secret itself is shown only once, at creation. */
+export const ApiToken = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  prefix: Type.String({ description: 'The first characters of the token, to recognise it.' }),
+  createdAt: Timestamp,
+  lastUsedAt: Type.Union([Timestamp, Type.Null()]),
+})
+export type ApiToken = Static<typeof ApiToken>
+
+export const CreateTokenBody = Type.Object(
+  { name: Type.String({ minLength: 1, maxLength: LIMITS.tokenNameMax, pattern: '\\S' }) },
+  { additionalProperties: false },
+)
+export type CreateTokenBody = Static<typeof CreateTokenBody>
+
+export const CreatedToken = Type.Object({ token: ApiToken, secret: Type.String() })
+export type CreatedToken = Static<typeof CreatedToken>

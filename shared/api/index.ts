@@ -1,0 +1,6 @@
+export * from './common'
+export * from './auth'
+export * from './processes'
+export * from './audit'
+export * from './health'
+export * from './documents'

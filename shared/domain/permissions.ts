@@ -1,0 +1,47 @@
+import type { Role } from './roles'
+
+/**
+ * Everything a member may do inside a process. The server decides every request with
+ * `can`; the client uses the same table only to hide controls it would refuse.
+ */
+export const ACTIONS = [
+  'process.read',
+  'process.update',
+  'process.archive',
+  'members.read',
+  'members.manage',
+  'groups.manage',
+  'audit.read',
+  'documents.read',
+  'documents.create',
+  'documents.manage',
+  'documents.edit',
+] as const
+
+export type Action = (typeof ACTIONS)[number]
+
+const READ: readonly Action[] = ['process.read', 'members.read', 'documents.read']
+
+/** The role × action table. A role may do exactly the actions in its set. */
+export const PERMISSIONS: Record<Role, ReadonlySet<Action>> = {
+  secretariat: new Set<Action>(ACTIONS),
+  drafter: new Set<Action>([...READ, 'documents.edit']),
+  stakeholder: new Set<Action>(READ),
+  facilitator: new Set<Action>(READ),
+  observer: new Set<Action>(READ),
+}
+
+/** Tells whether a member with `role` may perform `action` in their process. */
+export function can(role: Role, action: Action): boolean {
+  return PERMISSIONS[role].has(action)
+}
+
+/**
+ * Actions still allowed once a process is archived: an archived process stays readable
+ * and the secretariat can bring it back, but nothing else changes.
+ */
+export const ALLOWED_WHEN_ARCHIVED: ReadonlySet<Action> = new Set<Action>([
+  ...READ,
+  'audit.read',
+  'process.archive',
+])

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest'
+import { ACTIONS, ALLOWED_WHEN_ARCHIVED, can, PERMISSIONS } from '../../shared/domain/permissions'
+import { ROLES } from '../../shared/domain/roles'
+import { groupKeyFromLabel, isDefaultGroup } from '../../shared/domain/stakeholder-groups'
+
+describe('permissions table', () => {
+  it('lets every role read and only the secretariat administer', () => {
+    for (const role of ROLES) {
+      expect(can(role, 'process.read')).toBe(true)
+      expect(can(role, 'documents.read')).toBe(true)
+      expect(can(role, 'members.manage')).toBe(role === 'secretariat')
+      expect(can(role, 'audit.read')).toBe(role === 'secretariat')
+    }
+  })
+
+  it('lets exactly the secretariat and drafters write documents (DESIGN: read-only roles)', () => {
+    expect(ROLES.filter((role) => can(role, 'documents.edit'))).toEqual(['secretariat', 'drafter'])
+  })
+
+  it('names only known actions', () => {
+    for (const role of ROLES) {
+      for (const action of PERMISSIONS[role]) {
+        expect(ACTIONS).toContain(action)
+      }
+    }
+    for (const action of ALLOWED_WHEN_ARCHIVED) {
+      expect(ACTIONS).toContain(action)
+    }
+  })
+})
+
+describe('stakeholder groups', () => {
+  it('derives slug keys from labels in any language', () => {
+    expect(groupKeyFromLabel('Comunidad técnica')).toBe('comunidad-tecnica')
+    expect(groupKeyFromLabel('  Trade Unions / Sindicatos ')).toBe('trade-unions-sindicatos')
+    expect(groupKeyFromLabel('!!!')).toBe('')
+    expect(groupKeyFromLabel('x'.repeat(100))).toHaveLength(40)
+  })
+
+  it('knows the built-in groups', () => {
+    expect(isDefaultGroup('civil-society')).toBe(true)
+    expect(isDefaultGroup('technical-community')).toBe(false)
+  })
+})
