@@ -1,0 +1,87 @@
+import type { Role } from '../../shared/domain/roles'
+import type { Db } from '../db/database'
+import { inTransaction } from '../db/transaction'
+import type { Origin } from '../context'
+import { createAccount, findUserByEmail } from '../auth/service'
+import { insertGroup, insertMember, insertProcessWithSecretariat } from '../processes/service'
+import { insertDocument } from '../documents/service'
+import { parseMarkdown } from '../render/markdown'
+import { DRAFT_EN, DRAFT_EN_TITLE, DRAFT_ES, DRAFT_ES_TITLE } from './strategy-drafts'
+
+export const DEMO_PASSWORD = 'concord-demo'
+export const DEMO_PROCESS_TITLE = 'National Cybersecurity Strategy — demo'
+
+interface DemoPerson {
+  email: string
+  name: string
+  role: Role
+  group: string
+  organisation: string
+  locale: 'en' | 'es'
+}
+
+/** One person per role and stakeholder group, so every view of the demo has someone in it. */
+export const DEMO_PEOPLE: readonly DemoPerson[] = [
+  { email: 'secretariat@example.org', name: 'Sofía Ramírez', role: 'secretariat', group: 'government', organisation: 'Ministry of ICT', locale: 'es' },
+  { email: 'drafter@example.org', name: 'Daniel Ortega', role: 'drafter', group: 'government', organisation: 'National CERT', locale: 'es' },
+  { email: 'civil-society@example.org', name: 'Lucía Fernández', role: 'stakeholder', group: 'civil-society', organisation: 'Digital Rights Foundation', locale: 'es' },
+  { email: 'academia@example.org', name: 'Martín Castillo', role: 'stakeholder', group: 'academia', organisation: 'National University', locale: 'en' },
+  { email: 'private-sector@example.org', name: 'Carla Mendes', role: 'stakeholder', group: 'private-sector', organisation: 'Digital Commerce Chamber', locale: 'en' },
+  { email: 'citizen@example.org', name: 'Jorge Pérez', role: 'stakeholder', group: 'individual', organisation: '', locale: 'es' },
+  { email: 'facilitator@example.org', name: 'Elena Torres', role: 'facilitator', group: 'civil-society', organisation: 'Dialogue Table', locale: 'en' },
+  { email: 'observer@example.org', name: 'Amara Okafor', role: 'observer', group: 'government', organisation: 'Regional cooperation office', locale: 'en' },
+]
+
+/** Whether the demo has been seeded already (its secretariat account exists). */
+export async function demoExists(db: Db): Promise<boolean> {
+  return (await findUserByEmail(db, DEMO_PEOPLE[0]!.email)) !== undefined
+}
+
+/**
+ * Creates the demo: accounts for each role and group (all with DEMO_PASSWORD), the
+ * process "National Cybersecurity Strategy — demo" in English and Spanish with a technical
+ * community group added, and a draft strategy in English and one in Spanish (two documents
+ * with real content). Runs in one transaction; does nothing if the demo exists. Returns
+ * whether it seeded.
+ */
+export async function seedDemo(db: Db): Promise<boolean> {
+  if (await demoExists(db)) {
+    return false
+  }
+  await inTransaction(db, async (trx) => {
+    const [first, ...rest] = DEMO_PEOPLE
+    const admin = await createAccount(
+      trx,
+      { email: first!.email, name: first!.name, password: DEMO_PASSWORD, isAdmin: true, locale: first!.locale },
+      null,
+    )
+    const origin: Origin = { userId: admin.id, name: admin.name, ip: 'demo' }
+    const { id: processId } = await insertProcessWithSecretariat(
+      trx,
+      admin.id,
+      {
+        title: DEMO_PROCESS_TITLE,
+        languages: ['en', 'es'],
+        description:
+          'A demonstration process: the secretariat, drafters and stakeholder groups co-draft a national cybersecurity strategy. ' +
+          'Proceso de demostración: la secretaría, los redactores y los grupos de interés redactan juntos una estrategia nacional de ciberseguridad.',
+      },
+      origin,
+      { stakeholderGroup: first!.group, organisation: first!.organisation },
+    )
+    await insertGroup(trx, processId, 'technical-community', 'Technical community', origin)
+    for (const person of rest) {
+      const user = await createAccount(
+        trx,
+        { email: person.email, name: person.name, password: DEMO_PASSWORD, locale: person.locale },
+        origin,
+      )
+      await insertMember(trx, processId, user, { role: person.role, stakeholderGroup: person.group, organisation: person.organisation }, origin)
+    }
+    // The drafts are written into the Yjs state here, once, inside the seed's transaction
+    // (DESIGN: initial content never comes from the first client to connect).
+    await insertDocument(trx, processId, DRAFT_EN_TITLE, origin, { content: parseMarkdown(DRAFT_EN), source: 'demo' })
+    await insertDocument(trx, processId, DRAFT_ES_TITLE, origin, { content: parseMarkdown(DRAFT_ES), source: 'demo' })
+  })
+  return true
+}
