@@ -1,0 +1,820 @@
+import type { FastifyBaseLogger } from 'fastify'
+import * as Y from 'yjs'
+import {
+  Awareness,
+  encodeAwarenessUpdate,
+  removeAwarenessStates,
+  applyAwarenessUpdate,
+} from 'y-protocols/awareness'
+import * as decoding from 'lib0/decoding'
+import { CloseCodes } from '../../shared/collab/close-codes'
+import type { CollabLimits } from '../../shared/collab/limits'
+import type { Db } from '../db/database'
+import type { Connection } from './connection'
+import { loadDocument, readUpdateRange, storeUpdates } from './persistence'
+import { rewriteAwarenessUpdate, restampPresence, type ClientIdOwner } from './presence'
+import {
+  decodeClientMessage,
+  encodeAwareness,
+  encodePermissionDenied,
+  encodeSaveCheckpointAck,
+  encodeSyncStep1,
+  encodeSyncStep2,
+  encodeUpdate,
+  isWrite,
+  ProtocolError,
+  readBytes,
+  readUint,
+  type ClientMessage,
+  type WriteMessage,
+} from './protocol'
+import type { UpdateCheck, UpdateChecker } from './update-check'
+
+/** Where a change to the room's document came from (Hocuspocus tags origins the same way). */
+export type ChangeOrigin = Connection | 'remote' | 'log'
+
+/** How a room tells other server instances about its stored updates and presence. */
+export interface RoomFanout {
+  /** Announces updates that are committed, each with its sequence number. */
+  publishUpdates(documentId: string, updates: { seq: number; update: Uint8Array }[]): void
+  publishAwareness(documentId: string, update: Uint8Array): void
+}
+
+/** What a room needs from the server around it. */
+export interface RoomDeps {
+  db: Db
+  documentId: string
+  processId: string
+  log: FastifyBaseLogger
+  checker: UpdateChecker
+  limits: CollabLimits
+  /** Presence changes are sent out in batches this often, so a busy room relays one message, not hundreds. */
+  awarenessFlushMs: number
+  /** Asks for a background compaction once this many updates were stored since the last. */
+  compactAfterUpdates: number
+  fanout: RoomFanout | undefined
+  /** Called when a read-only connection sent a change: the attempt is recorded. */
+  onWriteRefused: (connection: Connection) => void
+  /** Called after the last connection left. */
+  onEmpty: (room: Room) => void
+  /** Called when the room stopped for good (unloaded, failed, document deleted). */
+  onClosed: (room: Room) => void
+  requestCompaction: (documentId: string) => void
+}
+
+type Item =
+  | {
+      kind: 'message'
+      connection: Connection
+      message: ClientMessage
+      bytes: number
+      check: Promise<UpdateCheck> | undefined
+    }
+  | { kind: 'join'; connection: Connection }
+  | { kind: 'remote-update'; seq: number; update: Uint8Array }
+  | { kind: 'remote-awareness'; update: Uint8Array }
+  | { kind: 'head'; seq: number }
+  | { kind: 'barrier'; resolve: () => void }
+
+interface Effect {
+  update: Uint8Array
+  origin: ChangeOrigin
+  /** Changes from connections are stored; what came from the log or another instance is not (Hocuspocus `shouldSkipStoreHooks`). */
+  store: boolean
+  relay: boolean
+}
+
+// A batch is what arrived while the previous commit was in flight; the cap keeps one
+// transaction and one burst of sends reasonable.
+const MAX_BATCH = 512
+
+/** The document of a room failed in a way that may have left the in-memory state damaged. */
+class RoomBroken extends Error {}
+
+/**
+ * One loaded document: a `Y.Doc`, its `Awareness`, the connections editing it, and the queue
+ * through which every message passes.
+ *
+ * The rule that must never break (DESIGN, STYLE 2.9): acknowledged data is never lost. No
+ * change reaches another client, another instance or a save checkpoint before it is committed
+ * to PostgreSQL. Messages of a room are handled strictly in order, in batches: everything that
+ * arrives while a commit is in flight goes into the next commit (group commit), so a commit
+ * costs one transaction however many people type.
+ *
+ * Within a batch each change is first applied to the room's `Y.Doc`, which proves that it
+ * integrates (an update can decode cleanly and still throw against the real document; stored,
+ * it would break every later load), and Yjs reports what it actually changed. Only that
+ * effect is stored, then relayed. Nobody can observe the document between the apply and the
+ * commit: sync answers, relays and checkpoints of the batch all wait for the commit, and every
+ * other reader (render, export, compaction) reads PostgreSQL, not this `Y.Doc`. If the commit
+ * fails, the room closes every connection without relaying anything, and the clients, which
+ * still hold their edits, resend them to a freshly loaded room.
+ */
+export class Room {
+  readonly documentId: string
+  readonly processId: string
+  readonly doc = new Y.Doc()
+  readonly awareness: Awareness
+  readonly connections = new Set<Connection>()
+  /** The sequence number of the last stored update this room's document includes; all before it are included too. */
+  seq = 0
+  lastActivityAt = Date.now()
+  status: 'loading' | 'open' | 'stopping' | 'closed' = 'loading'
+  readonly ready: Promise<void>
+
+  readonly #deps: RoomDeps
+  readonly #log: FastifyBaseLogger
+  readonly #owners = new Map<number, ClientIdOwner>()
+  readonly #remoteOwner: ClientIdOwner = { remote: true }
+  #queue: Item[] = []
+  #draining = false
+  #capture: Effect[] | undefined
+  #storedSinceCompaction = 0
+  #dirtyLocal = new Set<number>()
+  #dirtyRemote = new Set<number>()
+  #awarenessTimer: NodeJS.Timeout | undefined
+
+  constructor(deps: RoomDeps) {
+    this.#deps = deps
+    this.documentId = deps.documentId
+    this.processId = deps.processId
+    this.#log = deps.log
+    this.awareness = new Awareness(this.doc)
+    // The server has no presence of its own (as y-websocket's server), and nobody may take its id.
+    this.awareness.setLocalState(null)
+    this.#owners.set(this.doc.clientID, this)
+    this.doc.on('update', (update: Uint8Array, origin: unknown) =>
+      this.#captureUpdate(update, origin),
+    )
+    this.awareness.on(
+      'update',
+      (
+        { added, updated, removed }: Record<'added' | 'updated' | 'removed', number[]>,
+        origin: unknown,
+      ) => {
+        for (const clientId of removed) {
+          // A state timed out or removed: an id that lived on another instance is free again.
+          if (this.#owners.get(clientId) === this.#remoteOwner) {
+            this.#owners.delete(clientId)
+          }
+        }
+        for (const clientId of [...added, ...updated, ...removed]) {
+          this.#dirtyLocal.add(clientId)
+          if (origin !== 'remote') {
+            this.#dirtyRemote.add(clientId)
+          }
+        }
+        this.#scheduleAwarenessFlush()
+      },
+    )
+    this.ready = this.#load()
+  }
+
+  /** The number of connections in the room. */
+  get size(): number {
+    return this.connections.size
+  }
+
+  /**
+   * Adds a connection. It receives relays from now on; the server's sync step 1 and the
+   * presence of others follow in queue order, after any commit in flight. Returns false when
+   * the room is stopping or closed; the caller then uses a new room.
+   */
+  join(connection: Connection): boolean {
+    if (this.status === 'closed' || this.status === 'stopping') {
+      return false
+    }
+    this.connections.add(connection)
+    this.lastActivityAt = Date.now()
+    connection.onClose(() => this.#leave(connection))
+    this.#enqueue({ kind: 'join', connection })
+    return true
+  }
+
+  /**
+   * Takes one frame from a connection. Malformed frames close that connection only; everything
+   * else is queued in arrival order. Updates start their bounded decode (yjs#687) right away,
+   * so the worker's time overlaps the queue's.
+   */
+  receive(connection: Connection, frame: Uint8Array): void {
+    connection.framesReceived++
+    if (this.status === 'closed' || this.status === 'stopping' || connection.closedByServer) {
+      return
+    }
+    this.lastActivityAt = Date.now()
+    let message: ClientMessage
+    try {
+      message = decodeClientMessage(frame)
+    } catch (error) {
+      this.#refuseMessage(connection, error)
+      return
+    }
+    let check: Promise<UpdateCheck> | undefined
+    if (isWrite(message)) {
+      if (isEmptyUpdate(message.update)) {
+        return // What a client with nothing new answers to sync step 1; nothing to store or refuse.
+      }
+      if (message.update.byteLength > this.#deps.limits.maxMessageBytes) {
+        connection.close(CloseCodes.TooLarge, 'update too large')
+        return
+      }
+      // Readers' updates are decoded too: whether one would change anything decides whether
+      // it is recorded as an attempt, and that needs a decode (yjs#687 applies to them as well).
+      check = this.#deps.checker.check(message.update)
+    }
+    connection.queuedBytes += frame.byteLength
+    if (connection.queuedBytes > this.#deps.limits.maxQueuedBytesPerConnection) {
+      this.#log.warn(
+        { connectionId: connection.id, userId: connection.actor.userId },
+        'closed a connection that sent faster than it could be stored',
+      )
+      connection.close(CloseCodes.TooManyConnections, 'sending too fast')
+      return
+    }
+    this.#enqueue({ kind: 'message', connection, message, bytes: frame.byteLength, check })
+  }
+
+  /** Takes an update another instance committed with sequence number `seq`. */
+  receiveRemoteUpdate(seq: number, update: Uint8Array): void {
+    this.#enqueue({ kind: 'remote-update', seq, update })
+  }
+
+  /** Takes presence from another instance. */
+  receiveRemoteAwareness(update: Uint8Array): void {
+    this.#enqueue({ kind: 'remote-awareness', update })
+  }
+
+  /**
+   * Tells the room that the stored log reaches `seq`. If the room is behind (a pub/sub message
+   * was lost, or another writer appended), it reads what it missed from the log.
+   */
+  catchUpTo(seq: number): void {
+    if (seq > this.seq) {
+      this.#enqueue({ kind: 'head', seq })
+    }
+  }
+
+  /** Resolves once everything queued before this call is processed (stored, applied, relayed). */
+  flush(): Promise<void> {
+    if (this.status === 'closed') {
+      return Promise.resolve()
+    }
+    return new Promise((resolve) => this.#enqueue({ kind: 'barrier', resolve }))
+  }
+
+  /** Gives write access back or takes it away, and updates the identity shown in presence. */
+  updateAccess(
+    connection: Connection,
+    change: { role: Connection['role']; readOnly: boolean; identity: Connection['identity'] },
+  ): void {
+    connection.role = change.role
+    connection.readOnly = change.readOnly
+    const identityChanged = JSON.stringify(connection.identity) !== JSON.stringify(change.identity)
+    connection.identity = change.identity
+    if (identityChanged) {
+      restampPresence(this.awareness, connection.clientIds, change.identity, connection)
+    }
+  }
+
+  /**
+   * Stops taking messages, processes everything already received, then closes every
+   * connection with `code`. Used for graceful shutdown: nothing received is lost.
+   */
+  async stop(code: number, reason: string): Promise<void> {
+    if (this.status === 'closed') {
+      return
+    }
+    await this.ready.catch(() => undefined)
+    const drained = this.flush()
+    this.#stopIntake()
+    await drained
+    this.#close(code, reason)
+  }
+
+  /**
+   * Unloads the room if nobody has joined since it became empty. Everything queued is stored
+   * first. Returns whether it unloaded and how many updates are in the log since the last
+   * compaction, so the caller can compact.
+   */
+  async unloadIfIdle(): Promise<{ unloaded: boolean; storedSinceCompaction: number }> {
+    if (this.status !== 'open' || this.connections.size > 0) {
+      return { unloaded: false, storedSinceCompaction: 0 }
+    }
+    await this.flush()
+    if (this.status !== 'open' || this.connections.size > 0) {
+      return { unloaded: false, storedSinceCompaction: 0 }
+    }
+    this.#close(CloseCodes.ShuttingDown, 'unloaded')
+    return { unloaded: true, storedSinceCompaction: this.#storedSinceCompaction }
+  }
+
+  /** Closes every connection with `code` and stops the room at once, dropping what is queued. */
+  close(code: number, reason: string): void {
+    this.#close(code, reason)
+  }
+
+  async #load(): Promise<void> {
+    try {
+      const stored = await loadDocument(this.#deps.db, this.documentId)
+      if (this.status === 'closed') {
+        return
+      }
+      if (stored.update) {
+        this.#answerFreshClients(stored.update)
+        this.#capture = []
+        Y.applyUpdate(this.doc, stored.update, 'log')
+        this.#capture = undefined
+      }
+      this.seq = stored.seq
+      this.#storedSinceCompaction = stored.storedUpdates
+      if (this.status === 'loading') {
+        this.status = 'open'
+      }
+      this.#log.info({ seq: stored.seq, storedUpdates: stored.storedUpdates }, 'room loaded')
+      if (stored.storedUpdates >= this.#deps.compactAfterUpdates) {
+        this.#requestCompaction()
+      }
+    } catch (error) {
+      this.#capture = undefined
+      this.#log.error({ err: error }, 'could not load the document')
+      this.#close(CloseCodes.InternalError, 'could not load the document')
+    }
+  }
+
+  // A client that connects with an empty document (a page just opened) asks for everything, and
+  // everything is exactly the stored state just read: it is answered from those bytes before the
+  // room spends its time applying them, so a large document reaches the reader sooner. Nothing
+  // else was processed yet, so the answer is what the queue order would have given.
+  #answerFreshClients(stored: Uint8Array): void {
+    this.#queue = this.#queue.filter((item) => {
+      const fresh =
+        item.kind === 'message' &&
+        item.message.kind === 'sync-step-1' &&
+        item.message.stateVector.byteLength === 1 &&
+        item.message.stateVector[0] === 0 &&
+        !item.connection.closedByServer
+      if (fresh) {
+        item.connection.queuedBytes -= item.bytes
+        item.connection.send(encodeSyncStep2(stored))
+      }
+      return !fresh
+    })
+  }
+
+  #enqueue(item: Item): void {
+    if (this.status === 'closed') {
+      if (item.kind === 'barrier') {
+        item.resolve()
+      }
+      return
+    }
+    this.#queue.push(item)
+    if (!this.#draining) {
+      void this.#drain()
+    }
+  }
+
+  async #drain(): Promise<void> {
+    this.#draining = true
+    try {
+      await this.ready
+      while (this.#queue.length > 0 && this.status !== 'closed') {
+        const batch = this.#queue.splice(0, MAX_BATCH)
+        await this.#process(batch)
+      }
+    } catch (error) {
+      // Nothing of the failed batch was relayed or acknowledged; the clients resend it.
+      this.#log.error({ err: error }, 'room failed; closing its connections')
+      this.#close(CloseCodes.InternalError, 'internal error')
+    } finally {
+      this.#draining = false
+    }
+  }
+
+  async #process(batch: Item[]): Promise<void> {
+    await Promise.all(batch.map((item) => (item.kind === 'message' ? item.check : undefined)))
+    const effects: Effect[] = []
+    const later: Item[] = []
+    this.#capture = effects
+    try {
+      for (const item of batch) {
+        switch (item.kind) {
+          case 'message':
+            item.connection.queuedBytes -= item.bytes
+            if (isWrite(item.message)) {
+              this.#applyWrite(item.connection, item.message, await item.check!)
+            } else {
+              later.push(item)
+            }
+            break
+          case 'remote-update':
+            await this.#applyRemote(item.seq, item.update)
+            break
+          case 'head':
+            await this.#readLogUpTo(item.seq)
+            break
+          case 'join':
+          case 'remote-awareness':
+          case 'barrier':
+            later.push(item)
+            break
+        }
+      }
+      const toStore = effects.filter((effect) => effect.store)
+      if (toStore.length > 0) {
+        // DESIGN: acknowledged data is never lost. Commit, then relay and acknowledge.
+        const seqs = await storeUpdates(
+          this.#deps.db,
+          this.documentId,
+          toStore.map((effect) => effect.update),
+        )
+        if (seqs === undefined) {
+          this.#log.info('document deleted while it was being edited')
+          this.#close(CloseCodes.DocumentNotFound, 'document deleted')
+          return
+        }
+        // Sequence numbers are handed out under the document row's lock, so every number below
+        // ours is committed: if ours do not follow on, another writer's updates are in between.
+        if (seqs[0]! > this.seq + 1) {
+          await this.#readLogUpTo(seqs[0]! - 1)
+        }
+        this.seq = seqs[seqs.length - 1]!
+        this.#deps.fanout?.publishUpdates(
+          this.documentId,
+          toStore.map((effect, i) => ({ seq: seqs[i]!, update: effect.update })),
+        )
+        this.#storedSinceCompaction += seqs.length
+        if (this.#storedSinceCompaction >= this.#deps.compactAfterUpdates) {
+          this.#requestCompaction()
+        }
+      }
+    } finally {
+      this.#capture = undefined
+    }
+    if (this.status === 'closed') {
+      for (const item of later) {
+        if (item.kind === 'barrier') {
+          item.resolve()
+        }
+      }
+      return
+    }
+    for (const effect of effects) {
+      if (effect.relay) {
+        this.#broadcast(encodeUpdate(effect.update), effect.origin)
+      }
+    }
+    for (const item of later) {
+      this.#handleAfterCommit(item)
+    }
+  }
+
+  #applyWrite(connection: Connection, message: WriteMessage, check: UpdateCheck): void {
+    if (connection.closedByServer) {
+      return
+    }
+    if (!check.ok) {
+      this.#log.warn(
+        { connectionId: connection.id, userId: connection.actor.userId, reason: check.reason },
+        'refused an update',
+      )
+      connection.close(
+        check.tooLarge ? CloseCodes.TooLarge : CloseCodes.BadMessage,
+        check.tooLarge ? 'update too large' : 'malformed update',
+      )
+      return
+    }
+    if (connection.readOnly) {
+      // Issue 3: a reader's change is ignored and the attempt recorded. A reader's sync step 2
+      // repeats what the server has (a delete set is always sent whole); that is no attempt.
+      if (changesDocument(this.doc, message.update)) {
+        this.#refuseWrite(connection)
+      }
+      return
+    }
+    try {
+      Y.applyUpdate(this.doc, message.update, connection)
+    } catch (error) {
+      // The update decoded on its own but not against this document. The transaction may have
+      // changed the document halfway, so the room cannot go on: nothing of it is stored.
+      connection.close(CloseCodes.BadMessage, 'update does not apply to the document')
+      throw new RoomBroken(
+        `an update from connection ${connection.id} failed to apply: ${(error as Error).message}`,
+      )
+    }
+    const store = this.doc.store as unknown as { pendingStructs: unknown; pendingDs: unknown }
+    if (store.pendingStructs !== null || store.pendingDs !== null) {
+      // Parts that wait for missing dependencies are not in Yjs's reported change yet; store
+      // the update as sent too, so a checkpoint acknowledges nothing that only lives in memory.
+      this.#capture?.push({ update: message.update, origin: connection, store: true, relay: false })
+    }
+  }
+
+  async #applyRemote(seq: number, update: Uint8Array): Promise<void> {
+    if (seq <= this.seq) {
+      return // This instance's own update, or one it already read from the log.
+    }
+    if (seq > this.seq + 1) {
+      // Pub/sub lost something: PostgreSQL is the source of truth.
+      await this.#readLogUpTo(seq)
+      return
+    }
+    Y.applyUpdate(this.doc, update, 'remote')
+    this.seq = seq
+  }
+
+  // Applies the stored updates after `this.seq` up to `upToSeq`. When a compaction (here or on
+  // another instance) merged them into the snapshot first, the whole stored state is applied:
+  // Yjs ignores what the document already has.
+  async #readLogUpTo(upToSeq: number): Promise<void> {
+    if (upToSeq <= this.seq) {
+      return
+    }
+    const rows = await readUpdateRange(this.#deps.db, this.documentId, this.seq, upToSeq)
+    if (rows) {
+      for (const row of rows) {
+        Y.applyUpdate(this.doc, row.update, 'log')
+      }
+      this.seq = upToSeq
+      return
+    }
+    const stored = await loadDocument(this.#deps.db, this.documentId)
+    if (stored.update) {
+      Y.applyUpdate(this.doc, stored.update, 'log')
+    }
+    this.seq = Math.max(this.seq, stored.seq)
+  }
+
+  #handleAfterCommit(item: Item): void {
+    switch (item.kind) {
+      case 'join': {
+        const { connection } = item
+        connection.send(encodeSyncStep1(Y.encodeStateVector(this.doc)))
+        const clients = [...this.awareness.getStates().keys()]
+        if (clients.length > 0) {
+          connection.send(encodeAwareness(encodeAwarenessUpdate(this.awareness, clients)))
+        }
+        break
+      }
+      case 'message':
+        this.#handleMessage(item.connection, item.message)
+        break
+      case 'remote-awareness':
+        this.#applyRemoteAwareness(item.update)
+        break
+      case 'barrier':
+        item.resolve()
+        break
+      case 'remote-update':
+      case 'head':
+        break
+    }
+  }
+
+  #handleMessage(connection: Connection, message: ClientMessage): void {
+    if (connection.closedByServer || connection.closed) {
+      return // A presence update processed after the leave would bring back a ghost.
+    }
+    switch (message.kind) {
+      case 'sync-step-1': {
+        let update: Uint8Array
+        try {
+          update = Y.encodeStateAsUpdate(this.doc, message.stateVector)
+        } catch (error) {
+          this.#refuseMessage(connection, error)
+          return
+        }
+        connection.send(encodeSyncStep2(update))
+        break
+      }
+      case 'awareness': {
+        try {
+          const rewritten = rewriteAwarenessUpdate(message.update, {
+            identity: connection.identity,
+            clientIds: connection.clientIds,
+            owners: this.#owners,
+            owner: connection,
+            maxClientIds: this.#deps.limits.maxClientIdsPerConnection,
+            maxStateBytes: this.#deps.limits.maxAwarenessStateBytes,
+          })
+          if (rewritten.refused > 0) {
+            this.#log.warn(
+              {
+                connectionId: connection.id,
+                userId: connection.actor.userId,
+                refused: rewritten.refused,
+              },
+              'dropped presence for client ids the connection does not own',
+            )
+          }
+          if (rewritten.update) {
+            applyAwarenessUpdate(this.awareness, rewritten.update, connection)
+          }
+        } catch (error) {
+          this.#refuseMessage(connection, error)
+        }
+        break
+      }
+      case 'query-awareness': {
+        const clients = [...this.awareness.getStates().keys()]
+        connection.send(encodeAwareness(encodeAwarenessUpdate(this.awareness, clients)))
+        break
+      }
+      case 'save-checkpoint':
+        // Everything this connection sent before the checkpoint is in a batch already committed.
+        if (!connection.readOnly) {
+          connection.send(encodeSaveCheckpointAck(message.id))
+        }
+        break
+      case 'auth':
+        break
+      case 'sync-step-2':
+      case 'update':
+        break
+    }
+  }
+
+  #applyRemoteAwareness(update: Uint8Array): void {
+    try {
+      // Record which client ids live on other instances, so no local connection can claim them.
+      const decoder = decoding.createDecoder(update)
+      const count = readUint(decoder)
+      for (let i = 0; i < count; i++) {
+        const clientId = readUint(decoder)
+        readUint(decoder)
+        const isRemoval = new TextDecoder().decode(readBytes(decoder)) === 'null'
+        const owner = this.#owners.get(clientId)
+        if (isRemoval && owner === this.#remoteOwner) {
+          this.#owners.delete(clientId)
+        } else if (!isRemoval && owner === undefined) {
+          this.#owners.set(clientId, this.#remoteOwner)
+        }
+      }
+      applyAwarenessUpdate(this.awareness, update, 'remote')
+    } catch (error) {
+      this.#log.warn({ err: error }, 'ignored a malformed presence update from another instance')
+    }
+  }
+
+  #captureUpdate(update: Uint8Array, origin: unknown): void {
+    if (!this.#capture) {
+      // Every change goes through the queue; one outside it would bypass storage.
+      this.#log.error({ origin: String(origin) }, 'a document changed outside the room queue')
+      return
+    }
+    if (origin === 'log' || origin === 'remote') {
+      this.#capture.push({ update, origin, store: false, relay: true })
+    } else {
+      this.#capture.push({ update, origin: origin as Connection, store: true, relay: true })
+    }
+  }
+
+  #broadcast(message: Uint8Array, except?: ChangeOrigin): void {
+    for (const connection of this.connections) {
+      if (connection !== except) {
+        connection.send(message)
+      }
+    }
+  }
+
+  #scheduleAwarenessFlush(): void {
+    if (this.#awarenessTimer || this.status === 'closed') {
+      return
+    }
+    this.#awarenessTimer = setTimeout(() => {
+      this.#awarenessTimer = undefined
+      this.#flushAwareness()
+    }, this.#deps.awarenessFlushMs)
+  }
+
+  #flushAwareness(): void {
+    const local = [...this.#dirtyLocal].filter((clientId) => this.awareness.meta.has(clientId))
+    const remote = [...this.#dirtyRemote].filter((clientId) => this.awareness.meta.has(clientId))
+    this.#dirtyLocal.clear()
+    this.#dirtyRemote.clear()
+    if (local.length > 0) {
+      this.#broadcast(encodeAwareness(encodeAwarenessUpdate(this.awareness, local)))
+    }
+    if (remote.length > 0) {
+      this.#deps.fanout?.publishAwareness(
+        this.documentId,
+        encodeAwarenessUpdate(this.awareness, remote),
+      )
+    }
+  }
+
+  #leave(connection: Connection): void {
+    if (!this.connections.delete(connection)) {
+      return
+    }
+    this.lastActivityAt = Date.now()
+    for (const clientId of connection.clientIds) {
+      if (this.#owners.get(clientId) === connection) {
+        this.#owners.delete(clientId)
+      }
+    }
+    if (this.status !== 'closed') {
+      removeAwarenessStates(this.awareness, [...connection.clientIds], connection)
+    }
+    if (this.connections.size === 0 && this.status !== 'closed') {
+      this.#deps.onEmpty(this)
+    }
+  }
+
+  #refuseWrite(connection: Connection): void {
+    connection.refusedWrites++
+    if (connection.refusedWrites === 1) {
+      // Tell the client once, in y-websocket's own terms; an unmodified provider logs it.
+      connection.send(encodePermissionDenied('read-only'))
+    }
+    this.#deps.onWriteRefused(connection)
+  }
+
+  #refuseMessage(connection: Connection, error: unknown): void {
+    const reason = error instanceof ProtocolError ? error.message : 'malformed message'
+    this.#log.warn(
+      { connectionId: connection.id, userId: connection.actor.userId, reason },
+      'closed a connection that sent a malformed message',
+    )
+    connection.close(CloseCodes.BadMessage, 'malformed message')
+  }
+
+  // Messages that arrive from now on are dropped (the clients resend them to the next room);
+  // what is queued is still processed.
+  #stopIntake(): void {
+    if (this.status !== 'closed') {
+      this.status = 'stopping'
+    }
+  }
+
+  #requestCompaction(): void {
+    this.#storedSinceCompaction = 0
+    this.#deps.requestCompaction(this.documentId)
+  }
+
+  #close(code: number, reason: string): void {
+    if (this.status === 'closed') {
+      return
+    }
+    this.status = 'closed'
+    clearTimeout(this.#awarenessTimer)
+    for (const item of this.#queue.splice(0)) {
+      if (item.kind === 'barrier') {
+        item.resolve()
+      }
+    }
+    for (const connection of [...this.connections]) {
+      connection.close(code, reason)
+    }
+    this.connections.clear()
+    this.awareness.destroy()
+    this.doc.destroy()
+    this.#deps.onClosed(this)
+  }
+}
+
+/** Tells whether an update is the empty update (no structs, no deletions) in Yjs's v1 encoding. */
+function isEmptyUpdate(update: Uint8Array): boolean {
+  return update.byteLength === 2 && update[0] === 0 && update[1] === 0
+}
+
+/**
+ * Tells whether applying `update` would change `doc`: it has structs the document lacks, or
+ * deletes something the document has not deleted. Only called on updates that passed the
+ * bounded decode.
+ */
+function changesDocument(doc: Y.Doc, update: Uint8Array): boolean {
+  const diff = Y.decodeUpdate(Y.diffUpdate(update, Y.encodeStateVector(doc)))
+  if (diff.structs.some((struct) => !(struct instanceof Y.Skip))) {
+    return true
+  }
+  if (diff.ds.clients.size === 0) {
+    return false
+  }
+  const deleted = Y.createDeleteSetFromStructStore(doc.store)
+  for (const [client, ranges] of diff.ds.clients) {
+    const have = deleted.clients.get(client) ?? []
+    for (const range of ranges) {
+      // The document's ranges are sorted and maximal, so a covered range lies inside one of them.
+      let low = 0
+      let high = have.length - 1
+      let covered = false
+      while (low <= high) {
+        const mid = (low + high) >> 1
+        const item = have[mid]!
+        if (range.clock < item.clock) {
+          high = mid - 1
+        } else if (range.clock >= item.clock + item.len) {
+          low = mid + 1
+        } else {
+          covered = range.clock + range.len <= item.clock + item.len
+          break
+        }
+      }
+      if (!covered) {
+        return true
+      }
+    }
+  }
+  return false
+}
