@@ -12,6 +12,8 @@ interface Fixture {
   targetMember: string
   removableMember: string
   invitationId: string
+  documentId: string
+  deletableDocumentId: string
 }
 
 interface RouteCase {
@@ -42,6 +44,17 @@ const ROUTES: RouteCase[] = [
   { method: 'DELETE', url: (f) => `/api/processes/${f.process.id}/invitations/${f.invitationId}`, action: 'members.manage' },
   { method: 'GET', url: (f) => `/api/processes/${f.process.id}/documents`, action: 'documents.read' },
   { method: 'POST', url: (f) => `/api/processes/${f.process.id}/documents`, body: () => ({ title: 'Annex' }), action: 'documents.create' },
+  {
+    method: 'POST',
+    url: (f) => `/api/processes/${f.process.id}/documents/import`,
+    body: () => ({ title: 'Imported', format: 'markdown', content: '# Vision\n\nSafe.' }),
+    action: 'documents.create',
+  },
+  { method: 'GET', url: (f) => `/api/documents/${f.documentId}`, action: 'documents.read' },
+  { method: 'GET', url: (f) => `/api/documents/${f.documentId}/sections`, action: 'documents.read' },
+  { method: 'GET', url: (f) => `/api/documents/${f.documentId}/export?format=md`, action: 'documents.read' },
+  { method: 'PATCH', url: (f) => `/api/documents/${f.documentId}`, body: () => ({ title: 'Renamed' }), action: 'documents.manage' },
+  { method: 'DELETE', url: (f) => `/api/documents/${f.deletableDocumentId}`, action: 'documents.manage' },
   { method: 'GET', url: (f) => `/api/processes/${f.process.id}/audit`, action: 'audit.read' },
 ]
 
@@ -85,11 +98,13 @@ async function fixtureFor(actor: TestUser, role: Role): Promise<Fixture> {
     targetMember: process.membershipIds.get(target.email)!,
     removableMember: process.membershipIds.get(removable.email)!,
     invitationId: invited.json().invitation.id,
+    documentId: (await factories.createDocument(process.id, process.secretariat)).id,
+    deletableDocumentId: (await factories.createDocument(process.id, process.secretariat)).id,
   }
 }
 
 describe.each(ROLES)('role %s', (role) => {
-  it('gets exactly what the permissions table allows on every process route', async () => {
+  it('gets exactly what the permissions table allows on every process and document route', async () => {
     const actor = await factories.createUser({ isAdmin: role === 'secretariat' })
     const fixture = await fixtureFor(actor, role)
     const client = await t.as(actor)
