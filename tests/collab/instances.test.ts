@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module'
 import pino from 'pino'
 import { afterAll, describe, expect, it } from 'vitest'
 import { CloseCodes } from '../../shared/collab/close-codes'
@@ -56,20 +55,6 @@ describe('two instances over one database', () => {
   })
 })
 
-const hasIoredis = (() => {
-  try {
-    createRequire(import.meta.url).resolve('ioredis')
-    return true
-  } catch {
-    return false
-  }
-})()
-if (!hasIoredis) {
-  console.warn(
-    'instances.test.ts: the Redis fan-out tests are skipped because the ioredis package is not installed',
-  )
-}
-
 /** A transport that loses the messages `drop` picks, as Redis pub/sub may. */
 function lossy(
   client: PubSubClient,
@@ -84,7 +69,7 @@ function lossy(
   }
 }
 
-describe.runIf(hasIoredis)('two instances over Redis', () => {
+describe('two instances over Redis', () => {
   const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
 
   it('fan out updates, presence and membership changes, and fill a lost update from the log', async () => {
