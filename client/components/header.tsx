@@ -1,0 +1,122 @@
+import { UI_LANGUAGES, type UiLanguage } from '../../shared/limits'
+import { language, t } from '../i18n'
+import { location } from '../router'
+import { chooseLanguage, currentUser, signOut } from '../state/session'
+import { Link } from './link'
+
+/** Each language names itself, in itself, so anyone can find their own. */
+const LANGUAGE_NAMES: Record<UiLanguage, string> = { en: 'English', es: 'Español' }
+
+/** Two buttons, English / Español; the pressed one is the current language. */
+export function LanguageSwitcher() {
+  return (
+    <div class="lang-switch" role="group" aria-label={t('header.language')}>
+      {UI_LANGUAGES.map((code) => (
+        <button
+          key={code}
+          type="button"
+          lang={code}
+          class="lang-option"
+          aria-pressed={language.value === code}
+          onClick={() => void chooseLanguage(code)}
+        >
+          {LANGUAGE_NAMES[code]}
+        </button>
+      ))}
+    </div>
+  )
+}
+
+/** The mark: two arcs meeting, for people drafting together. */
+function Logo() {
+  return (
+    <svg
+      class="logo"
+      viewBox="0 0 32 32"
+      width="28"
+      height="28"
+      aria-hidden="true"
+      focusable="false"
+    >
+      <rect width="32" height="32" rx="7" fill="currentColor" />
+      <path
+        d="M9 16a7 7 0 0 1 12-4.9M23 16a7 7 0 0 1-12 4.9"
+        stroke="#fff"
+        stroke-width="3"
+        fill="none"
+        stroke-linecap="round"
+      />
+    </svg>
+  )
+}
+
+export function SkipLink() {
+  return (
+    <a
+      class="skip-link"
+      href="#main"
+      onClick={(event) => {
+        // Focus the landmark directly: a hash change would also add a history entry.
+        event.preventDefault()
+        document.getElementById('main')?.focus()
+      }}
+    >
+      {t('header.skip')}
+    </a>
+  )
+}
+
+export function Header() {
+  const user = currentUser.value
+  const path = location.value.path
+  const inProcesses = path === '/' || path.startsWith('/processes') || path.startsWith('/documents')
+  return (
+    <header class="site-header">
+      <div class={['container', 'header-inner', user ? 'has-user' : ''].filter(Boolean).join(' ')}>
+        <Link href={user ? '/' : '/sign-in'} class="brand">
+          <Logo />
+          <span class="brand-name">{t('app.name')}</span>
+        </Link>
+        {user ? (
+          <nav class="main-nav" aria-label={t('header.nav')}>
+            <ul>
+              <li>
+                <Link
+                  href="/"
+                  aria-current={path === '/' ? 'page' : inProcesses ? 'true' : undefined}
+                >
+                  {t('header.processes')}
+                </Link>
+              </li>
+              <li>
+                <Link href="/account" aria-current={path === '/account' ? 'page' : undefined}>
+                  {t('header.account')}
+                </Link>
+              </li>
+            </ul>
+          </nav>
+        ) : null}
+        <div class="header-lang">
+          <LanguageSwitcher />
+        </div>
+        {user ? (
+          <div class="header-signout">
+            <button type="button" class="btn btn-ghost btn-small" onClick={() => void signOut()}>
+              {t('header.signOut')}
+            </button>
+          </div>
+        ) : null}
+      </div>
+    </header>
+  )
+}
+
+export function Footer() {
+  return (
+    <footer class="site-footer">
+      <div class="container">
+        <p>{t('footer.tagline')}</p>
+      </div>
+    </footer>
+  )
+}

@@ -1,0 +1,410 @@
+import { useRef, useState } from 'preact/hooks'
+import type { ApiToken, CreatedToken } from '../../shared/api/auth'
+import { LIMITS, UI_LANGUAGES, type UiLanguage } from '../../shared/limits'
+import { createToken, listTokens, revokeToken, updateAccount } from '../api/account'
+import { changePassword } from '../api/auth'
+import { toApiError, type ApiError } from '../api/client'
+import { Button, ConfirmButton, CopyButton } from '../components/buttons'
+import { FormError, errorText, fieldErrorsFrom } from '../components/errors'
+import { SelectField, TextField, focusFirstInvalid } from '../components/fields'
+import { RouteHeading, usePageTitle } from '../components/page'
+import { Empty, Loading, Notice } from '../components/status'
+import { useResource } from '../components/use-resource'
+import { formatDate, formatDateTime, t } from '../i18n'
+import { chooseLanguage, currentUser, setSession, setUser } from '../state/session'
+import { problems, validateConfirmation, validateNewPassword, validateRequired } from './validation'
+
+const LANGUAGE_NAMES: Record<UiLanguage, string> = { en: 'English', es: 'Español' }
+
+export function AccountPage() {
+  const title = t('account.title')
+  usePageTitle(title)
+  const user = currentUser.value
+  if (!user) {
+    return null
+  }
+  return (
+    <div class="container page narrow">
+      <RouteHeading>{title}</RouteHeading>
+      <p class="page-lead">{t('account.lead', { email: user.email })}</p>
+      <ProfileForm />
+      <PasswordForm />
+      <TokensPanel />
+    </div>
+  )
+}
+
+function ProfileForm() {
+  const user = currentUser.value
+  const [name, setName] = useState(user?.name ?? '')
+  const [fieldError, setFieldError] = useState<string | undefined>()
+  const [error, setError] = useState<ApiError | null>(null)
+  const [saved, setSaved] = useState(false)
+  const [busy, setBusy] = useState(false)
+  const formRef = useRef<HTMLFormElement>(null)
+  if (!user) {
+    return null
+  }
+
+  async function submit(event: Event) {
+    event.preventDefault()
+    if (busy) {
+      return
+    }
+    const problem = validateRequired(name)
+    setFieldError(problem ?? undefined)
+    setError(null)
+    setSaved(false)
+    if (problem) {
+      requestAnimationFrame(() => focusFirstInvalid(formRef.current))
+      return
+    }
+    setBusy(true)
+    try {
+      setUser(await updateAccount({ name: name.trim() }))
+      setSaved(true)
+    } catch (e) {
+      const apiError = toApiError(e)
+      setError(apiError)
+      setFieldError(fieldErrorsFrom(apiError).name)
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <section class="panel" aria-labelledby="profile-heading">
+      <h2 id="profile-heading">{t('account.profileTitle')}</h2>
+      <form ref={formRef} onSubmit={submit} noValidate class="stack">
+        <FormError id="profile-error" error={error} />
+        <TextField
+          id="account-name"
+          label={t('fields.fullName')}
+          hint={t('account.nameHint')}
+          autoComplete="name"
+          maxLength={LIMITS.nameMax}
+          value={name}
+          onValue={(v) => {
+            setName(v)
+            setSaved(false)
+          }}
+          error={fieldError}
+          required
+        />
+        <div class="form-actions">
+          <Button type="submit" variant="primary" busy={busy}>
+            {t('common.save')}
+          </Button>
+          <span role="status" class="inline-status">
+            {saved ? (
+              <>
+                <span aria-hidden="true">✓ </span>
+                {t('account.saved')}
+              </>
+            ) : null}
+          </span>
+        </div>
+      </form>
+      <div class="divider" />
+      <SelectField
+        id="account-language"
+        label={t('account.language')}
+        hint={t('account.languageHint')}
+        value={user.locale}
+        onValue={(v) => void chooseLanguage(v as UiLanguage)}
+        options={UI_LANGUAGES.map((code) => ({ value: code, label: LANGUAGE_NAMES[code] }))}
+      />
+    </section>
+  )
+}
+
+function PasswordForm() {
+  const [current, setCurrent] = useState('')
+  const [next, setNext] = useState('')
+  const [confirmation, setConfirmation] = useState('')
+  const [errors, setErrors] = useState<Record<string, string>>({})
+  const [error, setError] = useState<ApiError | null>(null)
+  const [done, setDone] = useState(false)
+  const [busy, setBusy] = useState(false)
+  const formRef = useRef<HTMLFormElement>(null)
+
+  async function submit(event: Event) {
+    event.preventDefault()
+    if (busy) {
+      return
+    }
+    const found = problems({
+      current: validateRequired(current),
+      next: validateNewPassword(next),
+      confirmation: validateConfirmation(next, confirmation),
+    })
+    setErrors(found)
+    setError(null)
+    setDone(false)
+    if (Object.keys(found).length) {
+      requestAnimationFrame(() => focusFirstInvalid(formRef.current))
+      return
+    }
+    setBusy(true)
+    try {
+      // The server rotates the session; adopt the new CSRF token at once.
+      setSession(await changePassword(current, next))
+      setCurrent('')
+      setNext('')
+      setConfirmation('')
+      setDone(true)
+    } catch (e) {
+      const apiError = toApiError(e)
+      if (apiError.code === 'invalid_credentials') {
+        setErrors({ current: t('account.wrongCurrentPassword') })
+        requestAnimationFrame(() => focusFirstInvalid(formRef.current))
+      } else {
+        setError(apiError)
+        const fields = fieldErrorsFrom(apiError)
+        setErrors(
+          problems({ current: fields.currentPassword ?? null, next: fields.newPassword ?? null }),
+        )
+      }
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <section class="panel" aria-labelledby="password-heading">
+      <h2 id="password-heading">{t('account.passwordTitle')}</h2>
+      <form ref={formRef} onSubmit={submit} noValidate class="stack">
+        <FormError id="password-error" error={error} />
+        {done ? (
+          <Notice tone="success" live>
+            {t('account.passwordChanged')}
+          </Notice>
+        ) : null}
+        <TextField
+          id="current-password"
+          label={t('fields.currentPassword')}
+          type="password"
+          autoComplete="current-password"
+          maxLength={LIMITS.passwordMax}
+          value={current}
+          onValue={setCurrent}
+          error={errors.current}
+          required
+        />
+        <TextField
+          id="new-password"
+          label={t('fields.newPassword')}
+          type="password"
+          autoComplete="new-password"
+          minLength={LIMITS.passwordMin}
+          maxLength={LIMITS.passwordMax}
+          hint={t('fields.passwordHint', { count: LIMITS.passwordMin })}
+          value={next}
+          onValue={setNext}
+          error={errors.next}
+          required
+        />
+        <TextField
+          id="confirm-password"
+          label={t('fields.confirmPassword')}
+          type="password"
+          autoComplete="new-password"
+          maxLength={LIMITS.passwordMax}
+          value={confirmation}
+          onValue={setConfirmation}
+          error={errors.confirmation}
+          required
+        />
+        <div class="form-actions">
+          <Button type="submit" variant="primary" busy={busy}>
+            {t('account.changePassword')}
+          </Button>
+        </div>
+      </form>
+    </section>
+  )
+}
+
+function TokensPanel() {
+  const tokens = useResource(listTokens, [])
+  const [name, setName] = useState('')
+  const [fieldError, setFieldError] = useState<string | undefined>()
+  const [error, setError] = useState<ApiError | null>(null)
+  const [actionError, setActionError] = useState<string | null>(null)
+  const [created, setCreated] = useState<CreatedToken | null>(null)
+  const [busy, setBusy] = useState(false)
+  const formRef = useRef<HTMLFormElement>(null)
+  const full = (tokens.data?.length ?? 0) >= LIMITS.tokensPerUserMax
+
+  async function submit(event: Event) {
+    event.preventDefault()
+    if (busy) {
+      return
+    }
+    const problem = validateRequired(name)
+    setFieldError(problem ?? undefined)
+    setError(null)
+    if (problem) {
+      requestAnimationFrame(() => focusFirstInvalid(formRef.current))
+      return
+    }
+    setBusy(true)
+    try {
+      const result = await createToken(name.trim())
+      setCreated(result)
+      setName('')
+      tokens.setData((list) => [result.token, ...(list ?? [])])
+    } catch (e) {
+      const apiError = toApiError(e)
+      setError(apiError)
+      setFieldError(fieldErrorsFrom(apiError).name)
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  async function revoke(token: ApiToken) {
+    setActionError(null)
+    try {
+      await revokeToken(token.id)
+      tokens.setData((list) => (list ?? []).filter((x) => x.id !== token.id))
+      if (created?.token.id === token.id) {
+        setCreated(null)
+      }
+    } catch (e) {
+      setActionError(errorText(toApiError(e)))
+    }
+  }
+
+  return (
+    <section class="panel" aria-labelledby="tokens-heading">
+      <h2 id="tokens-heading">{t('tokens.title')}</h2>
+      <p class="section-lead">{t('tokens.lead')}</p>
+
+      {created ? <NewTokenSecret created={created} onDone={() => setCreated(null)} /> : null}
+
+      {full ? (
+        <p class="muted">{t('tokens.limit', { count: LIMITS.tokensPerUserMax })}</p>
+      ) : (
+        <form ref={formRef} onSubmit={submit} noValidate class="inline-form">
+          <FormError id="token-error" error={error} />
+          <TextField
+            id="token-name"
+            label={t('tokens.name')}
+            hint={t('tokens.nameHint')}
+            maxLength={LIMITS.tokenNameMax}
+            value={name}
+            onValue={setName}
+            error={fieldError}
+            required
+            action={
+              <Button type="submit" variant="primary" busy={busy}>
+                {t('tokens.create')}
+              </Button>
+            }
+          />
+        </form>
+      )}
+
+      {actionError ? (
+        <FormError id="token-action-error" error={null} message={actionError} />
+      ) : null}
+      {tokens.loading && !tokens.data ? <Loading /> : null}
+      {tokens.error ? <FormError id="tokens-error" error={tokens.error} /> : null}
+      {tokens.data ? (
+        tokens.data.length ? (
+          <div class="table-wrap">
+            <table class="data-table responsive-table">
+              <caption class="visually-hidden">{t('tokens.caption')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('tokens.name')}</th>
+                  <th scope="col">{t('tokens.prefix')}</th>
+                  <th scope="col">{t('tokens.created')}</th>
+                  <th scope="col">{t('tokens.lastUsed')}</th>
+                  <th scope="col">
+                    <span class="visually-hidden">{t('common.actions')}</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {tokens.data.map((token) => (
+                  <tr key={token.id}>
+                    <th scope="row" data-label={t('tokens.name')}>
+                      <span class="member-name">{token.name}</span>
+                    </th>
+                    <td data-label={t('tokens.prefix')}>
+                      <code>{token.prefix}…</code>
+                    </td>
+                    <td data-label={t('tokens.created')}>{formatDate(token.createdAt)}</td>
+                    <td data-label={t('tokens.lastUsed')}>
+                      {token.lastUsedAt ? (
+                        formatDateTime(token.lastUsedAt)
+                      ) : (
+                        <span class="muted">{t('tokens.never')}</span>
+                      )}
+                    </td>
+                    <td class="row-actions">
+                      <div class="row-actions-inner">
+                        <ConfirmButton
+                          label={t('tokens.revoke')}
+                          ariaLabel={t('tokens.revokeLabel', { name: token.name })}
+                          question={t('tokens.revokeQuestion', { name: token.name })}
+                          confirmLabel={t('tokens.revokeConfirm')}
+                          onConfirm={() => revoke(token)}
+                        />
+                      </div>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : (
+          <Empty>{t('tokens.empty')}</Empty>
+        )
+      ) : null}
+    </section>
+  )
+}
+
+/** The secret of a token just created: shown once, with a copy button and a warning. */
+function NewTokenSecret({ created, onDone }: { created: CreatedToken; onDone: () => void }) {
+  const ref = useRef<HTMLDivElement>(null)
+  return (
+    <div
+      class="notice notice-warning secret-box"
+      role="region"
+      aria-labelledby="secret-heading"
+      tabIndex={-1}
+      ref={(el) => {
+        if (el && ref.current !== el) {
+          ref.current = el
+          el.focus()
+        }
+      }}
+    >
+      <p id="secret-heading" class="notice-title">
+        {t('tokens.secretTitle', { name: created.token.name })}
+      </p>
+      <p>{t('tokens.secretWarning')}</p>
+      <div class="secret-row">
+        <label for="token-secret" class="secret-label">
+          {t('tokens.secretLabel')}
+        </label>
+        <input
+          id="token-secret"
+          class="secret"
+          readOnly
+          value={created.secret}
+          spellcheck={false}
+          onFocus={(e) => e.currentTarget.select()}
+        />
+        <CopyButton value={created.secret} />
+      </div>
+      <Button small variant="ghost" onClick={onDone}>
+        {t('tokens.secretDone')}
+      </Button>
+    </div>
+  )
+}
