@@ -325,8 +325,8 @@ async function main() {
       await cdp.send('Profiler.enable')
       await cdp.send('Profiler.setSamplingInterval', { interval: 200 })
       await cdp.send('Profiler.start')
-      cdp.on('Tracing.dataCollected', (event: { value: { name: string; dur?: number; ph: string }[] }) => {
-        trace.push(...event.value)
+      cdp.on('Tracing.dataCollected', (event) => {
+        trace.push(...(event.value as unknown as typeof trace))
       })
       await cdp.send('Tracing.start', {
         categories: process.env.BENCH_TRACE ?? 'devtools.timeline,disabled-by-default-devtools.timeline',
