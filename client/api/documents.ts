@@ -6,6 +6,7 @@ import type {
   Section,
 } from '../../shared/api/documents'
 import type { Created, DocumentSummary } from '../../shared/api/processes'
+import type { Language } from '../../shared/limits'
 import { api, postWithProgress, seg } from './client'
 
 /**
@@ -22,11 +23,11 @@ export const listDocuments = (processId: string) =>
   api.get<DocumentSummary[]>(`/api/processes/${seg(processId)}/documents`)
 
 /** Creates a document, empty or from a template (in the process's main language). */
-export const createDocument = (processId: string, title: string, template?: DocumentTemplate) =>
-  api.post<Created>(`/api/processes/${seg(processId)}/documents`, {
-    title,
-    ...(template ? { template } : {}),
-  })
+export const createDocument = (
+  processId: string,
+  title: string,
+  from?: { template: DocumentTemplate; language: Language },
+) => api.post<Created>(`/api/processes/${seg(processId)}/documents`, { title, ...from })
 
 export const fetchDocument = (id: string) => api.get<DocumentSummary>(`/api/documents/${seg(id)}`)
 

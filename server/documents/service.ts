@@ -48,7 +48,16 @@ export async function createDocument(
   let content: Node | undefined
   if (input.template !== undefined) {
     const process = await getProcess(ctx.db, actor, processId)
-    content = documentFromTemplate(input.template, input.title.trim(), process.languages[0] ?? 'en')
+    if (input.language !== undefined && !process.languages.includes(input.language)) {
+      throw badRequest('The template language must be one of the process’s languages', [
+        { path: 'body/language', message: 'not a language of this process' },
+      ])
+    }
+    content = documentFromTemplate(
+      input.template,
+      input.title.trim(),
+      input.language ?? process.languages[0] ?? 'en',
+    )
   }
   return inTransaction(ctx.db, (trx) =>
     insertDocument(

@@ -10,7 +10,7 @@ import {
   Timestamp,
   Uuid,
 } from './common'
-import { LIMITS } from '../limits'
+import { LANGUAGES, LIMITS } from '../limits'
 import { SessionInfo } from './auth'
 import { STAGES } from '../domain/lifecycle'
 import { ACTIONS } from '../domain/permissions'
@@ -186,7 +186,13 @@ export const CreateDocumentBody = Type.Object(
     title: Type.String({ minLength: 1, maxLength: LIMITS.documentTitleMax, pattern: '\\S' }),
     template: Type.Optional(
       Type.Enum(DOCUMENT_TEMPLATES, {
-        description: "Start from an outline instead of an empty page: 'national-strategy' (vision, principles, objectives, action lines, governance, indicators) in the process's first language.",
+        description: "Start from an outline instead of an empty page: 'national-strategy' (vision, principles, objectives, action lines, governance, indicators).",
+      }),
+    ),
+    language: Type.Optional(
+      Type.Enum(LANGUAGES, {
+        description:
+          "The language of the template's outline: one of the process's languages (default: its first). Outlines exist in English and Spanish; other languages get English.",
       }),
     ),
   },

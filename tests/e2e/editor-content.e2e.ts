@@ -395,5 +395,18 @@ Intro.
     expect(
       await page.getByRole('link', { name: 'National strategy, first draft' }).count(),
     ).toBe(0)
+
+    // The process speaks English and Spanish: the outline can be seeded in either.
+    expect(await page.getByLabel('Language of the outline').count()).toBe(0)
+    await page.getByLabel('National strategy outline').check()
+    await page.getByLabel('Language of the outline').selectOption('es')
+    await page.getByLabel('Document title', { exact: true }).first().fill('Estrategia 2027')
+    await page.getByRole('button', { name: 'Create document' }).click()
+    await page.getByRole('link', { name: 'Open “Estrategia 2027”' }).click()
+    await page.locator('.doc-text').waitFor()
+    const esquema = await page.locator('.outline-list a').allInnerTexts()
+    for (const part of ['Visión', 'Principios rectores', 'Líneas de acción', 'Indicadores']) {
+      expect(esquema.some((title) => title.includes(part)), part).toBe(true)
+    }
   })
 })

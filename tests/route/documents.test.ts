@@ -524,6 +524,32 @@ describe('creating from a template', () => {
     expect(md).toContain('| Objective | Indicator | Baseline | Target | Source |')
   })
 
+  it("seeds the outline in another of the process's languages on request, and only in those", async () => {
+    const process = await factories.createProcess({ languages: ['es', 'en'] })
+    const client = await t.as(process.secretariat)
+    const created = await client.post(`/api/processes/${process.id}/documents`, {
+      title: 'Strategy',
+      template: 'national-strategy',
+      language: 'en',
+    })
+    expect(created.statusCode).toBe(201)
+    const md = (await client.get(`/api/documents/${created.json().id}/export?format=md`)).body
+    expect(md).toContain('## 1. Vision')
+    expect(md).not.toContain('Visión')
+
+    const before = await liveDocuments()
+    for (const language of ['fr', 'klingon']) {
+      const refused = await client.post(`/api/processes/${process.id}/documents`, {
+        title: 'Strategy',
+        template: 'national-strategy',
+        language,
+      })
+      expect(refused.statusCode, language).toBe(400)
+      expect(refused.json().code).toBe('validation_failed')
+    }
+    expect(await liveDocuments()).toBe(before)
+  })
+
   it('creates an empty document without a template, and refuses an unknown template', async () => {
     const process = await factories.createProcess()
     const client = await t.as(process.secretariat)

@@ -1,12 +1,12 @@
 import { useId, useRef, useState } from 'preact/hooks'
 import type { DocumentTemplate, ImportFormat } from '../../../shared/api/documents'
 import type { ProcessDetail } from '../../../shared/api/processes'
-import { LIMITS } from '../../../shared/limits'
+import { LIMITS, type Language } from '../../../shared/limits'
 import { toApiError, type ApiError } from '../../api/client'
 import { IMPORT_SIZES, createDocument, importDocument, listDocuments } from '../../api/documents'
 import { Button } from '../../components/buttons'
 import { FormError, fieldErrorsFrom } from '../../components/errors'
-import { TextField, focusFirstInvalid } from '../../components/fields'
+import { SelectField, TextField, focusFirstInvalid } from '../../components/fields'
 import { Link } from '../../components/link'
 import { RouteHeading } from '../../components/page'
 import { Empty, Loading, Notice } from '../../components/status'
@@ -115,7 +115,7 @@ function NewDocumentForm({
   const [error, setError] = useState<ApiError | null>(null)
   const [busy, setBusy] = useState(false)
   const formRef = useRef<HTMLFormElement>(null)
-  const language = process.languages[0] ?? 'en'
+  const [language, setLanguage] = useState<Language>(process.languages[0] ?? 'en')
 
   async function submit(event: Event) {
     event.preventDefault()
@@ -131,7 +131,11 @@ function NewDocumentForm({
     }
     setBusy(true)
     try {
-      const { id } = await createDocument(process.id, title.trim(), template || undefined)
+      const { id } = await createDocument(
+        process.id,
+        title.trim(),
+        template ? { template, language } : undefined,
+      )
       onCreated({ id, title: title.trim() })
       setTitle('')
     } catch (e) {
@@ -183,6 +187,15 @@ function NewDocumentForm({
           ))}
         </div>
       </fieldset>
+      {template && process.languages.length > 1 ? (
+        <SelectField
+          id="template-language"
+          label={t('process.documents.templateLanguage')}
+          value={language}
+          onValue={(value) => setLanguage(value as Language)}
+          options={process.languages.map((code) => ({ value: code, label: t(`languages.${code}`) }))}
+        />
+      ) : null}
       <TextField
         id="document-title"
         label={t('fields.documentTitle')}
