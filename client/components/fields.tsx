@@ -1,3 +1,4 @@
+import { LIMITS } from '../../shared/limits'
 import { t } from '../i18n'
 import type { ComponentChildren, JSX } from 'preact'
 
@@ -275,6 +276,55 @@ export function CheckboxGroup({
         </p>
       ) : null}
     </fieldset>
+  )
+}
+
+/**
+ * A new password and its confirmation, as every form that sets a password asks for them
+ * (invitation, reset, account): the same limits, hints and autocomplete everywhere.
+ */
+export function NewPasswordFields({
+  label,
+  password,
+  onPassword,
+  confirmation,
+  onConfirmation,
+  errors,
+}: {
+  label: string
+  password: string
+  onPassword: (value: string) => void
+  confirmation: string
+  onConfirmation: (value: string) => void
+  errors: { password?: string | undefined; confirmation?: string | undefined }
+}) {
+  return (
+    <>
+      <TextField
+        id="new-password"
+        label={label}
+        type="password"
+        autoComplete="new-password"
+        minLength={LIMITS.passwordMin}
+        maxLength={LIMITS.passwordMax}
+        hint={t('fields.passwordHint', { count: LIMITS.passwordMin })}
+        value={password}
+        onValue={onPassword}
+        error={errors.password}
+        required
+      />
+      <TextField
+        id="confirm-password"
+        label={t('fields.confirmPassword')}
+        type="password"
+        autoComplete="new-password"
+        maxLength={LIMITS.passwordMax}
+        value={confirmation}
+        onValue={onConfirmation}
+        error={errors.confirmation}
+        required
+      />
+    </>
   )
 }
 

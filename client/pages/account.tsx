@@ -6,7 +6,7 @@ import { changePassword } from '../api/auth'
 import { toApiError, type ApiError } from '../api/client'
 import { Button, ConfirmButton, CopyButton } from '../components/buttons'
 import { FormError, errorText, fieldErrorsFrom } from '../components/errors'
-import { SelectField, TextField, focusFirstInvalid } from '../components/fields'
+import { NewPasswordFields, SelectField, TextField, focusFirstInvalid } from '../components/fields'
 import { RouteHeading, usePageTitle } from '../components/page'
 import { Empty, Loading, Notice } from '../components/status'
 import { useResource } from '../components/use-resource'
@@ -191,29 +191,13 @@ function PasswordForm() {
           error={errors.current}
           required
         />
-        <TextField
-          id="new-password"
+        <NewPasswordFields
           label={t('fields.newPassword')}
-          type="password"
-          autoComplete="new-password"
-          minLength={LIMITS.passwordMin}
-          maxLength={LIMITS.passwordMax}
-          hint={t('fields.passwordHint', { count: LIMITS.passwordMin })}
-          value={next}
-          onValue={setNext}
-          error={errors.next}
-          required
-        />
-        <TextField
-          id="confirm-password"
-          label={t('fields.confirmPassword')}
-          type="password"
-          autoComplete="new-password"
-          maxLength={LIMITS.passwordMax}
-          value={confirmation}
-          onValue={setConfirmation}
-          error={errors.confirmation}
-          required
+          password={next}
+          onPassword={setNext}
+          confirmation={confirmation}
+          onConfirmation={setConfirmation}
+          errors={{ password: errors.next, confirmation: errors.confirmation }}
         />
         <div class="form-actions">
           <Button type="submit" variant="primary" busy={busy}>

@@ -4,7 +4,7 @@ import { toApiError, type ApiError } from '../api/client'
 import { acceptInvitation, fetchInvitation } from '../api/members'
 import { Button } from '../components/buttons'
 import { FormError, fieldErrorsFrom } from '../components/errors'
-import { TextField, focusFirstInvalid } from '../components/fields'
+import { NewPasswordFields, TextField, focusFirstInvalid } from '../components/fields'
 import { Link } from '../components/link'
 import { AuthLayout } from '../components/page'
 import { Loading, Notice } from '../components/status'
@@ -161,29 +161,13 @@ export function InvitationPage({ token }: { token: string }) {
             error={errors.name}
             required
           />
-          <TextField
-            id="new-password"
+          <NewPasswordFields
             label={t('fields.choosePassword')}
-            type="password"
-            autoComplete="new-password"
-            minLength={LIMITS.passwordMin}
-            maxLength={LIMITS.passwordMax}
-            hint={t('fields.passwordHint', { count: LIMITS.passwordMin })}
-            value={password}
-            onValue={setPassword}
-            error={errors.password}
-            required
-          />
-          <TextField
-            id="confirm-password"
-            label={t('fields.confirmPassword')}
-            type="password"
-            autoComplete="new-password"
-            maxLength={LIMITS.passwordMax}
-            value={confirmation}
-            onValue={setConfirmation}
-            error={errors.confirmation}
-            required
+            password={password}
+            onPassword={setPassword}
+            confirmation={confirmation}
+            onConfirmation={setConfirmation}
+            errors={{ password: errors.password, confirmation: errors.confirmation }}
           />
           <div class="form-actions">
             <Button type="submit" variant="primary" busy={busy} class="btn-block">
