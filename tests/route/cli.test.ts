@@ -13,6 +13,8 @@ import { TEST_DB } from '../support/engine'
 const run = promisify(execFile)
 const ROOT = resolve(import.meta.dirname, '../..')
 const SECRET = 'cli-test-session-secret-0123456789abcdef'
+// Each case starts several Node processes (tsx, and PGlite's start-up): slow on a busy 2-core machine.
+const CLI_TIMEOUT = 180_000
 
 async function cli(args: string[], env: Record<string, string>) {
   try {
@@ -59,14 +61,14 @@ describe.runIf(TEST_DB === 'pglite')('command line on the embedded database', ()
     } finally {
       await connection.close()
     }
-  })
+  }, CLI_TIMEOUT)
 
   it('refuses bad arguments with a usage message', async () => {
     expect((await cli(['user:create', '--email', 'x@example.org'], env)).stderr).toContain('--password is required')
     expect((await cli(['user:create', '--email', 'x@example.org', '--password', 'short'], env)).code).toBe(2)
     expect((await cli(['token:create', '--email', 'nobody@example.org'], env)).stderr).toContain('not found')
     expect((await cli(['frobnicate'], env)).code).toBe(1)
-  })
+  }, CLI_TIMEOUT)
 
   it('refuses to open the data folder while another process holds it, and takes over a dead lock', async () => {
     const holder = await connect({ dataDir })
@@ -94,7 +96,7 @@ describe.runIf(TEST_DB === 'pglite')('command line on the embedded database', ()
     const migrated = await cli(['migrate'], env)
     expect(migrated.code, migrated.stderr).toBe(0)
     expect(() => readFileSync(join(dataDir, 'concord.lock'))).toThrow()
-  })
+  }, CLI_TIMEOUT)
 })
 
 describe.runIf(TEST_DB === 'postgres')('command line on PostgreSQL', () => {
@@ -112,7 +114,7 @@ describe.runIf(TEST_DB === 'postgres')('command line on PostgreSQL', () => {
     } finally {
       await database.close()
     }
-  })
+  }, CLI_TIMEOUT)
 })
 
 describe('migrations', () => {
@@ -135,5 +137,5 @@ describe('migrations', () => {
     } finally {
       await connection.close()
     }
-  })
+  }, CLI_TIMEOUT)
 })
