@@ -188,7 +188,7 @@ describe('reading, accessibility and languages', () => {
 
     expect(await changeRole('stakeholder')).toBe(200)
     await expect.poll(() => page.getByRole('toolbar').count(), { timeout: 15_000 }).toBe(0)
-    expect(await page.locator('.doc-text').getAttribute('contenteditable')).toBe('false')
+    await expect.poll(() => page.locator('.doc-text').getAttribute('contenteditable')).toBe('false')
   })
 
   for (const [name, viewport] of [

@@ -1,7 +1,7 @@
 import 'prosemirror-view/style/prosemirror.css'
 import '../../styles/editor.css'
 import type { ReadonlySignal } from '@preact/signals'
-import { useEffect, useId, useRef, useState } from 'preact/hooks'
+import { useEffect, useId, useLayoutEffect, useRef, useState } from 'preact/hooks'
 import type { ProcessDetail } from '../../../shared/api/processes'
 import type { PresenceUser } from '../../../shared/collab/presence'
 import { listMembers } from '../../api/members'
@@ -133,7 +133,8 @@ export function Workspace({ documentId, title, process, canEdit, self }: Workspa
   const stoppedForGood = stop === 'not-found' || stop === 'forbidden' || stop === 'signed-out'
   const editable = canEdit && !stoppedForGood
 
-  useEffect(() => {
+  // A layout effect: the text stops being editable in the same frame as the toolbar goes.
+  useLayoutEffect(() => {
     session?.setReadOnly(!editable)
     editor?.setEditable(editable)
   }, [session, editor, editable])
