@@ -4,6 +4,8 @@ import { EventEmitter } from 'node:events'
 export interface DomainEvents {
   /** A member's role changed or they were removed: their open sockets must be re-authorised. */
   'membership.changed': [{ processId: string; userId: string }]
+  /** Sessions or API tokens of a user ended (sign-out, new password, revoked token): their sockets check again. */
+  'credentials.ended': [{ userId: string }]
   /** A document was deleted: its sockets close. */
   'document.deleted': [{ processId: string; documentId: string }]
 }

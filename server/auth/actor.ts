@@ -10,5 +10,7 @@ export interface Actor {
   via: 'session' | 'token'
   /** The stored hash of the session id, when `via` is 'session'. */
   sessionIdHash?: string
+  /** The stored hash of the API token, when `via` is 'token'. */
+  tokenHash?: string
   csrfToken?: string
 }

@@ -177,6 +177,16 @@ export function revokeApiToken(db: Executor, userId: string, id: string) {
     .executeTakeFirst()
 }
 
+/** The id of an API token that is not revoked, or undefined. */
+export function findLiveApiToken(db: Executor, tokenHash: string) {
+  return db
+    .selectFrom('api_tokens')
+    .select('id')
+    .where('token_hash', '=', tokenHash)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst()
+}
+
 /** The user behind a live API token, marking the token used. */
 export function useApiToken(db: Executor, tokenHash: string) {
   return db

@@ -68,8 +68,8 @@ export async function authRoutes(app: App) {
     '/api/auth/sign-out',
     { config: { public: true }, schema: { tags, summary: 'End this session', body: EmptyBody, response: { 200: Ok, ...errorResponses(400, 403) } } },
     async (request, reply) => {
-      if (request.actor?.sessionIdHash) {
-        await service.signOut(app.ctx, request.actor.sessionIdHash)
+      if (request.actor) {
+        await service.signOut(app.ctx, request.actor)
       }
       reply.clearCookie(SESSION_COOKIE, { path: '/' })
       return { ok: true as const }

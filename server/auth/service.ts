@@ -56,9 +56,12 @@ export async function signIn(
   return { user, session }
 }
 
-/** Ends one session. */
-export async function signOut(ctx: Ctx, sessionIdHash: string): Promise<void> {
-  await queries.deleteSession(ctx.db, sessionIdHash)
+/** Ends one session; the user's open sockets check their credentials again. */
+export async function signOut(ctx: Ctx, actor: Actor): Promise<void> {
+  if (actor.sessionIdHash !== undefined) {
+    await queries.deleteSession(ctx.db, actor.sessionIdHash)
+    ctx.events.emit('credentials.ended', { userId: actor.userId })
+  }
 }
 
 /**
@@ -83,12 +86,14 @@ export async function changePassword(
     throw invalidCredentials()
   }
   const passwordHash = await hashPassword(body.newPassword)
-  return inTransaction(ctx.db, async (trx) => {
+  const session = await inTransaction(ctx.db, async (trx) => {
     await queries.updateUser(trx, user.id, { passwordHash })
     await queries.deleteUserSessions(trx, user.id)
     await recordAudit(trx, { userId: user.id, name: user.name, ip: client.ip }, { action: 'auth.password_changed' })
     return startSession(trx, ctx.config.sessionSecret, user.id, client)
   })
+  ctx.events.emit('credentials.ended', { userId: user.id })
+  return session
 }
 
 /**
@@ -116,7 +121,7 @@ export async function requestPasswordReset(ctx: Ctx, email: string): Promise<voi
  */
 export async function completePasswordReset(ctx: Ctx, token: string, newPassword: string, ip: string): Promise<void> {
   const passwordHash = await hashPassword(newPassword)
-  await inTransaction(ctx.db, async (trx) => {
+  const userId = await inTransaction(ctx.db, async (trx) => {
     const userId = await queries.consumePasswordReset(trx, hashSecret(ctx.config.sessionSecret, token))
     if (!userId) {
       throw new AppError(410, 'link_expired', 'This link has expired or was already used; ask for a new one')
@@ -124,7 +129,9 @@ export async function completePasswordReset(ctx: Ctx, token: string, newPassword
     const user = await queries.updateUser(trx, userId, { passwordHash })
     await queries.deleteUserSessions(trx, userId)
     await recordAudit(trx, { userId, name: user?.name ?? '', ip }, { action: 'auth.password_reset' })
+    return userId
   })
+  ctx.events.emit('credentials.ended', { userId })
 }
 
 /** Changes the signed-in user's name or interface language. */
@@ -166,6 +173,7 @@ export async function revokeApiToken(ctx: Ctx, actor: Actor, id: string): Promis
   if (!revoked) {
     throw notFound('Token')
   }
+  ctx.events.emit('credentials.ended', { userId: actor.userId })
 }
 
 /**

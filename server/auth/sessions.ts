@@ -43,12 +43,9 @@ export async function startSession(
 /** The actor behind a session cookie, or undefined when it is unknown or has expired. */
 export async function resolveSession(db: Executor, key: string, cookieValue: string): Promise<Actor | undefined> {
   const idHash = hashSecret(key, cookieValue)
-  const row = await queries.findLiveSession(db, idHash, new Date(Date.now() - SESSION_IDLE_MS))
+  const row = await findAndTouchSession(db, idHash)
   if (!row) {
     return undefined
-  }
-  if (Date.now() - row.last_seen_at.getTime() > TOUCH_INTERVAL_MS) {
-    await queries.touchSession(db, idHash)
   }
   return {
     userId: row.user_id,
@@ -63,9 +60,31 @@ export async function resolveSession(db: Executor, key: string, cookieValue: str
   }
 }
 
+/** A live session by the hash of its id, its last activity brought up to date. */
+async function findAndTouchSession(db: Executor, idHash: string) {
+  const row = await queries.findLiveSession(db, idHash, new Date(Date.now() - SESSION_IDLE_MS))
+  if (row && Date.now() - row.last_seen_at.getTime() > TOUCH_INTERVAL_MS) {
+    await queries.touchSession(db, idHash)
+  }
+  return row
+}
+
+/**
+ * Tells whether the credential an actor proved itself with still holds: the session has not
+ * ended or expired, or the API token is not revoked. Long-lived connections (the
+ * collaboration socket) ask again and again; an open connection counts as activity.
+ */
+export async function credentialIsLive(db: Executor, actor: Actor): Promise<boolean> {
+  if (actor.via === 'session') {
+    return actor.sessionIdHash !== undefined && (await findAndTouchSession(db, actor.sessionIdHash)) !== undefined
+  }
+  return actor.tokenHash !== undefined && (await queries.findLiveApiToken(db, actor.tokenHash)) !== undefined
+}
+
 /** The actor behind a personal API token, or undefined when it is unknown or revoked. */
 export async function resolveApiToken(db: Executor, key: string, token: string): Promise<Actor | undefined> {
-  const row = await queries.useApiToken(db, hashSecret(key, token))
+  const tokenHash = hashSecret(key, token)
+  const row = await queries.useApiToken(db, tokenHash)
   if (!row) {
     return undefined
   }
@@ -77,5 +96,6 @@ export async function resolveApiToken(db: Executor, key: string, token: string):
     locale: row.locale,
     createdAt: row.created_at,
     via: 'token',
+    tokenHash,
   }
 }

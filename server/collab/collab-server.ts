@@ -8,6 +8,7 @@ import { isSchemaCompatible } from '../../shared/schema/version'
 import type { Actor } from '../auth/actor'
 import { recordAudit } from '../audit/record'
 import type { Ctx } from '../context'
+import { credentialIsLive } from '../auth/sessions'
 import { authorizeDocument } from '../documents/service'
 import { AppError } from '../errors'
 import { authenticate } from '../plugins/auth'
@@ -99,6 +100,9 @@ export class CollabServer {
       (connection) => connection.processId === processId && connection.actor.userId === userId,
     )
   }
+  readonly #onCredentialsEnded = ({ userId }: { userId: string }) => {
+    void this.#recheck((connection) => connection.actor.userId === userId)
+  }
   readonly #onDocumentDeleted = ({ documentId }: { documentId: string }) => {
     this.rooms.get(documentId)?.close(CloseCodes.DocumentNotFound, 'document deleted')
   }
@@ -121,6 +125,7 @@ export class CollabServer {
     })
     this.#checker.warm()
     ctx.events.on('membership.changed', this.#onMembershipChanged)
+    ctx.events.on('credentials.ended', this.#onCredentialsEnded)
     ctx.events.on('document.deleted', this.#onDocumentDeleted)
     const every = (ms: number, task: () => Promise<void>) => {
       let busy = false
@@ -272,6 +277,7 @@ export class CollabServer {
         clearInterval(timer)
       }
       this.#ctx.events.off('membership.changed', this.#onMembershipChanged)
+      this.#ctx.events.off('credentials.ended', this.#onCredentialsEnded)
       this.#ctx.events.off('document.deleted', this.#onDocumentDeleted)
       await this.compactor.close()
       await this.#checker.close()
@@ -363,8 +369,33 @@ export class CollabServer {
         groups.set(key, group)
       }
     }
-    for (const { room, connections } of groups.values()) {
-      const first = connections[0]!
+    const credentials = new Map<string, Promise<boolean>>()
+    for (const { room, connections: all } of groups.values()) {
+      // A connection whose session ended or whose token was revoked is closed so that the
+      // client reconnects and authenticates again: with the browser's current session if it
+      // has one, or it meets 4401 at the door.
+      const connections: Connection[] = []
+      for (const connection of all) {
+        const key = `${connection.actor.sessionIdHash ?? ''}:${connection.actor.tokenHash ?? ''}`
+        let live = credentials.get(key)
+        if (live === undefined) {
+          live = credentialIsLive(this.#ctx.db, connection.actor).catch((error: unknown) => {
+            this.#ctx.log.error({ err: error }, 'could not check a connection’s credentials')
+            return true
+          })
+          credentials.set(key, live)
+        }
+        if (await live) {
+          connections.push(connection)
+        } else {
+          connection.readOnly = true
+          connection.close(CloseCodes.PermissionsChanged, 'signed out')
+        }
+      }
+      const first = connections[0]
+      if (first === undefined) {
+        continue
+      }
       let access: AccessResult
       try {
         access = await this.#access(first.actor, room.documentId, first.ip)

@@ -177,6 +177,58 @@ describe('membership changes while connected', () => {
     client.destroy()
   })
 
+  it('lets go of a connection within two seconds once its session ends or its token is revoked', async () => {
+    const { documentId, people } = await setUpDocument(server, ['drafter'])
+    const drafter = people[1]!.user
+    const session = await signInWithCsrf(server.app, drafter)
+    const client = connectClient(server, documentId, { cookie: session.cookie })
+    const other = await signInWithCsrf(server.app, drafter)
+    const otherClient = connectClient(server, documentId, { cookie: other.cookie })
+    await Promise.all([client.synced(), otherClient.synced()])
+
+    // Signing out in one browser ends that connection: it is told to authenticate again, and
+    // the ended session is refused at the door. The person's other session stays connected.
+    const signedOutAt = Date.now()
+    const signOut = await server.app.inject({
+      method: 'POST',
+      url: '/api/auth/sign-out',
+      headers: { cookie: session.cookie, 'x-csrf-token': session.csrfToken },
+      payload: {},
+    })
+    expect(signOut.statusCode).toBe(200)
+    await waitFor(() => client.closes.some((c) => c.code === CloseCodes.PermissionsChanged), {
+      timeoutMs: 2_000,
+    })
+    expect(Date.now() - signedOutAt).toBeLessThan(2_000)
+    await waitFor(() => client.closes.some((c) => c.code === CloseCodes.Unauthenticated))
+    expect(otherClient.closes).toEqual([])
+    client.destroy()
+
+    // A revoked API token: the same.
+    const created = await server.app.inject({
+      method: 'POST',
+      url: '/api/me/tokens',
+      headers: { cookie: other.cookie, 'x-csrf-token': other.csrfToken },
+      payload: { name: 'script' },
+    })
+    expect(created.statusCode).toBe(201)
+    const { token: tokenInfo, secret } = created.json() as { token: { id: string }; secret: string }
+    const scripted = connectClient(server, documentId, { token: secret })
+    await scripted.synced()
+    const revoke = await server.app.inject({
+      method: 'DELETE',
+      url: `/api/me/tokens/${tokenInfo.id}`,
+      headers: { cookie: other.cookie, 'x-csrf-token': other.csrfToken },
+    })
+    expect(revoke.statusCode).toBe(200)
+    await waitFor(() => scripted.closes.some((c) => c.code === CloseCodes.Unauthenticated), {
+      timeoutMs: 4_000,
+    })
+    expect(otherClient.closes).toEqual([])
+    scripted.destroy()
+    otherClient.destroy()
+  })
+
   it('keeps a writer connected when only their stakeholder group changes, and shows the new group', async () => {
     const { documentId, process, people } = await setUpDocument(server, ['drafter', 'observer'])
     const drafter = people[1]!.user
