@@ -109,9 +109,9 @@ Intro.
     await placeCursorAfter(page, 'Objectives')
     await page.keyboard.press('Enter')
     await page.keyboard.type('Under the heading.')
-    expect(
-      await page.locator('.doc-text p', { hasText: 'Under the heading.' }).count(),
-    ).toBe(1)
+    await expect
+      .poll(() => page.locator('.doc-text p', { hasText: 'Under the heading.' }).count())
+      .toBe(1)
     expect(await page.locator('.doc-text .doc-heading').allInnerTexts()).toEqual(['Objectives'])
 
     // Tab indents a list item under the previous one; Shift-Tab brings it back.
@@ -124,12 +124,14 @@ Intro.
     await page.keyboard.press('End')
     await page.keyboard.press('Enter')
     await page.keyboard.type('Third item')
-    expect(await page.locator('.doc-text ul > li').count()).toBe(3)
+    await expect.poll(() => page.locator('.doc-text ul > li').count()).toBe(3)
     await page.keyboard.press('Enter')
     await page.keyboard.press('Enter')
     await page.keyboard.type('After the list.')
+    await expect
+      .poll(() => page.locator('.doc-text > p', { hasText: 'After the list.' }).count())
+      .toBe(1)
     expect(await page.locator('.doc-text ul > li').count()).toBe(3)
-    expect(await page.locator('.doc-text > p', { hasText: 'After the list.' }).count()).toBe(1)
 
     // Tab moves through table cells, and past the last cell adds a row.
     await placeCursorAfter(page, 'Resilience')
@@ -140,14 +142,16 @@ Intro.
     await page.keyboard.type('Awareness')
     await page.keyboard.press('Tab')
     await page.keyboard.type('Campaign reach')
-    expect(await page.locator('.doc-text tr').last().innerText()).toMatch(
-      /Awareness\s+Campaign reach/,
-    )
+    await expect
+      .poll(() => page.locator('.doc-text tr').last().innerText())
+      .toMatch(/Awareness\s+Campaign reach/)
 
     // Markdown-like shortcuts: "## " makes a heading, which gets its own section id.
     await placeCursorAfter(page, 'After the list.')
     await page.keyboard.press('Enter')
-    await page.keyboard.type('## Governance')
+    await page.keyboard.type('## ')
+    await expect.poll(() => page.locator('.doc-text .doc-heading').count()).toBe(2)
+    await page.keyboard.type('Governance')
     await expect.poll(() => page.locator('.doc-text .doc-heading').allInnerTexts()).toEqual([
       'Objectives',
       'Governance',
@@ -159,8 +163,8 @@ Intro.
     // Splitting a heading in the middle: both halves are headings, only one keeps the id.
     await placeCursorAfter(page, 'Gover')
     await page.keyboard.press('Enter')
+    await expect.poll(() => headingIds(page).then((found) => found.length)).toBe(3)
     const split = await headingIds(page)
-    expect(split).toHaveLength(3)
     expect(new Set(split).size).toBe(3)
     expect(split[1]).toBe(ids[1])
     expect(await page.locator('.doc-text .doc-heading').allInnerTexts()).toEqual([
