@@ -7,16 +7,18 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
-      { extends: true, test: { name: 'unit', include: ['tests/unit/**/*.test.ts', 'tests/architecture.test.ts'] } },
-      { extends: true, test: { name: 'route', include: ['tests/route/**/*.test.ts'] } },
-      { extends: true, test: { name: 'collab', include: ['tests/collab/**/*.test.ts'] } },
+      { extends: true, test: { name: 'unit', sequence: { groupOrder: 0 }, include: ['tests/unit/**/*.test.ts', 'tests/architecture.test.ts'] } },
+      { extends: true, test: { name: 'route', sequence: { groupOrder: 0 }, include: ['tests/route/**/*.test.ts'] } },
+      { extends: true, test: { name: 'collab', sequence: { groupOrder: 0 }, include: ['tests/collab/**/*.test.ts'] } },
       {
         extends: true,
         test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.e2e.ts'],
-          // One browser at a time on a 2-core machine.
+          // One browser at a time on a 2-core machine, after the other projects are done:
+          // timing in a browser suffers when the database tests take both cores.
           fileParallelism: false,
+          sequence: { groupOrder: 1 },
           testTimeout: 90_000,
         },
       },
