@@ -38,6 +38,7 @@ const Kind = { Update: 1, Awareness: 2, Event: 3 } as const
 const EVENTS_CHANNEL = 'concord:events'
 const FORWARDED_EVENTS = [
   'membership.changed',
+  'credentials.ended',
   'document.deleted',
 ] as const satisfies readonly (keyof DomainEvents)[]
 const docChannel = (documentId: string) => `concord:doc:${documentId}`
@@ -46,9 +47,9 @@ const docChannel = (documentId: string) => `concord:doc:${documentId}`
  * A fan-out over a publish/subscribe transport. Each message names the instance that sent it,
  * so an instance ignores its own. Updates from another instance are handed to the room with
  * their sequence number and never stored again (Hocuspocus `shouldSkipStoreHooks`); the room
- * reads the log when a number is missing. Membership and deletion events are forwarded both
- * ways between the local event bus and the other instances, so a role change made through one
- * instance reaches the sockets of every instance.
+ * reads the log when a number is missing. Membership, sign-out and deletion events are forwarded both
+ * ways between the local event bus and the other instances, so a role change or a sign-out
+ * made through one instance reaches the sockets of every instance.
  */
 export class PubSubFanout implements Fanout {
   readonly instanceId = randomBytes(8).toString('hex')
