@@ -17,13 +17,19 @@ async function main() {
     process.exit(1)
   }
   let connection
+  // The app (and its logger) comes after the database; until then nothing is logged.
+  const late: { log?: { info(details: object, message: string): void; warn(details: object, message: string): void } } = {}
   try {
-    connection = await openDatabase(config)
+    connection = await openDatabase(config, {
+      info: (details, message) => late.log?.info(details, message),
+      warn: (details, message) => late.log?.warn(details, message),
+    })
   } catch (error) {
     process.stderr.write(`Cannot open the database: ${(error as Error).message}\n`)
     process.exit(error instanceof DataDirLockedError ? 2 : 1)
   }
   const app = await buildApp({ config, db: connection.db })
+  late.log = app.log
   app.log.info(
     { engine: connection.engine, ...(connection.engine === 'pglite' ? { dataDir: config.dataDir } : {}) },
     'database ready',

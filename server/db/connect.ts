@@ -23,6 +23,12 @@ export interface ConnectOptions {
   /** An existing PGlite instance (tests load one from a migrated dump). */
   pglite?: PGlite
   poolSize?: number
+  /**
+   * Told when an idle PostgreSQL connection fails (the server restarted, a proxy or an
+   * administrator closed it). The pool drops that connection and opens a new one when needed;
+   * without a listener the error would end the process.
+   */
+  onIdleError?: (error: Error) => void
 }
 
 /**
@@ -32,6 +38,7 @@ export interface ConnectOptions {
 export async function connect(options: ConnectOptions): Promise<Connection> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 })
+    pool.on('error', options.onIdleError ?? (() => undefined))
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
     return { db, engine: 'postgres', close: () => db.destroy() }
   }
