@@ -12,25 +12,21 @@ export interface StoredState {
 }
 
 /**
- * Appends updates to a document's log in one transaction and returns their sequence
- * numbers. When this resolves the updates are committed: DESIGN's rule that acknowledged
- * data is never lost rests on callers relaying only after it. Returns undefined when the
- * document does not exist (it may have been deleted meanwhile).
+ * Appends updates to a document's log, atomically, and returns their sequence numbers. When
+ * this resolves the updates are committed: DESIGN's rule that acknowledged data is never lost
+ * rests on callers relaying only after it. Returns undefined when the document does not exist
+ * (it may have been deleted meanwhile). One statement, one round trip (state-queries.ts).
  */
 export async function appendUpdates(db: Db, documentId: string, updates: Uint8Array[]): Promise<number[] | undefined> {
   if (updates.length === 0) {
     return []
   }
-  return inTransaction(db, async (trx) => {
-    const last = await queries.reserveSeq(trx, documentId, updates.length)
-    if (last === undefined) {
-      return undefined
-    }
-    const first = last - updates.length + 1
-    const rows = updates.map((update, i) => ({ documentId, seq: first + i, update }))
-    await queries.insertUpdates(trx, rows)
-    return rows.map((r) => r.seq)
-  })
+  const last = await queries.insertUpdatesAtHead(db, documentId, updates)
+  if (last === undefined) {
+    return undefined
+  }
+  const first = last - updates.length + 1
+  return updates.map((_, i) => first + i)
 }
 
 /** Loads a document's state: the snapshot plus every update after it, merged. */
@@ -58,11 +54,10 @@ export async function updatesAfter(db: Executor, documentId: string, afterSeq: n
  * the first client to connect.
  */
 export async function writeInitialState(trx: Executor, documentId: string, update: Uint8Array): Promise<void> {
-  const seq = await queries.reserveSeq(trx, documentId, 1)
+  const seq = await queries.insertUpdatesAtHead(trx, documentId, [update])
   if (seq === undefined) {
     throw new Error(`Document ${documentId} does not exist`)
   }
-  await queries.insertUpdates(trx, [{ documentId, seq, update }])
 }
 
 /**
