@@ -76,6 +76,13 @@ type Item =
   | { kind: 'head'; seq: number }
   | { kind: 'barrier'; resolve: () => void }
 
+/** A batch of connections' messages that was applied ahead of its commit (see #drain). */
+interface AppliedBatch {
+  effects: Effect[]
+  /** Messages handled once the batch is committed: presence, save checkpoints. */
+  later: Item[]
+}
+
 interface Effect {
   update: Uint8Array
   origin: ChangeOrigin
@@ -99,7 +106,8 @@ class RoomBroken extends Error {}
  * change reaches another client, another instance or a save checkpoint before it is committed
  * to PostgreSQL. Messages of a room are handled strictly in order, in batches: everything that
  * arrives while a commit is in flight goes into the next commit (group commit), so a commit
- * costs one transaction however many people type.
+ * costs one statement however many people type. A batch of changes is applied while the
+ * previous one is still committing (see #drain); commits and relays keep the order.
  *
  * Within a batch each change is first applied to the room's `Y.Doc`, which proves that it
  * integrates (an update can decode cleanly and still throw against the real document; stored,
@@ -128,6 +136,10 @@ export class Room {
   readonly #remoteOwner: ClientIdOwner = { remote: true }
   #queue: Item[] = []
   #draining = false
+  /** Batches applied ahead, not yet committed, in order. */
+  #applied: AppliedBatch[] = []
+  /** The commit loop of batches applied ahead, while it runs. */
+  #committing: Promise<void> | undefined
   #capture: Effect[] | undefined
   #storedSinceCompaction = 0
   #dirtyLocal = new Set<number>()
@@ -374,13 +386,29 @@ export class Room {
     }
   }
 
+  // Batches of changes and the presence and checkpoints that come with them are applied as
+  // soon as their checks are done and go to the commit loop, so applying the next batch
+  // overlaps the commit of the previous one; the commit loop commits in order and relays each
+  // batch only after its own commit. Nothing of such a batch reads the document for anyone.
+  // Any other batch (a join or a sync step 1 answers from the document, a barrier, an update
+  // from another instance) first waits until everything applied ahead is committed and
+  // relayed, so what it reads and what it sends out is committed.
   async #drain(): Promise<void> {
     this.#draining = true
     try {
       await this.ready
       while (this.#queue.length > 0 && this.status !== 'closed') {
         const batch = this.#queue.splice(0, MAX_BATCH)
-        await this.#process(batch)
+        if (batch.every(canApplyAhead)) {
+          await this.#applyAhead(batch)
+        } else {
+          await this.#committing
+          if (this.#isClosed()) {
+            this.#releaseBarriers(batch)
+            break
+          }
+          await this.#process(batch)
+        }
       }
     } catch (error) {
       // Nothing of the failed batch was relayed or acknowledged; the clients resend it.
@@ -389,6 +417,81 @@ export class Room {
     } finally {
       this.#draining = false
     }
+  }
+
+  async #applyAhead(batch: Item[]): Promise<void> {
+    const checks = await Promise.all(
+      batch.map((item) => (item.kind === 'message' ? item.check : undefined)),
+    )
+    if (this.status === 'closed') {
+      return
+    }
+    const applied: AppliedBatch = { effects: [], later: [] }
+    // Synchronous from here on: nothing else runs while the capture is this batch's.
+    this.#captureInto(applied.effects, () => {
+      batch.forEach((item, i) => {
+        if (item.kind !== 'message') {
+          return // canApplyAhead lets only messages through.
+        }
+        item.connection.queuedBytes -= item.bytes
+        if (isWrite(item.message)) {
+          this.#applyWrite(item.connection, item.message, checks[i]!)
+        } else {
+          applied.later.push(item)
+        }
+      })
+    })
+    this.#applied.push(applied)
+    this.#committing ??= this.#commitApplied()
+  }
+
+  // Commits what was applied ahead, in order, all that is waiting in one statement, and relays
+  // each batch after its commit. The next commit starts before the relays of the previous one,
+  // so PostgreSQL works while this thread sends.
+  async #commitApplied(): Promise<void> {
+    try {
+      let group = this.#takeApplied()
+      let storing = this.#storeEffects(
+        group.flatMap((batch) => batch.effects),
+        group.at(-1)!.effects,
+      )
+      while (group.length > 0) {
+        if (!(await storing) || this.status === 'closed') {
+          return
+        }
+        const next = this.#takeApplied()
+        if (next.length > 0) {
+          storing = this.#storeEffects(
+            next.flatMap((batch) => batch.effects),
+            next.at(-1)!.effects,
+          )
+        }
+        for (const batch of group) {
+          this.#relay(batch.effects, batch.later)
+        }
+        group = next
+      }
+    } catch (error) {
+      // Nothing of the failed commit was relayed or acknowledged; the clients resend it.
+      this.#log.error({ err: error }, 'room failed; closing its connections')
+      this.#close(CloseCodes.InternalError, 'internal error')
+    } finally {
+      this.#committing = undefined
+    }
+  }
+
+  // The oldest applied batches, as many as keep one commit within MAX_BATCH updates (one at least).
+  #takeApplied(): AppliedBatch[] {
+    let count = 0
+    let taken = 0
+    for (const batch of this.#applied) {
+      if (taken > 0 && count + batch.effects.length > MAX_BATCH) {
+        break
+      }
+      count += batch.effects.length
+      taken++
+    }
+    return this.#applied.splice(0, taken)
   }
 
   async #process(batch: Item[]): Promise<void> {
@@ -408,10 +511,10 @@ export class Room {
             }
             break
           case 'remote-update':
-            await this.#applyRemote(item.seq, item.update)
+            await this.#applyRemote(item.seq, item.update, effects)
             break
           case 'head':
-            await this.#readLogUpTo(item.seq)
+            await this.#readLogUpTo(item.seq, effects)
             break
           case 'join':
           case 'remote-awareness':
@@ -420,43 +523,68 @@ export class Room {
             break
         }
       }
-      const toStore = effects.filter((effect) => effect.store)
-      if (toStore.length > 0) {
-        // DESIGN: acknowledged data is never lost. Commit, then relay and acknowledge.
-        const seqs = await storeUpdates(
-          this.#deps.db,
-          this.documentId,
-          toStore.map((effect) => effect.update),
-        )
-        if (seqs === undefined) {
-          this.#log.info('document deleted while it was being edited')
-          this.#close(CloseCodes.DocumentNotFound, 'document deleted')
-          return
-        }
-        // Sequence numbers are handed out under the document row's lock, so every number below
-        // ours is committed: if ours do not follow on, another writer's updates are in between.
-        if (seqs[0]! > this.seq + 1) {
-          await this.#readLogUpTo(seqs[0]! - 1)
-        }
-        this.seq = seqs[seqs.length - 1]!
-        this.#deps.fanout?.publishUpdates(
-          this.documentId,
-          toStore.map((effect, i) => ({ seq: seqs[i]!, update: effect.update })),
-        )
-        this.#storedSinceCompaction += seqs.length
-        if (this.#storedSinceCompaction >= this.#deps.compactAfterUpdates) {
-          this.#requestCompaction()
-        }
+      if (!(await this.#storeEffects(effects, effects))) {
+        this.#releaseBarriers(later)
+        return
       }
     } finally {
       this.#capture = undefined
     }
+    this.#relay(effects, later)
+  }
+
+  /**
+   * Commits the effects to be stored and takes the sequence numbers. Returns false when the
+   * room closed (the document was deleted meanwhile); nothing may be relayed then. What other
+   * writers stored in between is read from the log and relayed with `relayTail` at the latest.
+   */
+  async #storeEffects(effects: Effect[], relayTail: Effect[]): Promise<boolean> {
+    const toStore = effects.filter((effect) => effect.store)
+    if (toStore.length === 0) {
+      return this.status !== 'closed'
+    }
+    // DESIGN: acknowledged data is never lost. Commit, then relay and acknowledge.
+    const seqs = await storeUpdates(
+      this.#deps.db,
+      this.documentId,
+      toStore.map((effect) => effect.update),
+    )
     if (this.status === 'closed') {
-      for (const item of later) {
-        if (item.kind === 'barrier') {
-          item.resolve()
-        }
+      return false
+    }
+    if (seqs === undefined) {
+      this.#log.info('document deleted while it was being edited')
+      this.#close(CloseCodes.DocumentNotFound, 'document deleted')
+      return false
+    }
+    // Sequence numbers are handed out under the document row's lock, so every number below
+    // ours is committed: if ours do not follow on, another writer's updates are in between.
+    if (seqs[0]! > this.seq + 1) {
+      // Batches applied ahead and not committed yet may be in what Yjs reports for these
+      // (their parts that waited for a missing dependency): the last applied batch relays it,
+      // after its own commit.
+      const relayAfter = this.#applied.at(-1)?.effects ?? relayTail
+      await this.#readLogUpTo(seqs[0]! - 1, relayAfter)
+      if (this.#isClosed()) {
+        return false
       }
+    }
+    this.seq = seqs[seqs.length - 1]!
+    this.#deps.fanout?.publishUpdates(
+      this.documentId,
+      toStore.map((effect, i) => ({ seq: seqs[i]!, update: effect.update })),
+    )
+    this.#storedSinceCompaction += seqs.length
+    if (this.#storedSinceCompaction >= this.#deps.compactAfterUpdates) {
+      this.#requestCompaction()
+    }
+    return true
+  }
+
+  // Sends what a committed batch changed to everyone else, then handles its other messages.
+  #relay(effects: Effect[], later: Item[]): void {
+    if (this.status === 'closed') {
+      this.#releaseBarriers(later)
       return
     }
     for (const effect of effects) {
@@ -466,6 +594,14 @@ export class Room {
     }
     for (const item of later) {
       this.#handleAfterCommit(item)
+    }
+  }
+
+  #releaseBarriers(items: Item[]): void {
+    for (const item of items) {
+      if (item.kind === 'barrier') {
+        item.resolve()
+      }
     }
   }
 
@@ -510,39 +646,66 @@ export class Room {
     }
   }
 
-  async #applyRemote(seq: number, update: Uint8Array): Promise<void> {
+  async #applyRemote(seq: number, update: Uint8Array, into: Effect[]): Promise<void> {
     if (seq <= this.seq) {
       return // This instance's own update, or one it already read from the log.
     }
     if (seq > this.seq + 1) {
       // Pub/sub lost something: PostgreSQL is the source of truth.
-      await this.#readLogUpTo(seq)
+      await this.#readLogUpTo(seq, into)
       return
     }
-    Y.applyUpdate(this.doc, update, 'remote')
+    this.#captureInto(into, () => Y.applyUpdate(this.doc, update, 'remote'))
     this.seq = seq
   }
 
   // Applies the stored updates after `this.seq` up to `upToSeq`. When a compaction (here or on
   // another instance) merged them into the snapshot first, the whole stored state is applied:
   // Yjs ignores what the document already has.
-  async #readLogUpTo(upToSeq: number): Promise<void> {
+  // What changes is captured into `into`.
+  async #readLogUpTo(upToSeq: number, into: Effect[]): Promise<void> {
     if (upToSeq <= this.seq) {
       return
     }
     const rows = await readUpdateRange(this.#deps.db, this.documentId, this.seq, upToSeq)
+    if (this.status === 'closed') {
+      return
+    }
     if (rows) {
-      for (const row of rows) {
-        Y.applyUpdate(this.doc, row.update, 'log')
-      }
+      this.#captureInto(into, () => {
+        for (const row of rows) {
+          Y.applyUpdate(this.doc, row.update, 'log')
+        }
+      })
       this.seq = upToSeq
       return
     }
     const stored = await loadDocument(this.#deps.db, this.documentId)
+    if (this.#isClosed()) {
+      return
+    }
     if (stored.update) {
-      Y.applyUpdate(this.doc, stored.update, 'log')
+      const update = stored.update
+      this.#captureInto(into, () => Y.applyUpdate(this.doc, update, 'log'))
     }
     this.seq = Math.max(this.seq, stored.seq)
+  }
+
+  // A method, not a comparison of `status`, because TypeScript keeps a narrowed `status` across
+  // an await that may have closed the room.
+  #isClosed(): boolean {
+    return this.status === 'closed'
+  }
+
+  // Runs `change` with the document's changes captured into `into`, then restores the capture.
+  #captureInto(into: Effect[], change: () => void): void {
+    const previous = this.#capture
+    this.#capture = into
+    try {
+      change()
+    } finally {
+      this.#capture = previous
+    }
   }
 
   #handleAfterCommit(item: Item): void {
@@ -758,6 +921,7 @@ export class Room {
     }
     this.status = 'closed'
     clearTimeout(this.#awarenessTimer)
+    this.#applied = []
     for (const item of this.#queue.splice(0)) {
       if (item.kind === 'barrier') {
         item.resolve()
@@ -771,6 +935,12 @@ export class Room {
     this.doc.destroy()
     this.#deps.onClosed(this)
   }
+}
+
+// A message that reads nothing of the document for anyone can be applied before the batches
+// ahead of it are committed (see Room#drain). A sync step 1 answers from the document.
+function canApplyAhead(item: Item): boolean {
+  return item.kind === 'message' && item.message.kind !== 'sync-step-1'
 }
 
 /** Tells whether an update is the empty update (no structs, no deletions) in Yjs's v1 encoding. */

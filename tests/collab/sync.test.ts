@@ -1,4 +1,5 @@
 import { sql } from 'kysely'
+import * as decoding from 'lib0/decoding'
 import { afterAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { CloseCodes } from '../../shared/collab/close-codes'
@@ -87,6 +88,43 @@ describe('the collaboration socket speaks y-websocket', () => {
     await waitFor(() => text(peer.doc) === 'Saved for real')
     writer.socket.close()
     peer.destroy()
+  })
+
+  it('answers a sync step 1 only from committed state while a change waits for its commit', async () => {
+    const { documentId, people } = await setUpDocument(server, ['drafter'])
+    const writer = await openSocket(`${server.wsUrl}/${documentId}`, {
+      cookie: await signIn(server.app, people[1]!.user),
+    })
+    const reader = await openSocket(`${server.wsUrl}/${documentId}`, {
+      cookie: await signIn(server.app, people[0]!.user),
+    })
+    await waitFor(() => writer.messages.length > 0 && reader.messages.length > 0)
+
+    const edit = new Y.Doc()
+    edit.getText('t').insert(0, 'Not committed yet')
+    // Whether any sync answer or relay the reader got so far carries the edit.
+    const readerHasEdit = () =>
+      reader.messages.some((message) => {
+        const decoder = decoding.createDecoder(message)
+        if (decoding.readVarUint(decoder) !== 0 || decoding.readVarUint(decoder) === 0) {
+          return false
+        }
+        const doc = new Y.Doc()
+        Y.applyUpdate(doc, decoding.readVarUint8Array(decoder))
+        return text(doc).includes('Not committed yet')
+      })
+    // Hold the document row: the server applies the edit ahead but cannot commit it.
+    await server.db.transaction().execute(async (trx) => {
+      await sql`SELECT update_seq FROM documents WHERE id = ${documentId} FOR UPDATE`.execute(trx)
+      writer.socket.send(syncMessage(2, Y.encodeStateAsUpdate(edit)))
+      await staysTrueFor(() => !readerHasEdit(), 100)
+      reader.socket.send(syncMessage(0, Y.encodeStateVector(new Y.Doc())))
+      await staysTrueFor(() => !readerHasEdit(), 300)
+    })
+    await waitFor(readerHasEdit)
+    expect(text(await storedDoc(server.db, documentId))).toBe('Not committed yet')
+    writer.socket.close()
+    reader.socket.close()
   })
 
   it('refuses a socket without credentials with 4401 and reads none of its messages', async () => {
