@@ -104,11 +104,14 @@ Intro.
     const page = await pageFor(drafter)
     const errors = trackPageErrors(page)
     await openEditor(page, server.url, documentId)
+    // At a typist's pace: a burst of synthetic keys right after Enter or a Markdown shortcut can
+    // land its first character behind the cursor on a machine under heavy load (closing note).
+    const type = (text: string) => page.keyboard.type(text, { delay: 15 })
 
     // Enter at the end of a heading starts a normal paragraph.
     await placeCursorAfter(page, 'Objectives')
     await page.keyboard.press('Enter')
-    await page.keyboard.type('Under the heading.')
+    await type('Under the heading.')
     await expect
       .poll(() => page.locator('.doc-text p', { hasText: 'Under the heading.' }).count())
       .toBe(1)
@@ -123,11 +126,11 @@ Intro.
     // Enter in a list makes a new item; Enter on an empty item leaves the list.
     await page.keyboard.press('End')
     await page.keyboard.press('Enter')
-    await page.keyboard.type('Third item')
+    await type('Third item')
     await expect.poll(() => page.locator('.doc-text ul > li').count()).toBe(3)
     await page.keyboard.press('Enter')
     await page.keyboard.press('Enter')
-    await page.keyboard.type('After the list.')
+    await type('After the list.')
     await expect
       .poll(() => page.locator('.doc-text > p', { hasText: 'After the list.' }).count())
       .toBe(1)
@@ -136,12 +139,12 @@ Intro.
     // Tab moves through table cells, and past the last cell adds a row.
     await placeCursorAfter(page, 'Resilience')
     await page.keyboard.press('Tab')
-    await page.keyboard.type('Major incidents per year')
+    await type('Major incidents per year')
     await page.keyboard.press('Tab')
     await expect.poll(() => page.locator('.doc-text tr').count()).toBe(3)
-    await page.keyboard.type('Awareness')
+    await type('Awareness')
     await page.keyboard.press('Tab')
-    await page.keyboard.type('Campaign reach')
+    await type('Campaign reach')
     await expect
       .poll(() => page.locator('.doc-text tr').last().innerText())
       .toMatch(/Awareness\s+Campaign reach/)
@@ -149,9 +152,9 @@ Intro.
     // Markdown-like shortcuts: "## " makes a heading, which gets its own section id.
     await placeCursorAfter(page, 'After the list.')
     await page.keyboard.press('Enter')
-    await page.keyboard.type('## ')
+    await type('## ')
     await expect.poll(() => page.locator('.doc-text .doc-heading').count()).toBe(2)
-    await page.keyboard.type('Governance')
+    await type('Governance')
     await expect.poll(() => page.locator('.doc-text .doc-heading').allInnerTexts()).toEqual([
       'Objectives',
       'Governance',
