@@ -9,6 +9,8 @@ import type { RoomFanout } from './room'
 export interface FanoutRoom {
   receiveRemoteUpdate(seq: number, update: Uint8Array): void
   receiveRemoteAwareness(update: Uint8Array): void
+  /** The presence of this instance's own connections, encoded, or null when there is none. */
+  localAwareness(): Uint8Array | null
 }
 
 /**
@@ -34,7 +36,7 @@ export interface PubSubClient {
   close(): Promise<void>
 }
 
-const Kind = { Update: 1, Awareness: 2, Event: 3 } as const
+const Kind = { Update: 1, Awareness: 2, Event: 3, AwarenessQuery: 4 } as const
 const EVENTS_CHANNEL = 'concord:events'
 const FORWARDED_EVENTS = [
   'membership.changed',
@@ -87,6 +89,9 @@ export class PubSubFanout implements Fanout {
   watch(documentId: string, room: FanoutRoom): void {
     this.#rooms.set(documentId, room)
     this.client.subscribe(docChannel(documentId))
+    // A room just loaded here knows nobody on the other instances: ask them for their people,
+    // rather than wait until each one's presence renews (every 15 s).
+    this.#publish(docChannel(documentId), Kind.AwarenessQuery, () => undefined)
   }
 
   unwatch(documentId: string): void {
@@ -154,6 +159,11 @@ export class PubSubFanout implements Fanout {
       room.receiveRemoteUpdate(seq, decoding.readVarUint8Array(decoder).slice())
     } else if (kind === Kind.Awareness) {
       room.receiveRemoteAwareness(decoding.readVarUint8Array(decoder).slice())
+    } else if (kind === Kind.AwarenessQuery) {
+      const update = room.localAwareness()
+      if (update) {
+        this.publishAwareness(channel.slice('concord:doc:'.length), update)
+      }
     }
   }
 }

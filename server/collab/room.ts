@@ -252,6 +252,15 @@ export class Room {
   }
 
   /** Takes presence from another instance. */
+  /** The presence states of this instance's connections, for another instance that asks. */
+  localAwareness(): Uint8Array | null {
+    const states = this.awareness.getStates()
+    const clients = [...this.connections].flatMap((connection) =>
+      [...connection.clientIds].filter((clientId) => states.has(clientId)),
+    )
+    return clients.length > 0 ? encodeAwarenessUpdate(this.awareness, clients) : null
+  }
+
   receiveRemoteAwareness(update: Uint8Array): void {
     this.#enqueue({ kind: 'remote-awareness', update })
   }

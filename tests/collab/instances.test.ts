@@ -140,4 +140,35 @@ describe('two instances over Redis', () => {
     a.destroy()
     b.destroy()
   })
+
+  it('shows someone who joins on one instance the people already on the other, at once', async () => {
+    const options = { headPollMs: 60_000, accessRecheckMs: 60_000, awarenessFlushMs: 5 }
+    const first = await startCollabServer({ config: { REDIS_URL }, collab: { options } })
+    servers.push(first)
+    const second = await startCollabServer({
+      database: first.database,
+      config: { REDIS_URL },
+      collab: { options },
+    })
+    servers.push(second)
+    const { documentId, people } = await setUpDocument(first, ['drafter', 'drafter'])
+    const a = connectClient(first, documentId, { cookie: await signIn(first.app, people[1]!.user) })
+    await a.synced()
+    a.provider.awareness.setLocalStateField('cursor', { anchor: 1 })
+    // Long enough for the first instance to hold the presence, far less than a renewal (15 s).
+    await new Promise((resolve) => setTimeout(resolve, 200))
+
+    // The second instance loads the document only now: it asks the first for its people.
+    const b = connectClient(second, documentId, {
+      cookie: await signIn(second.app, people[2]!.user),
+    })
+    await b.synced()
+    const seen = await waitFor(() => b.provider.awareness.getStates().get(a.doc.clientID), {
+      timeoutMs: 3_000,
+      message: 'the presence on the other instance did not arrive',
+    })
+    expect(seen).toMatchObject({ cursor: { anchor: 1 }, user: { name: people[1]!.user.name } })
+    a.destroy()
+    b.destroy()
+  })
 })
