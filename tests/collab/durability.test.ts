@@ -119,8 +119,13 @@ describe(`durability on ${TEST_DB}`, () => {
       }, 2)
       await waitFor(() => text(reader.doc).split(' ').length > 150, { timeoutMs: 10_000 })
       const received = text(reader.doc)
-      server.child.kill('SIGKILL')
+      // A burst in flight at the moment of the kill, so the crash always cuts into the stream.
       clearInterval(typing)
+      for (let i = 0; i < 20; i++) {
+        const t = writer.doc.getText('t')
+        t.insert(t.length, `w${++typed} `)
+      }
+      server.child.kill('SIGKILL')
       // The providers must not resend their state to the restarted server: that would hide a loss.
       writer.destroy()
       reader.destroy()
