@@ -11,6 +11,10 @@ const MARGIN_BLOCKS = 150
 const IDLE_MS = 1500
 /** The class that switches a block to `content-visibility: hidden` (styles/editor.css). */
 const FAR = 'doc-far'
+/** The class of the editor while its blocks have `content-visibility: auto` (a long document). */
+const LONG = 'doc-long'
+/** The class that keeps the block with the cursor rendered (`content-visibility: visible`). */
+const HERE = 'doc-here'
 
 /** ProseMirror's DOM observer; not part of its typed API, so reached defensively. */
 interface DomObserver {
@@ -38,6 +42,12 @@ export function longDocumentPlugin(): Plugin {
   return new Plugin({
     key: longDocumentKey,
     props: {
+      // Skipping the layout of blocks off screen only pays on a long document, and it has a
+      // cost: Chrome decides whether a new block is on screen only at its next frame, and a
+      // key typed into a block still skipped lands behind the cursor. So short documents
+      // render every block, and long ones always render the block with the cursor.
+      attributes: (state): Record<string, string> =>
+        state.doc.childCount >= LONG_DOCUMENT_BLOCKS ? { class: LONG } : {},
       handleKeyDown(_view, event) {
         // The browser's find bar must see the whole text.
         if ((event.ctrlKey || event.metaKey) && (event.key === 'f' || event.key === 'g')) {
@@ -48,8 +58,10 @@ export function longDocumentPlugin(): Plugin {
     },
     view(view) {
       windowing = new Windowing(view)
+      windowing.markCursorBlock()
       return {
         update(current, previous) {
+          windowing?.markCursorBlock()
           if (current.state.doc !== previous.doc && current.hasFocus()) {
             windowing?.typed()
           }
@@ -71,6 +83,37 @@ class Windowing {
 
   constructor(private readonly view: EditorView) {
     window.addEventListener('scroll', this.#onScroll, { passive: true })
+  }
+
+  #here: Element | null = null
+
+  /**
+   * Gives the top-level block with the cursor the class that keeps it rendered, synchronously
+   * after every update, so the next key press finds it laid out. Only on long documents.
+   */
+  markCursorBlock(): void {
+    const { state } = this.view
+    let block: Element | null = null
+    if (state.doc.childCount >= LONG_DOCUMENT_BLOCKS) {
+      const { $head } = state.selection
+      const dom = $head.depth >= 1 ? this.view.nodeDOM($head.before(1)) : null
+      block = dom instanceof Element ? dom : null
+    }
+    if (block === this.#here && (block === null || block.classList.contains(HERE))) {
+      return
+    }
+    const observer = this.#observer()
+    if (!observer) {
+      return
+    }
+    observer.stop()
+    try {
+      this.#here?.classList.remove(HERE)
+      block?.classList.add(HERE)
+    } finally {
+      observer.start()
+    }
+    this.#here = block
   }
 
   /** A change was typed here: enter (or stay in) typing mode. */
