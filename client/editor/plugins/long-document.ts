@@ -86,6 +86,7 @@ class Windowing {
   }
 
   #here: Element | null = null
+  #checked = { index: -1, count: -1 }
 
   /**
    * Gives the top-level block with the cursor the class that keeps it rendered, synchronously
@@ -93,6 +94,12 @@ class Windowing {
    */
   markCursorBlock(): void {
     const { state } = this.view
+    // Finding a block's DOM walks the top level: only when the cursor may be in another block.
+    const index = state.selection.$head.index(0)
+    if (index === this.#checked.index && state.doc.childCount === this.#checked.count) {
+      return
+    }
+    this.#checked = { index, count: state.doc.childCount }
     let block: Element | null = null
     if (state.doc.childCount >= LONG_DOCUMENT_BLOCKS) {
       const { $head } = state.selection
