@@ -1,12 +1,11 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import {
   DESKTOP,
   PHONE,
   expectNoSeriousViolations,
   launchBrowser,
-  newContext,
-  signIn,
+  signedInPages,
   trackPageErrors,
 } from '../support/browser'
 import type { TestProcess, TestUser } from '../support/factories'
@@ -46,7 +45,8 @@ describe('reading, accessibility and languages', () => {
   let observer: TestUser
   let stakeholder: TestUser
   let documentId: string
-  const contexts: BrowserContext[] = []
+  const pages = signedInPages(() => browser, () => server.url)
+  const pageFor = pages.pageFor
 
   beforeAll(async () => {
     server = await startTestServer()
@@ -66,23 +66,11 @@ describe('reading, accessibility and languages', () => {
   })
 
   afterAll(async () => {
-    for (const context of contexts) {
-      await context.close().catch(() => undefined)
-    }
+    await pages.closeAll()
     await browser?.close()
     await server?.close()
   })
 
-  async function pageFor(
-    user: TestUser,
-    options: { viewport?: { width: number; height: number } } = {},
-  ): Promise<Page> {
-    const context = await newContext(browser, options)
-    contexts.push(context)
-    const page = await context.newPage()
-    await signIn(page, server.url, user.email, user.password)
-    return page
-  }
 
   async function refusedWrites(): Promise<number> {
     const rows = await server.db

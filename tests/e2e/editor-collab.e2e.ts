@@ -1,6 +1,6 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { launchBrowser, newContext, signIn, trackPageErrors } from '../support/browser'
+import { launchBrowser, signedInPages, trackPageErrors } from '../support/browser'
 import type { TestUser } from '../support/factories'
 import { startTestServer, type TestServer } from '../support/server'
 import {
@@ -30,7 +30,8 @@ describe('drafting together', () => {
   let processId: string
   let ana: TestUser
   let bruno: TestUser
-  const contexts: BrowserContext[] = []
+  const pages = signedInPages(() => browser, () => server.url)
+  const pageFor = pages.pageFor
 
   beforeAll(async () => {
     server = await startTestServer()
@@ -46,20 +47,11 @@ describe('drafting together', () => {
   })
 
   afterAll(async () => {
-    for (const context of contexts) {
-      await context.close().catch(() => undefined)
-    }
+    await pages.closeAll()
     await browser?.close()
     await server?.close()
   })
 
-  async function pageFor(user: TestUser): Promise<Page> {
-    const context = await newContext(browser)
-    contexts.push(context)
-    const page = await context.newPage()
-    await signIn(page, server.url, user.email, user.password)
-    return page
-  }
 
   test('two drafters see each other’s text, cursor and presence in the same section', async () => {
     const documentId = await createDocumentWithContent(server, processId, ana, 'Draft strategy', DRAFT)

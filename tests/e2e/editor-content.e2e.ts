@@ -1,7 +1,7 @@
 import type { Node } from 'prosemirror-model'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { launchBrowser, newContext, signIn, trackPageErrors } from '../support/browser'
+import { launchBrowser, signedInPages, trackPageErrors } from '../support/browser'
 import { buildDocx } from '../support/docx'
 import type { TestUser } from '../support/factories'
 import { startTestServer, type TestServer } from '../support/server'
@@ -51,7 +51,8 @@ describe('writing in the editor', () => {
   let processId: string
   let secretariat: TestUser
   let drafter: TestUser
-  const contexts: BrowserContext[] = []
+  const pages = signedInPages(() => browser, () => server.url)
+  const pageFor = pages.pageFor
 
   beforeAll(async () => {
     server = await startTestServer()
@@ -68,20 +69,11 @@ describe('writing in the editor', () => {
   })
 
   afterAll(async () => {
-    for (const context of contexts) {
-      await context.close().catch(() => undefined)
-    }
+    await pages.closeAll()
     await browser?.close()
     await server?.close()
   })
 
-  async function pageFor(user: TestUser): Promise<Page> {
-    const context = await newContext(browser)
-    contexts.push(context)
-    const page = await context.newPage()
-    await signIn(page, server.url, user.email, user.password)
-    return page
-  }
 
   test('headings, lists and tables behave as writers expect, from the keyboard', async () => {
     const documentId = await createDocumentWithContent(

@@ -50,6 +50,32 @@ export function trackPageErrors(page: Page): string[] {
   return errors
 }
 
+/**
+ * Signed-in pages, each in a browser context of its own, for a test file that plays several
+ * people; `closeAll` in its `afterAll`. The browser and address are read when a page is made,
+ * so this can be set up before `beforeAll` starts them.
+ */
+export function signedInPages(browser: () => Browser, baseUrl: () => string) {
+  const contexts: BrowserContext[] = []
+  return {
+    async pageFor(
+      user: { email: string; password: string },
+      options: { viewport?: { width: number; height: number } } = {},
+    ): Promise<Page> {
+      const context = await newContext(browser(), options)
+      contexts.push(context)
+      const page = await context.newPage()
+      await signIn(page, baseUrl(), user.email, user.password)
+      return page
+    },
+    async closeAll(): Promise<void> {
+      for (const context of contexts.splice(0)) {
+        await context.close().catch(() => undefined)
+      }
+    },
+  }
+}
+
 /** Signs in through the form and waits until the app has left the sign-in page. */
 export async function signIn(
   page: Page,
