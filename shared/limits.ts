@@ -14,6 +14,23 @@ export const LIMITS = {
   tokenNameMax: 80,
   tokensPerUserMax: 20,
   pageSizeMax: 200,
+  /** The longest comment, reply or flag text, in characters. */
+  commentBodyMax: 10_000,
+  /** The longest proposed replacement text, in characters. */
+  proposalTextMax: 20_000,
+  /** The longest quoted passage a thread keeps, in characters. */
+  quoteMax: 2_000,
+  /** The longest reason of a flag or a moderation action, in characters. */
+  moderationReasonMax: 500,
+  /** An encoded Yjs relative position, base64: a few dozen bytes; this is generous. */
+  anchorMax: 512,
+  /** How long after posting an author may still edit a comment or reply. */
+  commentEditWindowMinutes: 15,
+  /** Comments and replies one person may post per minute, and per hour, across instances. */
+  commentsPerMinute: 10,
+  commentsPerHour: 120,
+  /** The longest free-text search in thread lists. */
+  searchMax: 200,
   bodyBytesMax: 1024 * 1024,
 } as const
 

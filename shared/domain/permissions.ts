@@ -16,19 +16,31 @@ export const ACTIONS = [
   'documents.create',
   'documents.manage',
   'documents.edit',
+  'threads.read',
+  'threads.create',
+  'threads.endorse',
+  'threads.flag',
+  'threads.resolve',
+  'threads.apply',
+  'threads.moderate',
+  'moderation.log',
 ] as const
 
 export type Action = (typeof ACTIONS)[number]
 
-const READ: readonly Action[] = ['process.read', 'members.read', 'documents.read']
+const READ: readonly Action[] = ['process.read', 'members.read', 'documents.read', 'threads.read']
+// Every member may flag a thread or reply for the moderators (issue 5, item 7).
+const MEMBER: readonly Action[] = [...READ, 'threads.flag']
+// Taking part in the discussion: starting threads, replying, endorsing.
+const DISCUSS: readonly Action[] = [...MEMBER, 'threads.create', 'threads.endorse']
 
 /** The role × action table. A role may do exactly the actions in its set. */
 export const PERMISSIONS: Record<Role, ReadonlySet<Action>> = {
   secretariat: new Set<Action>(ACTIONS),
-  drafter: new Set<Action>([...READ, 'documents.edit']),
-  stakeholder: new Set<Action>(READ),
-  facilitator: new Set<Action>(READ),
-  observer: new Set<Action>(READ),
+  drafter: new Set<Action>([...DISCUSS, 'documents.edit', 'threads.resolve', 'threads.apply']),
+  stakeholder: new Set<Action>(DISCUSS),
+  facilitator: new Set<Action>([...DISCUSS, 'threads.moderate']),
+  observer: new Set<Action>(MEMBER),
 }
 
 /** Tells whether a member with `role` may perform `action` in their process. */
