@@ -5,6 +5,7 @@ import { Loading } from './components/status'
 import { AccountPage } from './pages/account'
 import { DocumentPage } from './pages/document'
 import { ForgotPasswordPage } from './pages/forgot-password'
+import { InboxPage } from './pages/inbox'
 import { InvitationPage } from './pages/invitation'
 import { NotFoundPage } from './pages/not-found'
 import { ProcessHomePage, isSection } from './pages/process-home'
@@ -50,6 +51,7 @@ const ROUTES: Route[] = [
   },
   { pattern: '/documents/:id', access: 'member', render: (p) => <DocumentPage id={p.id ?? ''} /> },
   { pattern: '/account', access: 'member', render: () => <AccountPage /> },
+  { pattern: '/inbox', access: 'member', render: () => <InboxPage /> },
 ]
 
 function resolve(path: string): { route: Route; params: Record<string, string> } | null {

@@ -1,7 +1,11 @@
 import { UI_LANGUAGES, type UiLanguage } from '../../shared/limits'
 import { language, t } from '../i18n'
 import { location } from '../router'
+import { useEffect } from 'preact/hooks'
+import { useLiveEvents } from '../api/events'
+import { refreshUnread, unreadCount } from '../state/inbox'
 import { chooseLanguage, currentUser, signOut } from '../state/session'
+import '../styles/threads.css'
 import { Link } from './link'
 
 /** Each language names itself, in itself, so anyone can find their own. */
@@ -89,6 +93,9 @@ export function Header() {
                 </Link>
               </li>
               <li>
+                <InboxLink current={path === '/inbox'} />
+              </li>
+              <li>
                 <Link href="/account" aria-current={path === '/account' ? 'page' : undefined}>
                   {t('header.account')}
                 </Link>
@@ -108,6 +115,43 @@ export function Header() {
         ) : null}
       </div>
     </header>
+  )
+}
+
+/**
+ * The inbox link with its unread count, kept current by the person's live stream. The count
+ * is part of the link's name ("Inbox, 3 unread"), not only a red dot.
+ */
+function InboxLink({ current }: { current: boolean }) {
+  const userId = currentUser.value?.id
+  useEffect(() => {
+    if (userId) {
+      void refreshUnread()
+    } else {
+      unreadCount.value = null
+    }
+  }, [userId])
+  useLiveEvents(userId ? null : undefined, (event) => {
+    if (event.type === 'notification') {
+      void refreshUnread()
+    }
+  })
+  const count = unreadCount.value ?? 0
+  return (
+    <Link
+      href="/inbox"
+      class="inbox-link"
+      aria-current={current ? 'page' : undefined}
+      aria-label={count > 0 ? t('inbox.navUnread', { count }) : undefined}
+      data-unread={count}
+    >
+      {t('inbox.nav')}
+      {count > 0 ? (
+        <span class="inbox-count" aria-hidden="true">
+          {count > 99 ? '99+' : count}
+        </span>
+      ) : null}
+    </Link>
   )
 }
 

@@ -11,15 +11,19 @@ import { DocumentsSection } from './process/documents'
 import { GroupsSection } from './process/groups'
 import { InvitationsSection } from './process/invitations'
 import { MembersSection } from './process/members'
+import { ModerationSection } from './process/moderation'
 import { SettingsSection } from './process/settings'
+import { ThreadsSection } from './process/threads'
 import { NotFoundPage } from './not-found'
 
 /** The sections of a process home, each its own URL (`/processes/:id/<section>`). */
 export const SECTIONS = [
   'documents',
+  'threads',
   'members',
   'invitations',
   'groups',
+  'moderation',
   'settings',
   'activity',
 ] as const
@@ -37,6 +41,10 @@ function visibleSections(): Section[] {
       case 'members':
       case 'groups':
         return true
+      case 'threads':
+        return allows('threads.read')
+      case 'moderation':
+        return allows('threads.moderate')
       case 'invitations':
         return allows('members.manage')
       case 'settings':
@@ -132,6 +140,10 @@ function SectionBody({ process, section }: { process: ProcessDetail; section: Se
   switch (section) {
     case 'documents':
       return <DocumentsSection process={process} />
+    case 'threads':
+      return <ThreadsSection process={process} />
+    case 'moderation':
+      return <ModerationSection process={process} />
     case 'members':
       return <MembersSection process={process} />
     case 'invitations':
