@@ -3,6 +3,7 @@ import * as m0001 from './0001_accounts'
 import * as m0002 from './0002_processes'
 import * as m0003 from './0003_audit'
 import * as m0004 from './0004_document_state'
+import * as m0005 from './0005_threads'
 
 /** Every migration, in order. A static list keeps them bundled and free of file-system globbing. */
 export const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ export const migrations: Record<string, Migration> = {
   '0002_processes': m0002,
   '0003_audit': m0003,
   '0004_document_state': m0004,
+  '0005_threads': m0005,
 }
 
 export const migrationProvider: MigrationProvider = {

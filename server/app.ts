@@ -33,6 +33,9 @@ import { processRoutes } from './processes/routes'
 import { documentRoutes } from './documents/routes'
 import { authorizeDocument } from './documents/service'
 import { auditRoutes } from './audit/routes'
+import { commentRoutes } from './comments/routes'
+import { notificationRoutes } from './notifications/routes'
+import { liveRoutes } from './live/routes'
 import { collabPlugin, type CollabPluginOptions } from './collab/websocket'
 
 export type App = FastifyInstance<
@@ -157,6 +160,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(processRoutes)
   await app.register(documentRoutes)
   await app.register(auditRoutes)
+  await app.register(commentRoutes)
+  await app.register(notificationRoutes)
+  await app.register(liveRoutes)
   await app.register(collabPlugin, { ctx, ...deps.collab })
   // Stores what every room received and closes the sockets before the database closes (issue 3, item 5).
   app.addHook('onClose', async () => app.collab.close())

@@ -8,6 +8,18 @@ export interface DomainEvents {
   'credentials.ended': [{ userId: string }]
   /** A document was deleted: its sockets close. */
   'document.deleted': [{ processId: string; documentId: string }]
+  /**
+   * A document's log grew outside the collaboration socket (a proposed change was applied):
+   * rooms holding it read the log up to `seq` and relay what they lacked.
+   */
+  'document.appended': [{ documentId: string; seq: number }]
+  /**
+   * A thread was created or changed: a reply, an edit, an endorsement, a status change, a
+   * moderation decision. Live pages fetch it again; `hidden` threads reach moderators only.
+   */
+  'thread.changed': [{ processId: string; documentId: string; threadId: string; sectionId: string; hidden: boolean }]
+  /** A person got a notification (a mention, a reply to their thread). */
+  'notification.created': [{ userId: string; notificationId: string }]
 }
 
 /** A typed in-process event bus. Multi-instance fan-out (Redis) subscribes to it and re-emits. */

@@ -76,7 +76,9 @@ export const restoreComment = (commentId: string, reason: string) =>
 
 /** Flagged items awaiting a decision, or the hidden ones. */
 export const listModerationQueue = (processId: string, state: 'flagged' | 'hidden' = 'flagged') =>
-  api.get<ModerationItem[]>(`/api/processes/${seg(processId)}/moderation/queue${queryString({ state })}`)
+  api.get<ModerationItem[]>(
+    `/api/processes/${seg(processId)}/moderation/queue${queryString({ state })}`,
+  )
 
 export const listModerationLog = (processId: string) =>
   api.get<ModerationLogEntry[]>(`/api/processes/${seg(processId)}/moderation/log`)

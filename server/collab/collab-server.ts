@@ -106,6 +106,10 @@ export class CollabServer {
   readonly #onDocumentDeleted = ({ documentId }: { documentId: string }) => {
     this.rooms.get(documentId)?.close(CloseCodes.DocumentNotFound, 'document deleted')
   }
+  // The server itself changed a document (an applied proposal): its room reads the log and relays.
+  readonly #onDocumentAppended = ({ documentId, seq }: { documentId: string; seq: number }) => {
+    this.rooms.get(documentId)?.catchUpTo(seq)
+  }
 
   constructor(ctx: Ctx, options: CollabSettings = {}, fanout?: Fanout) {
     this.#ctx = ctx
@@ -127,6 +131,7 @@ export class CollabServer {
     ctx.events.on('membership.changed', this.#onMembershipChanged)
     ctx.events.on('credentials.ended', this.#onCredentialsEnded)
     ctx.events.on('document.deleted', this.#onDocumentDeleted)
+    ctx.events.on('document.appended', this.#onDocumentAppended)
     const every = (ms: number, task: () => Promise<void>) => {
       let busy = false
       const timer = setInterval(() => {
@@ -279,6 +284,7 @@ export class CollabServer {
       this.#ctx.events.off('membership.changed', this.#onMembershipChanged)
       this.#ctx.events.off('credentials.ended', this.#onCredentialsEnded)
       this.#ctx.events.off('document.deleted', this.#onDocumentDeleted)
+      this.#ctx.events.off('document.appended', this.#onDocumentAppended)
       await this.compactor.close()
       await this.#checker.close()
       await this.#fanout?.close()

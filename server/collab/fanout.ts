@@ -42,6 +42,9 @@ const FORWARDED_EVENTS = [
   'membership.changed',
   'credentials.ended',
   'document.deleted',
+  'document.appended',
+  'thread.changed',
+  'notification.created',
 ] as const satisfies readonly (keyof DomainEvents)[]
 const docChannel = (documentId: string) => `concord:doc:${documentId}`
 

@@ -60,6 +60,7 @@ export interface ProcessesTable {
   description: Generated<string>
   languages: Json<string[]>
   stage: Generated<string>
+  thread_seq: Generated<number>
   archived_at: Timestamp | null
   created_by: string | null
   created_at: CreatedAt
@@ -138,6 +139,106 @@ export interface AuditLogTable {
   created_at: CreatedAt
 }
 
+export interface ThreadsTable {
+  id: Generated<string>
+  process_id: string
+  document_id: string
+  number: number
+  section_id: string
+  section_title: string
+  kind: string
+  status: Generated<string>
+  anchor_start: string | null
+  anchor_end: string | null
+  quote: string | null
+  proposal_scope: string | null
+  proposal_text: string | null
+  created_by: string | null
+  created_at: CreatedAt
+  last_activity_at: UpdatedAt
+  status_by_name: string | null
+  status_at: Timestamp | null
+  applied: ColumnType<AppliedRecord | null, string | null, string | null>
+}
+
+/** What applying a proposed change did to the document, as a thread records it. */
+export interface AppliedRecord {
+  by: string
+  at: string
+  scope: 'range' | 'section'
+  before: string
+  after: string
+}
+
+export interface CommentsTable {
+  id: Generated<string>
+  thread_id: string
+  process_id: string
+  is_root: boolean
+  author_id: string | null
+  author_name: string
+  author_group: string
+  author_organisation: Generated<string>
+  author_role: string | null
+  body: string
+  created_at: CreatedAt
+  edited_at: Timestamp | null
+  withdrawn_at: Timestamp | null
+  hidden_at: Timestamp | null
+  hidden_by_name: string | null
+  hidden_reason: string | null
+}
+
+export interface CommentRevisionsTable {
+  id: Generated<string>
+  comment_id: string
+  body: string
+  replaced_at: CreatedAt
+}
+
+export interface EndorsementsTable {
+  thread_id: string
+  user_id: string
+  stakeholder_group: string
+  organisation: Generated<string>
+  created_at: CreatedAt
+}
+
+export interface FlagsTable {
+  id: Generated<string>
+  comment_id: string
+  process_id: string
+  user_id: string | null
+  user_name: string
+  reason: string
+  created_at: CreatedAt
+  closed_at: Timestamp | null
+}
+
+export interface ModerationLogTable {
+  id: Generated<string>
+  process_id: string
+  comment_id: string
+  thread_id: string
+  action: string
+  reason: string
+  moderator_id: string | null
+  moderator_name: string
+  created_at: CreatedAt
+}
+
+export interface NotificationsTable {
+  id: Generated<string>
+  user_id: string
+  process_id: string
+  thread_id: string
+  comment_id: string
+  kind: string
+  actor_name: string
+  created_at: CreatedAt
+  read_at: Timestamp | null
+}
+
 /** The tables of Concord's database, as Kysely sees them. */
 export interface Database {
   users: UsersTable
@@ -153,6 +254,13 @@ export interface Database {
   doc_updates: DocUpdatesTable
   doc_snapshots: DocSnapshotsTable
   audit_log: AuditLogTable
+  threads: ThreadsTable
+  comments: CommentsTable
+  comment_revisions: CommentRevisionsTable
+  endorsements: EndorsementsTable
+  flags: FlagsTable
+  moderation_log: ModerationLogTable
+  notifications: NotificationsTable
 }
 
 export type Db = Kysely<Database>
@@ -169,3 +277,6 @@ export type InvitationRow = Selectable<InvitationsTable>
 export type DocumentRow = Selectable<DocumentsTable>
 export type AuditRow = Selectable<AuditLogTable>
 export type NewAuditEntry = Insertable<AuditLogTable>
+export type ThreadRow = Selectable<ThreadsTable>
+export type CommentRow = Selectable<CommentsTable>
+export type NotificationRow = Selectable<NotificationsTable>

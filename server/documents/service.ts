@@ -1,4 +1,5 @@
 import type { Node } from 'prosemirror-model'
+import * as Y from 'yjs'
 import type { CreateDocumentBody, DocumentSummary } from '../../shared/api/processes'
 import {
   IMPORT_LIMITS,
@@ -10,7 +11,7 @@ import {
 } from '../../shared/api/documents'
 import { findSections } from '../../shared/schema'
 import type { Ctx, Origin } from '../context'
-import type { DocumentRow, Executor } from '../db/database'
+import type { Db, DocumentRow, Executor } from '../db/database'
 import type { Action } from '../../shared/domain/permissions'
 import type { Actor } from '../auth/actor'
 import { authorize, type MembershipContext } from '../auth/guard'
@@ -21,10 +22,11 @@ import { getProcess } from '../processes/service'
 import { DocxImportError, parseDocx } from '../render/from-docx'
 import { renderHtmlDocument } from '../render/html'
 import { parseMarkdown, toMarkdown } from '../render/markdown'
-import { proseMirrorToUpdate, updateToProseMirror } from '../render/to-prosemirror'
+import { PROSEMIRROR_FRAGMENT, proseMirrorToUpdate, updateToProseMirror } from '../render/to-prosemirror'
 import * as queries from './queries'
 import { toDocumentSummary, toSection } from './present'
-import { loadState, writeInitialState } from './state'
+import { loadState, writeInitialState, type StoredState } from './state'
+import * as stateQueries from './state-queries'
 import { documentFromTemplate } from './templates'
 
 /** The live documents of a process, oldest first. */
@@ -215,14 +217,87 @@ export async function deleteDocument(
  * A document's current content as a ProseMirror document, converted from its stored state
  * (snapshot and later updates) on a scratch Y.Doc, never from a live one.
  */
-export async function loadContent(db: Executor, documentId: string): Promise<Node> {
-  const state = await loadState(db, documentId)
+export async function loadContent(db: Db, documentId: string): Promise<Node> {
+  const state = await loadConsistentState(db, documentId)
   return updateToProseMirror(state.update)
+}
+
+/**
+ * Loads a document's snapshot and log tail as one consistent picture, in one REPEATABLE READ
+ * transaction: at READ COMMITTED a compaction committing between the two reads would delete
+ * updates the old snapshot does not hold. Do not call it inside another transaction (the
+ * embedded database has one connection).
+ */
+export function loadConsistentState(db: Db, documentId: string): Promise<StoredState> {
+  return db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute((trx) => loadState(trx, documentId))
 }
 
 /** The sections of a document's current content, in document order. */
 export async function listSections(ctx: Ctx, documentId: string): Promise<Section[]> {
-  return findSections(await loadContent(ctx.db, documentId)).map(toSection)
+  return currentSections(ctx.db, documentId)
+}
+
+// Sections by document, for as long as the stored log does not move on: thread lists ask for
+// them on every page, and a document that nobody edits is not converted again and again.
+const sectionCache = new Map<string, { seq: number; sections: Section[] }>()
+const SECTION_CACHE_SIZE = 64
+
+/**
+ * The sections of a live document's stored content, in document order (an empty list for
+ * an unknown or deleted document). Cached per document until its log grows.
+ */
+export async function currentSections(db: Db, documentId: string): Promise<Section[]> {
+  const row = await queries.findLiveDocument(db, documentId)
+  if (!row) {
+    return []
+  }
+  const cached = sectionCache.get(documentId)
+  if (cached && cached.seq === Number(row.update_seq)) {
+    return cached.sections
+  }
+  const state = await loadConsistentState(db, documentId)
+  const sections = findSections(updateToProseMirror(state.update)).map(toSection)
+  sectionCache.delete(documentId)
+  sectionCache.set(documentId, { seq: state.seq, sections })
+  if (sectionCache.size > SECTION_CACHE_SIZE) {
+    sectionCache.delete(sectionCache.keys().next().value!)
+  }
+  return sections
+}
+
+/**
+ * Edits a document on the server, as a collaborator would: `edit` changes a scratch Y.Doc
+ * built from the stored state, and returns a result and whether to keep the change. The
+ * change, as one Yjs update, is appended to the log inside `trx`, so it commits with whatever
+ * else the caller records; after the commit the caller emits `document.appended` with the
+ * returned `seq`, and rooms relay the change to everyone editing (issue 5, item 4).
+ * Concurrent edits merge as Yjs merges any two changes.
+ */
+export async function prepareServerEdit<T>(
+  db: Db,
+  documentId: string,
+  edit: (doc: Y.Doc, fragment: Y.XmlFragment) => T,
+): Promise<{ result: T; commit: (trx: Executor) => Promise<number | undefined> }> {
+  const state = await loadConsistentState(db, documentId)
+  const scratch = new Y.Doc()
+  try {
+    if (state.update !== null) {
+      Y.applyUpdate(scratch, state.update)
+    }
+    const updates: Uint8Array[] = []
+    scratch.on('update', (update: Uint8Array) => updates.push(update))
+    const result = edit(scratch, scratch.getXmlFragment(PROSEMIRROR_FRAGMENT))
+    const update = updates.length === 0 ? null : updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates)
+    return {
+      result,
+      commit: async (trx) => (update === null ? undefined : stateQueries.insertUpdatesAtHead(trx, documentId, [update])),
+    }
+  } finally {
+    scratch.destroy()
+  }
 }
 
 /** A rendering of a document, ready to send. */

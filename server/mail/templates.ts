@@ -51,3 +51,31 @@ export function addedToProcessMail(to: string, link: string, processTitle: strin
     ].join('\n'),
   }
 }
+
+/**
+ * A notification of a mention or a reply. It names who and where, never the text itself: a
+ * moderator may still hide the comment, and an e-mail cannot be taken back (issue 5, item 7).
+ */
+export function notificationMail(
+  to: string,
+  link: string,
+  notice: { kind: 'mention' | 'reply'; actorName: string; processTitle: string; threadNumber: number; sectionTitle: string },
+): Mail {
+  const where = `#${notice.threadNumber} · ${notice.sectionTitle}`
+  const english =
+    notice.kind === 'mention'
+      ? `${notice.actorName} mentioned you in "${notice.processTitle}" (${where}).`
+      : `${notice.actorName} replied to your thread in "${notice.processTitle}" (${where}).`
+  const spanish =
+    notice.kind === 'mention'
+      ? `${notice.actorName} le mencionó en «${notice.processTitle}» (${where}).`
+      : `${notice.actorName} respondió a su hilo en «${notice.processTitle}» (${where}).`
+  return {
+    to,
+    subject:
+      notice.kind === 'mention'
+        ? `Concord: ${notice.actorName} mentioned you / le mencionó`
+        : `Concord: ${notice.actorName} replied / respondió`,
+    text: [english, link, '', spanish, link].join('\n'),
+  }
+}

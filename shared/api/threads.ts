@@ -69,9 +69,13 @@ export type Anchor = Static<typeof Anchor>
 export const Proposal = Type.Object(
   {
     scope: Type.Enum(PROPOSAL_SCOPES, {
-      description: '`range`: the anchored passage (within one paragraph); `section`: the section’s text below its heading.',
+      description:
+        '`range`: the anchored passage (within one paragraph); `section`: the section’s text below its heading.',
     }),
-    text: Type.String({ maxLength: LIMITS.proposalTextMax, description: 'The replacement; blank lines separate paragraphs.' }),
+    text: Type.String({
+      maxLength: LIMITS.proposalTextMax,
+      description: 'The replacement; blank lines separate paragraphs.',
+    }),
   },
   { additionalProperties: false },
 )
@@ -91,7 +95,9 @@ export type Author = Static<typeof Author>
 export const HiddenInfo = Type.Object({
   reason: Type.String(),
   at: Timestamp,
-  by: Type.Union([Type.String(), Type.Null()], { description: 'The moderator’s name; shown to moderators only.' }),
+  by: Type.Union([Type.String(), Type.Null()], {
+    description: 'The moderator’s name; shown to moderators only.',
+  }),
 })
 export type HiddenInfo = Static<typeof HiddenInfo>
 
@@ -149,7 +155,9 @@ export const ThreadSummary = Type.Object({
   documentId: Uuid,
   documentTitle: Type.String(),
   sectionId: Type.String(),
-  sectionTitle: Type.String({ description: 'The section’s current title, or its last known one when it was removed.' }),
+  sectionTitle: Type.String({
+    description: 'The section’s current title, or its last known one when it was removed.',
+  }),
   sectionRemoved: Type.Boolean(),
   kind: Type.Enum(THREAD_KINDS),
   status: Type.Enum(THREAD_STATUSES),
@@ -197,7 +205,9 @@ export type EditCommentBody = Static<typeof EditCommentBody>
 export const ApplyBody = Type.Object(
   {
     force: Type.Optional(
-      Type.Boolean({ description: 'Apply even though the anchored passage changed since the proposal.' }),
+      Type.Boolean({
+        description: 'Apply even though the anchored passage changed since the proposal.',
+      }),
     ),
   },
   { additionalProperties: false },
@@ -216,7 +226,13 @@ export const ThreadListQuery = Type.Object(
     kind: Type.Optional(Type.Enum(THREAD_KINDS)),
     status: Type.Optional(Type.Enum(THREAD_STATUSES)),
     author: Type.Optional(Uuid),
-    q: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.searchMax, description: 'Words in the thread’s text or replies.' })),
+    q: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: LIMITS.searchMax,
+        description: 'Words in the thread’s text or replies.',
+      }),
+    ),
     hidden: Type.Optional(
       Type.Enum(['exclude', 'include', 'only'] as const, {
         description: 'Hidden threads (moderators only; everyone else never sees them).',
@@ -247,14 +263,26 @@ export type SectionThreadCount = Static<typeof SectionThreadCount>
 /** A flagged or hidden item, as the moderation queue lists it. */
 export const ModerationItem = Type.Object({
   comment: Comment,
-  thread: Type.Object({ id: Uuid, number: Type.Integer(), documentId: Uuid, sectionTitle: Type.String(), kind: Type.Enum(THREAD_KINDS) }),
+  thread: Type.Object({
+    id: Uuid,
+    number: Type.Integer(),
+    documentId: Uuid,
+    sectionTitle: Type.String(),
+    kind: Type.Enum(THREAD_KINDS),
+  }),
   isThreadRoot: Type.Boolean(),
   flags: Type.Array(Type.Object({ reason: Type.String(), by: Type.String(), at: Timestamp })),
 })
 export type ModerationItem = Static<typeof ModerationItem>
 
 export const ModerationQueueQuery = Type.Object(
-  { state: Type.Optional(Type.Enum(['flagged', 'hidden'] as const, { description: 'Flagged items awaiting a decision (default), or hidden items.' })) },
+  {
+    state: Type.Optional(
+      Type.Enum(['flagged', 'hidden'] as const, {
+        description: 'Flagged items awaiting a decision (default), or hidden items.',
+      }),
+    ),
+  },
   { additionalProperties: false },
 )
 
@@ -293,7 +321,10 @@ export const Notification = Type.Object({
 })
 export type Notification = Static<typeof Notification>
 
-export const NotificationList = Type.Object({ items: Type.Array(Notification), unread: Type.Integer() })
+export const NotificationList = Type.Object({
+  items: Type.Array(Notification),
+  unread: Type.Integer(),
+})
 export type NotificationList = Static<typeof NotificationList>
 
 export const NotificationQuery = Type.Object(

@@ -5,6 +5,8 @@ import { inTransaction } from '../../server/db/transaction'
 import { createAccount } from '../../server/auth/service'
 import { insertMember, insertProcessWithSecretariat } from '../../server/processes/service'
 import { insertDocument } from '../../server/documents/service'
+import { parseMarkdown } from '../../server/render/markdown'
+import { assignSectionIds } from '../../shared/schema/section-ids'
 
 export interface TestUser {
   id: string
@@ -64,8 +66,10 @@ export function factories(db: Db) {
     })
   }
 
-  async function createDocument(processId: string, by: TestUser, title = `Document ${unique()}`) {
-    return insertDocument(db, processId, title, { userId: by.id, name: by.name, ip: 'test' })
+  /** A document, empty or with Markdown content (headings become sections with fresh ids). */
+  async function createDocument(processId: string, by: TestUser, title = `Document ${unique()}`, markdown?: string) {
+    const content = markdown === undefined ? undefined : assignSectionIds(parseMarkdown(markdown))
+    return insertDocument(db, processId, title, { userId: by.id, name: by.name, ip: 'test' }, { content })
   }
 
   return { createUser, createProcess, createDocument }

@@ -1,0 +1,135 @@
+import type {
+  Comment,
+  Endorsements,
+  ModerationLogEntry,
+  ThreadSummary,
+} from '../../shared/api/threads'
+import { isRole } from '../../shared/domain/roles'
+import { LIMITS } from '../../shared/limits'
+import type { CommentRow } from '../db/database'
+import type { ThreadWithRoot } from './queries'
+
+/** What shapes a comment for one viewer: who they are and whether they moderate. */
+export interface Viewer {
+  userId: string
+  moderator: boolean
+  /** The viewer may still write here (not an archived process, a role that may post). */
+  canPost: boolean
+}
+
+const iso = (value: Date | string) => new Date(value).toISOString()
+
+/** Whether the author may still edit a comment: their own, still shown, within the edit window. */
+export function editWindowOpen(row: CommentRow, now = Date.now()): boolean {
+  return now - new Date(row.created_at).getTime() < LIMITS.commentEditWindowMinutes * 60_000
+}
+
+/**
+ * A comment as `viewer` may see it. This is where hidden and withdrawn text is kept back:
+ * a hidden item shows only the moderator's reason to people who do not moderate, with no
+ * author and no text; a withdrawn one keeps its author and loses its text (issue 5, items 2 and 7).
+ */
+export function toComment(
+  row: CommentRow,
+  viewer: Viewer,
+  flags: { count: number; mine: boolean },
+): Comment {
+  const hidden = row.hidden_at !== null
+  const withdrawn = row.withdrawn_at !== null
+  const concealed = hidden && !viewer.moderator
+  const own = row.author_id !== null && row.author_id === viewer.userId
+  return {
+    id: row.id,
+    threadId: row.thread_id,
+    author: concealed
+      ? null
+      : {
+          userId: row.author_id,
+          name: row.author_name,
+          stakeholderGroup: row.author_group,
+          organisation: row.author_organisation,
+          role: row.author_role !== null && isRole(row.author_role) ? row.author_role : null,
+        },
+    body: concealed || withdrawn ? null : row.body,
+    createdAt: iso(row.created_at),
+    editedAt: row.edited_at ? iso(row.edited_at) : null,
+    withdrawn,
+    hidden: hidden
+      ? {
+          reason: row.hidden_reason ?? '',
+          at: iso(row.hidden_at!),
+          by: viewer.moderator ? row.hidden_by_name : null,
+        }
+      : null,
+    flagCount: viewer.moderator ? flags.count : 0,
+    flaggedByMe: flags.mine,
+    canEdit: own && viewer.canPost && !withdrawn && !hidden && editWindowOpen(row),
+    canWithdraw: own && viewer.canPost && !withdrawn,
+  }
+}
+
+/** A thread as lists show it, for one viewer. */
+export function toThreadSummary(
+  found: ThreadWithRoot,
+  viewer: Viewer,
+  extra: {
+    endorsements: Endorsements
+    rootFlags: { count: number; mine: boolean }
+    currentTitle: string | undefined
+  },
+): ThreadSummary {
+  const { thread } = found
+  return {
+    id: thread.id,
+    number: thread.number,
+    processId: thread.process_id,
+    documentId: thread.document_id,
+    documentTitle: found.documentTitle,
+    sectionId: thread.section_id,
+    sectionTitle: extra.currentTitle ?? thread.section_title,
+    sectionRemoved: extra.currentTitle === undefined,
+    kind: thread.kind as ThreadSummary['kind'],
+    status: thread.status as ThreadSummary['status'],
+    anchor:
+      thread.anchor_start !== null && thread.anchor_end !== null
+        ? { start: thread.anchor_start, end: thread.anchor_end, quote: thread.quote ?? '' }
+        : null,
+    proposal:
+      thread.proposal_scope !== null
+        ? { scope: thread.proposal_scope as 'range' | 'section', text: thread.proposal_text ?? '' }
+        : null,
+    root: toComment(found.root, viewer, extra.rootFlags),
+    replyCount: found.replyCount,
+    endorsements: extra.endorsements,
+    createdAt: iso(thread.created_at),
+    lastActivityAt: iso(thread.last_activity_at),
+    resolved:
+      thread.status !== 'open' && thread.status_by_name !== null && thread.status_at !== null
+        ? { by: thread.status_by_name, at: iso(thread.status_at) }
+        : null,
+    applied: thread.applied,
+  }
+}
+
+/** One moderation log entry. */
+export function toModerationLogEntry(row: {
+  id: string
+  action: string
+  reason: string
+  moderator_name: string
+  comment_id: string
+  thread_id: string
+  created_at: Date
+  thread_number: number
+}): ModerationLogEntry {
+  return {
+    id: Number(row.id),
+    action: row.action as ModerationLogEntry['action'],
+    reason: row.reason,
+    moderator: row.moderator_name,
+    commentId: row.comment_id,
+    threadId: row.thread_id,
+    threadNumber: row.thread_number,
+    at: iso(row.created_at),
+  }
+}
