@@ -62,7 +62,7 @@ export function quoteOf(doc: Node, from: number, to: number): string {
 }
 
 /**
- * Makes the anchor of the passage `from`–`to` of `doc` (which must be the document the
+ * Makes the anchor of the passage (without the blanks at its edges) `from`–`to` of `doc` (which must be the document the
  * binding's mapping describes, i.e. no local change still unsynced).
  *
  * DESIGN: the start associates to the right and the end to the left, so text typed at either
@@ -76,6 +76,15 @@ export function createAnchor(
   from: number,
   to: number,
 ): Anchor | null {
+  // The passage without blanks at its edges, so its text is exactly the quote (the server
+  // compares them before applying a proposed change).
+  const blank = (a: number, b: number) => !doc.textBetween(a, b, '\n', ' ').trim()
+  while (from < to && blank(from, from + 1)) {
+    from++
+  }
+  while (to > from && blank(to - 1, to)) {
+    to--
+  }
   if (to <= from) {
     return null
   }

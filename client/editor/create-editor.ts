@@ -13,7 +13,13 @@ import type { PresenceUser } from '../../shared/collab/presence'
 import { findSections, schema } from '../../shared/schema'
 import { linkAt, setLink } from './commands'
 import { buildKeymap, type KeymapHooks } from './keymap'
-import { MENU_COMMANDS, menuState, sameMenuState, type CommandName, type MenuState } from './menu/items'
+import {
+  MENU_COMMANDS,
+  menuState,
+  sameMenuState,
+  type CommandName,
+  type MenuState,
+} from './menu/items'
 import { nodeViews } from './node-views'
 import { buildInputRules } from './plugins/input-rules'
 import { longDocumentPlugin } from './plugins/long-document'
@@ -21,6 +27,17 @@ import { pastePlugin } from './plugins/paste'
 import { readOnlyPlugin } from './plugins/read-only'
 import { remoteCursorsPlugin, type CursorLabel } from './plugins/remote-cursors'
 import { repairSectionIds, sectionIdsPlugin } from './plugins/section-ids'
+import { createAnchor, sectionAt, type AnchorBinding } from './anchors'
+import {
+  commentAnchorsPlugin,
+  setActiveThread,
+  setAnchoredThreads,
+  setSectionCounts,
+  threadRange,
+  type AnchoredThread,
+  type CommentAnchorsOptions,
+} from './plugins/comment-anchors'
+import type { Anchor } from '../../shared/api/threads'
 
 /** One entry of the outline: a heading of the document. */
 export interface OutlineEntry {
@@ -43,6 +60,30 @@ export interface CreateEditorOptions {
   /** How a collaborator is named beside their cursor. */
   cursorLabel: (user: PresenceUser) => CursorLabel
   hooks: KeymapHooks
+  /** Comment threads: highlights, heading counts, and what they call back. */
+  comments?: CommentAnchorsOptions
+}
+
+/** What a new comment thread would be about: the section at the selection, and its passage if any. */
+export interface CommentTarget {
+  sectionId: string
+  sectionTitle: string
+  /** The selected passage, or null for the section as a whole (nothing or only blanks selected). */
+  anchor: Anchor | null
+  /** The passage lies inside one paragraph (or heading), so a replacement for it can be proposed. */
+  singleBlock: boolean
+}
+
+/** The editor's side of comment threads. */
+export interface CommentsHandle {
+  setThreads(threads: readonly AnchoredThread[]): void
+  setCounts(counts: ReadonlyMap<string, number>): void
+  /** Marks the highlight of the thread open in the margin. */
+  setActive(threadId: string | null): void
+  /** Scrolls to a thread's passage; false when it has none on screen. */
+  reveal(threadId: string): boolean
+  /** What a thread started now would be about, or null outside any section. */
+  target(): CommentTarget | null
 }
 
 /**
@@ -55,6 +96,7 @@ export interface EditorHandle {
   /** The index in `outline` of the section holding the cursor, or -1. */
   readonly currentSection: ReadonlySignal<number>
   readonly editable: ReadonlySignal<boolean>
+  readonly comments: CommentsHandle
   run(name: CommandName): boolean
   /** Sets the link on the selection to `href`, or removes it with null. False if not allowed. */
   setLink(href: string | null): boolean
@@ -137,8 +179,7 @@ export function createEditor(options: CreateEditorOptions): EditorHandle {
 
   // Build the first state straight from the Yjs content with y-prosemirror's mapping, so the
   // binding starts in step and nothing is re-rendered or written back on load.
-  const initial =
-    options.fragment.length > 0 ? initProseMirrorDoc(options.fragment, schema) : null
+  const initial = options.fragment.length > 0 ? initProseMirrorDoc(options.fragment, schema) : null
   const doc = initial?.doc ?? schema.topNodeType.createAndFill()!
 
   const state = EditorState.create({
@@ -160,6 +201,7 @@ export function createEditor(options: CreateEditorOptions): EditorHandle {
       gapCursor(),
       pastePlugin(),
       longDocumentPlugin(),
+      ...(options.comments ? [commentAnchorsPlugin(options.comments)] : []),
     ],
   })
 
@@ -263,8 +305,9 @@ export function createEditor(options: CreateEditorOptions): EditorHandle {
   // change. The browser's scroll anchoring (overflow-anchor) already keeps what we are looking
   // at in place when text above it changes, so the measurement is skipped. (y-prosemirror
   // 1.3's binding; if a later version drops the method, nothing changes here.)
-  const binding = (ySyncPluginKey.getState(view.state) as { binding?: Record<string, unknown> } | undefined)
-    ?.binding
+  const binding = (
+    ySyncPluginKey.getState(view.state) as { binding?: Record<string, unknown> } | undefined
+  )?.binding
   if (binding && typeof binding._isLocalCursorInView === 'function') {
     binding._isLocalCursorInView = () => false
   }
@@ -282,11 +325,45 @@ export function createEditor(options: CreateEditorOptions): EditorHandle {
     return dom instanceof HTMLElement ? dom : null
   }
 
+  const comments: CommentsHandle = {
+    setThreads: (threads) => setAnchoredThreads(view, threads),
+    setCounts: (counts) => setSectionCounts(view, counts),
+    setActive: (threadId) => setActiveThread(view, threadId),
+    reveal(threadId) {
+      const range = threadRange(view.state, threadId)
+      if (!range) {
+        return false
+      }
+      const { node } = view.domAtPos(range.from)
+      const element = node instanceof Element ? node : node.parentElement
+      element?.scrollIntoView({ block: 'center' })
+      return true
+    },
+    target() {
+      const { state } = view
+      const { from, to, $from, $to } = state.selection
+      const section = sectionAt(state.doc, from)
+      if (!section) {
+        return null
+      }
+      const sync = ySyncPluginKey.getState(state) as { binding?: AnchorBinding } | undefined
+      const anchor =
+        sync?.binding && to > from ? createAnchor(sync.binding, state.doc, from, to) : null
+      return {
+        sectionId: section.id,
+        sectionTitle: section.title,
+        anchor,
+        singleBlock: anchor !== null && $from.sameParent($to) && $from.parent.isTextblock,
+      }
+    },
+  }
+
   return {
     menu,
     outline,
     currentSection,
     editable: editableSignal,
+    comments,
     run(name) {
       const done = MENU_COMMANDS[name](view.state, view.dispatch, view)
       return Boolean(done)
