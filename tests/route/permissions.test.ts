@@ -3,6 +3,9 @@ import { can, type Action } from '../../shared/domain/permissions'
 import { ROLES, type Role } from '../../shared/domain/roles'
 import { createTestApp, type Client } from '../support/app'
 import type { TestProcess, TestUser } from '../support/factories'
+import type { Section } from '../../shared/api/documents'
+import type { Thread } from '../../shared/api/threads'
+import { sectionId, THREAD_DRAFT } from '../support/threads'
 
 const t = await createTestApp()
 const { factories } = t
@@ -14,6 +17,12 @@ interface Fixture {
   invitationId: string
   documentId: string
   deletableDocumentId: string
+  sectionId: string
+  /** Threads and comments by the secretariat, one per route that changes one. */
+  threads: Record<'read' | 'reply' | 'endorse' | 'resolve' | 'reopen' | 'apply', string>
+  comments: Record<'flag' | 'hide' | 'restore' | 'dismiss', string>
+  /** A comment by the actor when their role may post, else by the secretariat (the role check comes first). */
+  ownComments: Record<'edit' | 'withdraw', string>
 }
 
 interface RouteCase {
@@ -21,29 +30,80 @@ interface RouteCase {
   url: (f: Fixture) => string
   body?: (f: Fixture) => object
   action: Action
+  /** What a role without the action gets, when not 403: a hidden item is as private as a missing one. */
+  denied?: 404
 }
 
 // Every process route with the action its guard checks. The expectations come from the
 // shared table itself (STYLE 2.8), so the server and the table cannot drift apart.
 const ROUTES: RouteCase[] = [
   { method: 'GET', url: (f) => `/api/processes/${f.process.id}`, action: 'process.read' },
-  { method: 'PATCH', url: (f) => `/api/processes/${f.process.id}`, body: () => ({ description: 'Changed' }), action: 'process.update' },
-  { method: 'POST', url: (f) => `/api/processes/${f.process.id}/archive`, body: () => ({ archived: false }), action: 'process.archive' },
-  { method: 'POST', url: (f) => `/api/processes/${f.process.id}/groups`, body: () => ({ label: 'Trade unions' }), action: 'groups.manage' },
-  { method: 'DELETE', url: (f) => `/api/processes/${f.process.id}/groups/unused-group`, action: 'groups.manage' },
+  {
+    method: 'PATCH',
+    url: (f) => `/api/processes/${f.process.id}`,
+    body: () => ({ description: 'Changed' }),
+    action: 'process.update',
+  },
+  {
+    method: 'POST',
+    url: (f) => `/api/processes/${f.process.id}/archive`,
+    body: () => ({ archived: false }),
+    action: 'process.archive',
+  },
+  {
+    method: 'POST',
+    url: (f) => `/api/processes/${f.process.id}/groups`,
+    body: () => ({ label: 'Trade unions' }),
+    action: 'groups.manage',
+  },
+  {
+    method: 'DELETE',
+    url: (f) => `/api/processes/${f.process.id}/groups/unused-group`,
+    action: 'groups.manage',
+  },
   { method: 'GET', url: (f) => `/api/processes/${f.process.id}/members`, action: 'members.read' },
   {
     method: 'POST',
     url: (f) => `/api/processes/${f.process.id}/members`,
-    body: (f) => ({ email: `new-${f.process.id}@example.org`, role: 'observer', stakeholderGroup: 'academia' }),
+    body: (f) => ({
+      email: `new-${f.process.id}@example.org`,
+      role: 'observer',
+      stakeholderGroup: 'academia',
+    }),
     action: 'members.manage',
   },
-  { method: 'PATCH', url: (f) => `/api/processes/${f.process.id}/members/${f.targetMember}`, body: () => ({ organisation: 'X' }), action: 'members.manage' },
-  { method: 'DELETE', url: (f) => `/api/processes/${f.process.id}/members/${f.removableMember}`, action: 'members.manage' },
-  { method: 'GET', url: (f) => `/api/processes/${f.process.id}/invitations`, action: 'members.manage' },
-  { method: 'DELETE', url: (f) => `/api/processes/${f.process.id}/invitations/${f.invitationId}`, action: 'members.manage' },
-  { method: 'GET', url: (f) => `/api/processes/${f.process.id}/documents`, action: 'documents.read' },
-  { method: 'POST', url: (f) => `/api/processes/${f.process.id}/documents`, body: () => ({ title: 'Annex' }), action: 'documents.create' },
+  {
+    method: 'PATCH',
+    url: (f) => `/api/processes/${f.process.id}/members/${f.targetMember}`,
+    body: () => ({ organisation: 'X' }),
+    action: 'members.manage',
+  },
+  {
+    method: 'DELETE',
+    url: (f) => `/api/processes/${f.process.id}/members/${f.removableMember}`,
+    action: 'members.manage',
+  },
+  {
+    method: 'GET',
+    url: (f) => `/api/processes/${f.process.id}/invitations`,
+    action: 'members.manage',
+  },
+  {
+    method: 'DELETE',
+    url: (f) => `/api/processes/${f.process.id}/invitations/${f.invitationId}`,
+    action: 'members.manage',
+  },
+  {
+    method: 'GET',
+    url: (f) => `/api/processes/${f.process.id}/documents`,
+    action: 'documents.read',
+  },
+  {
+    method: 'POST',
+    url: (f) => `/api/processes/${f.process.id}/documents`,
+    body: () => ({ title: 'Annex' }),
+    action: 'documents.create',
+  },
   {
     method: 'POST',
     url: (f) => `/api/processes/${f.process.id}/documents/import`,
@@ -51,11 +111,114 @@ const ROUTES: RouteCase[] = [
     action: 'documents.create',
   },
   { method: 'GET', url: (f) => `/api/documents/${f.documentId}`, action: 'documents.read' },
-  { method: 'GET', url: (f) => `/api/documents/${f.documentId}/sections`, action: 'documents.read' },
-  { method: 'GET', url: (f) => `/api/documents/${f.documentId}/export?format=md`, action: 'documents.read' },
-  { method: 'PATCH', url: (f) => `/api/documents/${f.documentId}`, body: () => ({ title: 'Renamed' }), action: 'documents.manage' },
-  { method: 'DELETE', url: (f) => `/api/documents/${f.deletableDocumentId}`, action: 'documents.manage' },
+  {
+    method: 'GET',
+    url: (f) => `/api/documents/${f.documentId}/sections`,
+    action: 'documents.read',
+  },
+  {
+    method: 'GET',
+    url: (f) => `/api/documents/${f.documentId}/export?format=md`,
+    action: 'documents.read',
+  },
+  {
+    method: 'PATCH',
+    url: (f) => `/api/documents/${f.documentId}`,
+    body: () => ({ title: 'Renamed' }),
+    action: 'documents.manage',
+  },
+  {
+    method: 'DELETE',
+    url: (f) => `/api/documents/${f.deletableDocumentId}`,
+    action: 'documents.manage',
+  },
   { method: 'GET', url: (f) => `/api/processes/${f.process.id}/audit`, action: 'audit.read' },
+  { method: 'GET', url: (f) => `/api/processes/${f.process.id}/threads`, action: 'threads.read' },
+  {
+    method: 'GET',
+    url: (f) => `/api/documents/${f.documentId}/thread-counts`,
+    action: 'threads.read',
+  },
+  {
+    method: 'POST',
+    url: (f) => `/api/documents/${f.documentId}/threads`,
+    body: (f) => ({ sectionId: f.sectionId, kind: 'comment', body: 'A comment' }),
+    action: 'threads.create',
+  },
+  { method: 'GET', url: (f) => `/api/threads/${f.threads.read}`, action: 'threads.read' },
+  {
+    method: 'POST',
+    url: (f) => `/api/threads/${f.threads.reply}/replies`,
+    body: () => ({ body: 'A reply' }),
+    action: 'threads.create',
+  },
+  {
+    method: 'PATCH',
+    url: (f) => `/api/comments/${f.ownComments.edit}`,
+    body: () => ({ body: 'Edited' }),
+    action: 'threads.create',
+  },
+  {
+    method: 'POST',
+    url: (f) => `/api/comments/${f.ownComments.withdraw}/withdraw`,
+    action: 'threads.create',
+  },
+  {
+    method: 'POST',
+    url: (f) => `/api/threads/${f.threads.endorse}/endorsement`,
+    action: 'threads.endorse',
+  },
+  {
+    method: 'DELETE',
+    url: (f) => `/api/threads/${f.threads.endorse}/endorsement`,
+    action: 'threads.endorse',
+  },
+  {
+    method: 'POST',
+    url: (f) => `/api/threads/${f.threads.resolve}/resolve`,
+    action: 'threads.resolve',
+  },
+  {
+    method: 'POST',
+    url: (f) => `/api/threads/${f.threads.reopen}/reopen`,
+    action: 'threads.resolve',
+  },
+  { method: 'POST', url: (f) => `/api/threads/${f.threads.apply}/apply`, action: 'threads.apply' },
+  {
+    method: 'POST',
+    url: (f) => `/api/comments/${f.comments.flag}/flags`,
+    body: () => ({ reason: 'Off topic' }),
+    action: 'threads.flag',
+  },
+  {
+    method: 'POST',
+    url: (f) => `/api/comments/${f.comments.hide}/hide`,
+    body: () => ({ reason: 'Abuse' }),
+    action: 'threads.moderate',
+  },
+  {
+    method: 'POST',
+    url: (f) => `/api/comments/${f.comments.restore}/restore`,
+    body: () => ({ reason: 'Fine' }),
+    action: 'threads.moderate',
+    denied: 404,
+  },
+  {
+    method: 'POST',
+    url: (f) => `/api/comments/${f.comments.dismiss}/flags/dismiss`,
+    body: () => ({ reason: 'Fine' }),
+    action: 'threads.moderate',
+  },
+  {
+    method: 'GET',
+    url: (f) => `/api/processes/${f.process.id}/moderation/queue`,
+    action: 'threads.moderate',
+  },
+  {
+    method: 'GET',
+    url: (f) => `/api/processes/${f.process.id}/moderation/log`,
+    action: 'moderation.log',
+  },
 ]
 
 type Sender = Pick<Client, 'get' | 'post' | 'patch' | 'delete'>
@@ -93,12 +256,69 @@ async function fixtureFor(actor: TestUser, role: Role): Promise<Fixture> {
     role: 'observer',
     stakeholderGroup: 'academia',
   })
+  const { id: documentId } = await factories.createDocument(
+    process.id,
+    process.secretariat,
+    'Strategy',
+    THREAD_DRAFT,
+  )
+  const sections = (await owner.get(`/api/documents/${documentId}/sections`)).json() as Section[]
+  const governance = sectionId(sections, 'Governance')
+  const newThread = async (client: Client, extra: object = {}, age = true) => {
+    const response = await client.post(`/api/documents/${documentId}/threads`, {
+      sectionId: governance,
+      kind: 'comment',
+      body: 'Text',
+      ...extra,
+    })
+    expect(response.statusCode, response.body).toBe(201)
+    const thread = response.json() as Thread
+    // The fixture posts more than a person may in a minute: age its posts past the posting limit.
+    if (age) {
+      await t.db
+        .updateTable('comments')
+        .set({ created_at: new Date(Date.now() - 2 * 3_600_000) })
+        .where('id', '=', thread.root.id)
+        .execute()
+    }
+    return thread
+  }
+  const threads = {
+    read: (await newThread(owner)).id,
+    reply: (await newThread(owner)).id,
+    endorse: (await newThread(owner)).id,
+    resolve: (await newThread(owner)).id,
+    reopen: (await newThread(owner)).id,
+    apply: (
+      await newThread(owner, { kind: 'proposal', proposal: { scope: 'section', text: 'New text' } })
+    ).id,
+  }
+  await owner.post(`/api/threads/${threads.reopen}/resolve`, {})
+  const flagged = await newThread(owner)
+  const hidden = await newThread(owner)
+  await owner.post(`/api/comments/${hidden.root.id}/hide`, { reason: 'Spam' })
+  const dismissable = await newThread(owner)
+  const flagger = await t.as(removable)
+  await flagger.post(`/api/comments/${dismissable.root.id}/flags`, { reason: 'Hmm' })
+  const poster = can(role, 'threads.create') ? await t.as(actor) : owner
   return {
     process,
+    sectionId: governance,
+    threads,
+    comments: {
+      flag: flagged.root.id,
+      hide: (await newThread(owner)).root.id,
+      restore: hidden.root.id,
+      dismiss: dismissable.root.id,
+    },
+    ownComments: {
+      edit: (await newThread(poster, {}, false)).root.id,
+      withdraw: (await newThread(poster, {}, false)).root.id,
+    },
     targetMember: process.membershipIds.get(target.email)!,
     removableMember: process.membershipIds.get(removable.email)!,
     invitationId: invited.json().invitation.id,
-    documentId: (await factories.createDocument(process.id, process.secretariat)).id,
+    documentId,
     deletableDocumentId: (await factories.createDocument(process.id, process.secretariat)).id,
   }
 }
@@ -113,6 +333,8 @@ describe.each(ROLES)('role %s', (role) => {
       const label = `${role} ${route.method} ${route.url(fixture)} (${route.action})`
       if (can(role, route.action)) {
         expect([200, 201], `${label}: ${response.body}`).toContain(response.statusCode)
+      } else if (route.denied === 404) {
+        expect(response.statusCode, label).toBe(404)
       } else {
         expect(response.statusCode, label).toBe(403)
         expect(response.json().code).toBe('forbidden')
