@@ -296,3 +296,63 @@ export async function spawnServer(env: Record<string, string>): Promise<ServerPr
   )
   return { url, wsUrl: `ws://127.0.0.1:${port}/collab`, child, exited, output: () => output }
 }
+
+/** Reads a server-sent event stream into a list of `{ event, data }`, until `close`. */
+export function listenToEvents(server: { url: string }, cookie: string, query = '') {
+  const events: { event: string; data: Record<string, unknown> }[] = []
+  const controller = new AbortController()
+  let ended = false
+  let markOpen: () => void = () => undefined
+  // The server subscribes in the same tick as it sends the headers: once they are here, nothing is missed.
+  const opened = new Promise<void>((resolve) => {
+    markOpen = resolve
+  })
+  const done = (async () => {
+    const response = await fetch(`${server.url}/api/events${query}`, {
+      headers: { cookie },
+      signal: controller.signal,
+    })
+    markOpen()
+    if (
+      response.status !== 200 ||
+      !response.headers.get('content-type')?.includes('text/event-stream')
+    ) {
+      throw new Error(`the event stream answered ${response.status}`)
+    }
+    const reader = response.body!.getReader()
+    const decoder = new TextDecoder()
+    let buffer = ''
+    for (;;) {
+      const { value, done: finished } = await reader.read()
+      if (finished) {
+        break
+      }
+      buffer += decoder.decode(value, { stream: true })
+      let cut: number
+      while ((cut = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, cut)
+        buffer = buffer.slice(cut + 2)
+        const event = /^event: (.*)$/m.exec(block)?.[1]
+        const data = /^data: (.*)$/m.exec(block)?.[1]
+        if (event && data) {
+          events.push({ event, data: JSON.parse(data) as Record<string, unknown> })
+        }
+      }
+    }
+  })()
+    .catch(() => undefined)
+    .finally(() => {
+      ended = true
+    })
+  return {
+    events,
+    opened,
+    get ended() {
+      return ended
+    },
+    close: async () => {
+      controller.abort()
+      await done
+    },
+  }
+}

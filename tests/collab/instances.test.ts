@@ -11,8 +11,11 @@ import {
   startCollabServer,
   storedDoc,
   text,
+  listenToEvents,
   type CollabTestServer,
 } from './harness'
+import type { Section } from '../../shared/api/documents'
+import { sectionId, THREAD_DRAFT } from '../support/threads'
 
 // Issue 3, item 7: several instances over one PostgreSQL. PostgreSQL is the source of truth;
 // pub/sub only makes things fast, so an instance that misses a message reads it from the log.
@@ -170,5 +173,77 @@ describe('two instances over Redis', () => {
     expect(seen).toMatchObject({ cursor: { anchor: 1 }, user: { name: people[1]!.user.name } })
     a.destroy()
     b.destroy()
+  })
+})
+
+describe('thread events over Redis', () => {
+  const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
+
+  it('reach pages on the other instance, and an applied proposal reaches its editors', async () => {
+    // The log poll is off (one minute): only the fan-out can carry the applied change in time.
+    const options = { headPollMs: 60_000, accessRecheckMs: 60_000 }
+    const first = await startCollabServer({ config: { REDIS_URL }, collab: { options } })
+    servers.push(first)
+    const second = await startCollabServer({
+      database: first.database,
+      config: { REDIS_URL },
+      collab: { options },
+    })
+    servers.push(second)
+    const drafter = await first.factories.createUser()
+    const process = await first.factories.createProcess({
+      members: [{ user: drafter, role: 'drafter' }],
+    })
+    const { id: documentId } = await first.factories.createDocument(
+      process.id,
+      process.secretariat,
+      'Strategy',
+      THREAD_DRAFT,
+    )
+    const onSecond = await signInWithCsrf(second.app, drafter)
+    const stream = listenToEvents(second, onSecond.cookie, `?process=${process.id}`)
+    await stream.opened
+    const editor = connectClient(second, documentId, { cookie: onSecond.cookie })
+    await editor.synced()
+
+    const owner = await signInWithCsrf(first.app, process.secretariat)
+    const asOwner = (method: 'GET' | 'POST', url: string, payload?: object) =>
+      first.app.inject({
+        method,
+        url,
+        headers: { cookie: owner.cookie, 'x-csrf-token': owner.csrfToken },
+        ...(payload ? { payload } : {}),
+      })
+    const sections = (
+      await asOwner('GET', `/api/documents/${documentId}/sections`)
+    ).json() as Section[]
+    const created = await asOwner('POST', `/api/documents/${documentId}/threads`, {
+      sectionId: sectionId(sections, 'Vision'),
+      kind: 'proposal',
+      body: 'Shorter',
+      proposal: { scope: 'section', text: 'A secure digital nation.' },
+    })
+    expect(created.statusCode, created.body).toBe(201)
+    const threadId = (created.json() as { id: string }).id
+    await waitFor(
+      () => stream.events.some((e) => e.event === 'thread' && e.data.threadId === threadId),
+      {
+        timeoutMs: 1_000,
+        message: 'the thread event did not cross instances',
+      },
+    )
+    expect((await asOwner('POST', `/api/threads/${threadId}/apply`, {})).statusCode).toBe(200)
+    await waitFor(
+      () =>
+        JSON.stringify(editor.doc.getXmlFragment('prosemirror').toJSON()).includes(
+          'A secure digital nation.',
+        ),
+      {
+        timeoutMs: 2_000,
+        message: 'the applied change did not reach the other instance’s editor',
+      },
+    )
+    editor.destroy()
+    await stream.close()
   })
 })

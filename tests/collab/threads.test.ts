@@ -7,7 +7,7 @@ import { decodeAnchor, resolveAnchor, textBetween } from '../../server/comments/
 import type { TestUser } from '../support/factories'
 import { anchorIn, sectionId, storedDoc, THREAD_DRAFT } from '../support/threads'
 import { staysTrueFor, waitFor } from '../support/wait-for'
-import { connectClient, signInWithCsrf, startCollabServer } from './harness'
+import { connectClient, listenToEvents, signInWithCsrf, startCollabServer } from './harness'
 
 const server = await startCollabServer()
 afterAll(() => server.close())
@@ -54,70 +54,14 @@ async function api(person: Person, method: string, path: string, body?: unknown)
   return { status: response.status, json: (text ? JSON.parse(text) : undefined) as unknown }
 }
 
-/** Reads a server-sent event stream into a list of `{ event, data }`, until `close`. */
-function listen(person: Person, query = '') {
-  const events: { event: string; data: Record<string, unknown> }[] = []
-  const controller = new AbortController()
-  let ended = false
-  let markOpen: () => void = () => undefined
-  // The server subscribes in the same tick as it sends the headers: once they are here, nothing is missed.
-  const opened = new Promise<void>((resolve) => {
-    markOpen = resolve
-  })
-  const done = (async () => {
-    const response = await fetch(`${server.url}/api/events${query}`, {
-      headers: { cookie: person.cookie },
-      signal: controller.signal,
-    })
-    markOpen()
-    expect(response.status).toBe(200)
-    expect(response.headers.get('content-type')).toContain('text/event-stream')
-    const reader = response.body!.getReader()
-    const decoder = new TextDecoder()
-    let buffer = ''
-    for (;;) {
-      const { value, done: finished } = await reader.read()
-      if (finished) {
-        break
-      }
-      buffer += decoder.decode(value, { stream: true })
-      let cut: number
-      while ((cut = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, cut)
-        buffer = buffer.slice(cut + 2)
-        const event = /^event: (.*)$/m.exec(block)?.[1]
-        const data = /^data: (.*)$/m.exec(block)?.[1]
-        if (event && data) {
-          events.push({ event, data: JSON.parse(data) as Record<string, unknown> })
-        }
-      }
-    }
-  })()
-    .catch(() => undefined)
-    .finally(() => {
-      ended = true
-    })
-  return {
-    events,
-    opened,
-    get ended() {
-      return ended
-    },
-    close: async () => {
-      controller.abort()
-      await done
-    },
-  }
-}
-
 describe('live thread events', () => {
   it('reach every open page of the process within a second; hidden threads only reach moderators', async () => {
     const { process, documentId, people } = await setUp(['stakeholder', 'facilitator'])
     const [secretariat, stakeholder, facilitator] = people as [Person, Person, Person]
     const sections = (await api(secretariat, 'GET', `/api/documents/${documentId}/sections`))
       .json as Section[]
-    const member = listen(stakeholder, `?process=${process.id}`)
-    const moderator = listen(facilitator, `?process=${process.id}`)
+    const member = listenToEvents(server, stakeholder.cookie, `?process=${process.id}`)
+    const moderator = listenToEvents(server, facilitator.cookie, `?process=${process.id}`)
     const outsiderUser = await server.factories.createUser()
     const outsider = { user: outsiderUser, ...(await signInWithCsrf(server.app, outsiderUser)) }
     expect((await api(outsider, 'GET', `/api/events?process=${process.id}`)).status).toBe(404)
@@ -173,7 +117,7 @@ describe('live thread events', () => {
     const [secretariat, stakeholder] = people as [Person, Person]
     const sections = (await api(secretariat, 'GET', `/api/documents/${documentId}/sections`))
       .json as Section[]
-    const inbox = listen(stakeholder)
+    const inbox = listenToEvents(server, stakeholder.cookie)
     await inbox.opened
     const created = await api(secretariat, 'POST', `/api/documents/${documentId}/threads`, {
       sectionId: sectionId(sections, 'Vision'),
