@@ -204,3 +204,46 @@ function blockText(node: Y.XmlElement | Y.XmlText | Y.XmlHook): string {
     )
     .join(isTextBlock ? '' : '\n')
 }
+
+/**
+ * An anchor on the first occurrence of `quote` within one run of text of `fragment`, made
+ * the way the editor makes one: the start associates to the right and the end to the left,
+ * so text typed at either edge stays outside. Null when no run holds the quote.
+ */
+export function anchorForQuote(
+  fragment: Y.XmlFragment,
+  quote: string,
+): { start: string; end: string; quote: string } | null {
+  const found = findInRuns(fragment, quote)
+  if (!found) {
+    return null
+  }
+  const encode = (position: Y.RelativePosition) =>
+    Buffer.from(Y.encodeRelativePosition(position)).toString('base64')
+  return {
+    start: encode(Y.createRelativePositionFromTypeIndex(found.text, found.index, 0)),
+    end: encode(Y.createRelativePositionFromTypeIndex(found.text, found.index + quote.length, -1)),
+    quote,
+  }
+}
+
+/** The first run of text under `node` whose plain text contains `needle`, and where. */
+export function findInRuns(
+  node: Y.XmlFragment | Y.XmlElement,
+  needle: string,
+): { text: Y.XmlText; index: number } | null {
+  for (const child of node.toArray()) {
+    if (child instanceof Y.XmlText) {
+      const index = plainText(child).indexOf(needle)
+      if (index >= 0) {
+        return { text: child, index }
+      }
+    } else if (child instanceof Y.XmlElement) {
+      const found = findInRuns(child, needle)
+      if (found) {
+        return found
+      }
+    }
+  }
+  return null
+}

@@ -914,3 +914,133 @@ async function notify(
     }
   }
 }
+
+/** A thread as the demo (or an import of earlier discussions) records it, written directly. */
+export interface SeedThread {
+  processId: string
+  documentId: string
+  sectionId: string
+  sectionTitle: string
+  kind: 'comment' | 'question' | 'proposal'
+  author: SeedAuthor
+  body: string
+  anchor?: { start: string; end: string; quote: string }
+  proposal?: { scope: 'range' | 'section'; text: string }
+  replies?: {
+    author: SeedAuthor
+    body: string
+    hiddenBy?: { name: string; userId: string; reason: string }
+    flaggedBy?: { name: string; userId: string; reason: string }
+  }[]
+  endorsedBy?: { userId: string; group: string; organisation: string }[]
+  resolvedBy?: string
+}
+
+/** Who wrote a seeded item, as they were then. */
+export interface SeedAuthor {
+  userId: string
+  name: string
+  group: string
+  organisation: string
+  role: string
+}
+
+/**
+ * Writes a thread with its replies, endorsements, flags and moderation decisions inside an
+ * existing transaction, without the checks and events of the request path: for the demo.
+ * Moderation decisions still go into the moderation log, and mentions still notify.
+ */
+export async function insertSeedThread(trx: Executor, seed: SeedThread): Promise<string> {
+  const number = await queries.nextThreadNumber(trx, seed.processId)
+  const thread = await queries.insertThread(trx, {
+    process_id: seed.processId,
+    document_id: seed.documentId,
+    number,
+    section_id: seed.sectionId,
+    section_title: seed.sectionTitle,
+    kind: seed.kind,
+    status: seed.resolvedBy ? 'resolved' : 'open',
+    status_by_name: seed.resolvedBy ?? null,
+    status_at: seed.resolvedBy ? new Date().toISOString() : null,
+    anchor_start: seed.anchor?.start ?? null,
+    anchor_end: seed.anchor?.end ?? null,
+    quote: seed.anchor?.quote ?? null,
+    proposal_scope: seed.proposal?.scope ?? null,
+    proposal_text: seed.proposal?.text ?? null,
+    created_by: seed.author.userId,
+  })
+  const asAuthor = (author: SeedAuthor) => ({
+    author_id: author.userId,
+    author_name: author.name,
+    author_group: author.group,
+    author_organisation: author.organisation,
+    author_role: author.role,
+  })
+  const root = await queries.insertComment(trx, {
+    thread_id: thread.id,
+    process_id: seed.processId,
+    is_root: true,
+    body: seed.body,
+    ...asAuthor(seed.author),
+  })
+  const mentions = async (comment: CommentRow, author: SeedAuthor) => {
+    const ids = mentionedUserIds(comment.body).filter((id) => id !== author.userId)
+    await insertNotifications(
+      trx,
+      ids.map((id) => ({
+        user_id: id,
+        process_id: seed.processId,
+        thread_id: thread.id,
+        comment_id: comment.id,
+        kind: 'mention',
+        actor_name: author.name,
+      })),
+    )
+  }
+  await mentions(root, seed.author)
+  for (const item of seed.replies ?? []) {
+    const reply = await queries.insertComment(trx, {
+      thread_id: thread.id,
+      process_id: seed.processId,
+      is_root: false,
+      body: item.body,
+      ...asAuthor(item.author),
+    })
+    await mentions(reply, item.author)
+    if (item.flaggedBy) {
+      await queries.insertFlag(trx, {
+        comment_id: reply.id,
+        process_id: seed.processId,
+        user_id: item.flaggedBy.userId,
+        user_name: item.flaggedBy.name,
+        reason: item.flaggedBy.reason,
+      })
+    }
+    if (item.hiddenBy) {
+      await queries.updateComment(trx, reply.id, {
+        hidden_at: new Date().toISOString(),
+        hidden_by_name: item.hiddenBy.name,
+        hidden_reason: item.hiddenBy.reason,
+      })
+      await queries.closeFlags(trx, reply.id)
+      await queries.insertModerationEntry(trx, {
+        process_id: seed.processId,
+        comment_id: reply.id,
+        thread_id: thread.id,
+        action: 'hide',
+        reason: item.hiddenBy.reason,
+        moderator_id: item.hiddenBy.userId,
+        moderator_name: item.hiddenBy.name,
+      })
+    }
+  }
+  for (const endorser of seed.endorsedBy ?? []) {
+    await queries.insertEndorsement(trx, {
+      thread_id: thread.id,
+      user_id: endorser.userId,
+      stakeholder_group: endorser.group,
+      organisation: endorser.organisation,
+    })
+  }
+  return thread.id
+}

@@ -7,6 +7,7 @@ import { insertGroup, insertMember, insertProcessWithSecretariat } from '../proc
 import { insertDocument } from '../documents/service'
 import { parseMarkdown } from '../render/markdown'
 import { DRAFT_EN, DRAFT_EN_TITLE, DRAFT_ES, DRAFT_ES_TITLE } from './strategy-drafts'
+import { seedDemoThreads, type DemoMember } from './threads'
 
 export const DEMO_PASSWORD = 'concord-demo'
 export const DEMO_PROCESS_TITLE = 'National Cybersecurity Strategy — demo'
@@ -41,7 +42,7 @@ export async function demoExists(db: Db): Promise<boolean> {
  * Creates the demo: accounts for each role and group (all with DEMO_PASSWORD), the
  * process "National Cybersecurity Strategy — demo" in English and Spanish with a technical
  * community group added, and a draft strategy in English and one in Spanish (two documents
- * with real content). Runs in one transaction; does nothing if the demo exists. Returns
+ * with real content), discussed in threads from every group (demo/threads.ts). Runs in one transaction; does nothing if the demo exists. Returns
  * whether it seeded.
  */
 export async function seedDemo(db: Db): Promise<boolean> {
@@ -70,6 +71,9 @@ export async function seedDemo(db: Db): Promise<boolean> {
       { stakeholderGroup: first!.group, organisation: first!.organisation },
     )
     await insertGroup(trx, processId, 'technical-community', 'Technical community', origin)
+    const members = new Map<string, DemoMember>([
+      [first!.email, { email: first!.email, userId: admin.id, name: admin.name, group: first!.group, organisation: first!.organisation, role: first!.role }],
+    ])
     for (const person of rest) {
       const user = await createAccount(
         trx,
@@ -77,11 +81,13 @@ export async function seedDemo(db: Db): Promise<boolean> {
         origin,
       )
       await insertMember(trx, processId, user, { role: person.role, stakeholderGroup: person.group, organisation: person.organisation }, origin)
+      members.set(person.email, { email: person.email, userId: user.id, name: user.name, group: person.group, organisation: person.organisation, role: person.role })
     }
     // The drafts are written into the Yjs state here, once, inside the seed's transaction
     // (DESIGN: initial content never comes from the first client to connect).
-    await insertDocument(trx, processId, DRAFT_EN_TITLE, origin, { content: parseMarkdown(DRAFT_EN), source: 'demo' })
-    await insertDocument(trx, processId, DRAFT_ES_TITLE, origin, { content: parseMarkdown(DRAFT_ES), source: 'demo' })
+    const en = await insertDocument(trx, processId, DRAFT_EN_TITLE, origin, { content: parseMarkdown(DRAFT_EN), source: 'demo' })
+    const es = await insertDocument(trx, processId, DRAFT_ES_TITLE, origin, { content: parseMarkdown(DRAFT_ES), source: 'demo' })
+    await seedDemoThreads(trx, processId, { en: en.id, es: es.id }, (email) => members.get(email)!)
   })
   return true
 }

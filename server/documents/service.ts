@@ -235,6 +235,19 @@ export function loadConsistentState(db: Db, documentId: string): Promise<StoredS
     .execute((trx) => loadState(trx, documentId))
 }
 
+/**
+ * A scratch Y.Doc of a document's stored state, read through `db` as it is (inside the
+ * caller's transaction, if any): for seeding, where nothing else writes meanwhile.
+ */
+export async function loadScratchDoc(db: Executor, documentId: string): Promise<Y.Doc> {
+  const state = await loadState(db, documentId)
+  const doc = new Y.Doc()
+  if (state.update !== null) {
+    Y.applyUpdate(doc, state.update)
+  }
+  return doc
+}
+
 /** The sections of a document's current content, in document order. */
 export async function listSections(ctx: Ctx, documentId: string): Promise<Section[]> {
   return currentSections(ctx.db, documentId)

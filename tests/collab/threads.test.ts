@@ -5,7 +5,7 @@ import type { Thread } from '../../shared/api/threads'
 import type { Role } from '../../shared/domain/roles'
 import { decodeAnchor, resolveAnchor, textBetween } from '../../server/comments/anchors'
 import type { TestUser } from '../support/factories'
-import { anchorIn, sectionId, storedDoc, THREAD_DRAFT } from '../support/threads'
+import { anchorIn, findText, sectionId, storedDoc, THREAD_DRAFT } from '../support/threads'
 import { staysTrueFor, waitFor } from '../support/wait-for'
 import { connectClient, listenToEvents, signInWithCsrf, startCollabServer } from './harness'
 
@@ -154,7 +154,7 @@ describe('applying a proposed change', () => {
     const thread = created.json as Thread
 
     // Text typed at both edges of the passage, and elsewhere in the paragraph, while it is open.
-    const run = findRun(editor.doc, 'within 24 hours')
+    const run = findText(editor.doc, 'within 24 hours')
     editor.doc.transact(() => {
       run.text.insert(run.index + 'within 24 hours'.length, ' sharp')
       run.text.insert(run.index, 'strictly ')
@@ -187,25 +187,6 @@ describe('applying a proposed change', () => {
   })
 })
 
-function findRun(doc: Y.Doc, needle: string): { text: Y.XmlText; index: number } {
-  const walk = (node: Y.XmlFragment | Y.XmlElement): { text: Y.XmlText; index: number } | null => {
-    for (const child of node.toArray()) {
-      if (child instanceof Y.XmlText) {
-        const index = plainOf(child).indexOf(needle)
-        if (index >= 0) {
-          return { text: child, index }
-        }
-      } else if (child instanceof Y.XmlElement) {
-        const found = walk(child)
-        if (found) {
-          return found
-        }
-      }
-    }
-    return null
-  }
-  return walk(doc.getXmlFragment('prosemirror'))!
-}
 
 function plainOf(text: Y.XmlText): string {
   return (text.toDelta() as { insert: unknown }[])

@@ -389,8 +389,8 @@ describe('resolving and applying proposed changes', () => {
     })
     // Someone edits inside the passage meanwhile.
     const edit = await prepareServerEdit(db, w.documentId, (doc) => {
-      const text = findRun(doc, 'every ministry')
-      text.run.insert(text.index + 'every '.length, 'single ')
+      const text = findText(doc, 'every ministry')
+      text.text.insert(text.index + 'every '.length, 'single ')
     })
     await db.transaction().execute((trx) => edit.commit(trx))
     const updatesBefore = await count('doc_updates')
@@ -432,26 +432,6 @@ describe('resolving and applying proposed changes', () => {
     expect(sections.map((s) => s.id)).toEqual(w.sections.map((s) => s.id))
   })
 })
-
-function findRun(doc: Y.Doc, needle: string): { run: Y.XmlText; index: number } {
-  const walk = (node: Y.XmlFragment | Y.XmlElement): { run: Y.XmlText; index: number } | null => {
-    for (const child of node.toArray()) {
-      if (child instanceof Y.XmlText) {
-        const plain = child.toString().replace(/<[^>]*>/g, '')
-        if (plain.includes(needle)) {
-          return { run: child, index: plain.indexOf(needle) }
-        }
-      } else if (child instanceof Y.XmlElement) {
-        const found = walk(child)
-        if (found) {
-          return found
-        }
-      }
-    }
-    return null
-  }
-  return walk(doc.getXmlFragment('prosemirror'))!
-}
 
 describe('lists and counts', () => {
   it('filters by section, group, kind, status, author and text; sorts; paginates; marks removed sections', async () => {
@@ -833,5 +813,52 @@ describe('text is stored and returned as typed', () => {
       ((await w.people.observer.client.get(`/api/threads/${thread.id}`)).json() as Thread).root
         .body,
     ).toBe(payload)
+  })
+})
+
+describe('the demo', () => {
+  it('has threads from every stakeholder group on several sections, a proposed change, a hidden reply and a queue', async () => {
+    const demo = await createTestApp()
+    const { seedDemo } = await import('../../server/demo/seed')
+    expect(await seedDemo(demo.db)).toBe(true)
+    const signIn = (email: string) =>
+      demo.as({ id: '', email, password: 'concord-demo', name: '', isAdmin: false })
+    const citizen = await signIn('citizen@example.org')
+    const [process] = (await citizen.get('/api/processes')).json() as { id: string }[]
+    const page = (
+      await citizen.get(`/api/processes/${process!.id}/threads?limit=200`)
+    ).json() as ThreadPage
+    const groups = new Set(page.items.map((i) => i.root.author?.stakeholderGroup))
+    expect([...groups].sort()).toEqual([
+      'academia',
+      'civil-society',
+      'government',
+      'individual',
+      'private-sector',
+    ])
+    expect(new Set(page.items.map((i) => i.sectionId)).size).toBeGreaterThanOrEqual(4)
+    expect(
+      page.items.some((i) => i.kind === 'proposal' && i.proposal?.scope === 'range' && i.anchor),
+    ).toBe(true)
+    expect(page.items.every((i) => !i.sectionRemoved)).toBe(true)
+    const withHidden = page.items.find((i) => i.sectionTitle.startsWith('4.1'))!
+    const read = (await citizen.get(`/api/threads/${withHidden.id}`)).json() as Thread
+    expect(read.replies.some((r) => r.hidden !== null && r.body === null)).toBe(true)
+    const facilitator = await signIn('facilitator@example.org')
+    const queue = (
+      await facilitator.get(`/api/processes/${process!.id}/moderation/queue`)
+    ).json() as unknown[]
+    expect(queue).toHaveLength(1)
+    const inbox = (await facilitator.get('/api/notifications')).json() as NotificationList
+    expect(inbox.items.map((n) => n.kind)).toEqual(['mention'])
+    const secretariat = await signIn('secretariat@example.org')
+    expect(
+      ((await secretariat.get(`/api/processes/${process!.id}/moderation/log`)).json() as unknown[])
+        .length,
+    ).toBe(1)
+    // The anchored passages are found in the stored drafts.
+    const proposal = page.items.find((i) => i.kind === 'proposal' && i.anchor)!
+    const doc = await storedDoc(demo.db, proposal.documentId)
+    expect(findText(doc, proposal.anchor!.quote)).toBeTruthy()
   })
 })
