@@ -142,14 +142,17 @@ function InboxLink({ current }: { current: boolean }) {
       href="/inbox"
       class="inbox-link"
       aria-current={current ? 'page' : undefined}
-      aria-label={count > 0 ? t('inbox.navUnread', { count }) : undefined}
       data-unread={count}
     >
       {t('inbox.nav')}
       {count > 0 ? (
-        <span class="inbox-count" aria-hidden="true">
-          {count > 99 ? '99+' : count}
-        </span>
+        <>
+          <span class="inbox-count" aria-hidden="true">
+            {count > 99 ? '99+' : count}
+          </span>
+          {/* The count is part of the link's name ("Inbox, 3 unread"), not only a red dot. */}
+          <span class="visually-hidden">{t('inbox.navUnreadSuffix', { count })}</span>
+        </>
       ) : null}
     </Link>
   )

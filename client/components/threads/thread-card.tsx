@@ -427,6 +427,9 @@ function CommentView({
         </>
       )}
 
+      {!isRoot && comment.flagCount > 0 ? (
+        <p class="badge badge-flagged">{t('threads.flagCount', { count: comment.flagCount })}</p>
+      ) : null}
       {comment.flaggedByMe ? <p class="comment-flagged-note">{t('threads.flaggedByMe')}</p> : null}
 
       {panel !== 'edit' ? (

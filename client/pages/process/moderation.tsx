@@ -260,7 +260,8 @@ function ModerationLog({ processId }: { processId: string }) {
       {log.loading && !log.data ? <Loading /> : null}
       {log.data ? (
         log.data.length ? (
-          <div class="table-wrap">
+          // Focusable, so a keyboard can scroll the table sideways on a phone.
+          <div class="table-wrap" tabIndex={0} role="region" aria-label={t('moderation.log')}>
             <table class="data-table">
               <caption class="visually-hidden">{t('moderation.log')}</caption>
               <thead>
