@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
+import { cpus, tmpdir } from 'node:os'
 import { resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import pg from 'pg'
@@ -17,6 +18,7 @@ import { inTransaction } from '../server/db/transaction'
 import { insertDocument } from '../server/documents/service'
 import { appendUpdates } from '../server/documents/state'
 import { insertMember, insertProcessWithSecretariat } from '../server/processes/service'
+import { createProbe, type ProbeReport } from './probe'
 
 // Benchmark of the collaboration server against the in-memory reference y-websocket server
 // (bench/reference-server.ts), on the same machine and the same workloads (issue 3, item 9):
@@ -32,9 +34,14 @@ import { insertMember, insertProcessWithSecretariat } from '../server/processes/
 // other client receives it; every (edit, receiver) pair is counted, and a pair never seen is a
 // lost update. Results go to bench/results/ as JSON and Markdown.
 //
-// Usage: npx tsx bench/collab.ts [--quick]   (BENCH_PG_URL, default postgres://postgres@127.0.0.1:5432/postgres)
+// Usage: npx tsx bench/collab.ts [--quick] [--profile] [--only=concord|reference]   (BENCH_PG_URL, default postgres://postgres@127.0.0.1:5432/postgres)
 
 const quick = process.argv.includes('--quick')
+// --profile: the first Concord process writes a CPU profile (node --cpu-prof) under the system's temporary folder.
+const profile = process.argv.includes('--profile')
+// --only=concord|reference: that server's two workloads only, printed, nothing written (for quick comparisons).
+const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length)
+const PROFILE_DIR = resolve(tmpdir(), 'concord-bench-profiles')
 const SECONDS = quick ? 5 : 20
 const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const SECRET = 'bench-session-secret-0123456789-abcdefghij'
@@ -56,6 +63,12 @@ interface WorkloadResult {
   p99: number
   max: number
   edits: number
+  /** The server process during the edits: event-loop delay, GC pauses, CPU. */
+  server: ProbeReport
+  /** The benchmark process (the clients) during the edits, measured the same way. */
+  clients: ProbeReport
+  /** CPU of the whole machine during the edits, in cores busy (the other engineer's work included). */
+  machineBusyCores: number
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -168,6 +181,10 @@ async function runWorkload(
     }
   }
   await Promise.all(clients.map((c) => c.synced))
+  // Both processes are measured over the edits only, the same way for either server.
+  await askProbe(target.process, 'probe:reset')
+  clientProbe.reset()
+  const machineBefore = machineCpu()
   const byDocument = new Map<BenchClient, number>(
     clients.map((c, i) => [c, Math.floor(i / clientsPerDocument)]),
   )
@@ -193,6 +210,13 @@ async function runWorkload(
     clearTimeout(timer)
     clearInterval(timer)
   }
+  const server = (await askProbe(target.process, 'probe:report'))!
+  const clientsReport = clientProbe.report()
+  const machineAfter = machineCpu()
+  const machineBusyCores = round(
+    ((machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total)) *
+      machineAfter.cores,
+  )
   // Let the last edits arrive.
   const expectedFor = () => {
     let expected = 0
@@ -229,7 +253,40 @@ async function runWorkload(
     p99: pick(0.99),
     max: pick(1),
     edits,
+    server,
+    clients: clientsReport,
+    machineBusyCores,
   }
+}
+
+const clientProbe = createProbe()
+
+// Asks a server started with bench/probe.ts to reset or report its measurement.
+function askProbe(
+  child: ChildProcess,
+  ask: 'probe:reset' | 'probe:report',
+): Promise<ProbeReport | undefined> {
+  return new Promise((resolveAsk, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer to ${ask}`)), 10_000)
+    const onMessage = (message: { probe?: string; report?: ProbeReport }) => {
+      if (message.probe === ask.slice('probe:'.length)) {
+        clearTimeout(timer)
+        child.off('message', onMessage)
+        resolveAsk(message.report)
+      }
+    }
+    child.on('message', onMessage)
+    child.send(ask)
+  })
+}
+
+// The machine's CPU time so far (jiffies): busy and total over all cores, from /proc/stat.
+function machineCpu(): { busy: number; total: number; cores: number } {
+  const [line] = readFileSync('/proc/stat', 'utf8').split('\n')
+  const fields = line!.trim().split(/\s+/).slice(1).map(Number)
+  const total = fields.reduce((a, b) => a + b, 0)
+  const idle = fields[3]! + (fields[4] ?? 0)
+  return { busy: total - idle, total, cores: cpus().length }
 }
 
 async function measureInitialSync(
@@ -345,11 +402,16 @@ async function waitUntil(check: () => Promise<boolean>, what: string) {
 }
 
 function startChild(args: string[], env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  })
+  // bench/probe.ts measures both servers the same way; it answers over the IPC channel.
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--import', './bench/probe.ts', ...args],
+    {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    },
+  )
   return child
 }
 
@@ -430,15 +492,18 @@ async function main() {
 
     const concordPort = await freePort()
     const referencePort = await freePort()
-    const concordProcess = startChild(['server/main.ts'], {
-      PORT: String(concordPort),
-      HOST: '127.0.0.1',
-      DATABASE_URL: databaseUrl,
-      SESSION_SECRET: SECRET,
-      DEMO: '0',
-      LOG_LEVEL: 'warn',
-      PUBLIC_URL: `http://127.0.0.1:${concordPort}`,
-    })
+    const concordProcess = startChild(
+      [...(profile ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []), 'server/main.ts'],
+      {
+        PORT: String(concordPort),
+        HOST: '127.0.0.1',
+        DATABASE_URL: databaseUrl,
+        SESSION_SECRET: SECRET,
+        DEMO: '0',
+        LOG_LEVEL: 'warn',
+        PUBLIC_URL: `http://127.0.0.1:${concordPort}`,
+      },
+    )
     const referenceProcess = startChild(['bench/reference-server.ts', String(referencePort)], {})
     children.push(concordProcess, referenceProcess)
     await waitUntil(
@@ -469,6 +534,14 @@ async function main() {
     ]
 
     const results: Record<string, Record<string, unknown>> = {}
+    if (only) {
+      for (const target of targets.filter((t) => t.name === only)) {
+        const one = await runWorkload(target, [seeded.one], 100, 1)
+        const two = await runWorkload(target, [seeded.twoA, seeded.twoB], 25, 2)
+        process.stdout.write(`${JSON.stringify({ [target.name]: { one, two } }, null, 1)}\n`)
+      }
+      return
+    }
     for (const target of targets) {
       process.stdout.write(
         `${target.name}: 1 document × 100 clients × 1 edit/s for ${SECONDS} s…\n`,
@@ -587,7 +660,7 @@ async function main() {
     const ratio = (a: number, b: number) => round(a / b)
     const summary = {
       date: new Date().toISOString(),
-      machine: `${(await import('node:os')).cpus().length} cores, Node ${process.version}`,
+      machine: `${cpus().length} cores, Node ${process.version}`,
       seconds: SECONDS,
       results,
       ratios: {
@@ -609,6 +682,12 @@ async function main() {
       `| same, lost deliveries (of expected) | ${c.oneDocument!.lost} of ${c.oneDocument!.expected} | ${r.oneDocument!.lost} of ${r.oneDocument!.expected} | |`,
       `| 2 docs × 25 clients × 2 edits/s, latency p50 / p99 (ms) | ${c.twoDocuments!.p50} / ${c.twoDocuments!.p99} | ${r.twoDocuments!.p50} / ${r.twoDocuments!.p99} | ${summary.ratios.twoDocumentsP50} / ${summary.ratios.twoDocumentsP99} |`,
       `| same, lost deliveries (of expected) | ${c.twoDocuments!.lost} of ${c.twoDocuments!.expected} | ${r.twoDocuments!.lost} of ${r.twoDocuments!.expected} | |`,
+      ...(['oneDocument', 'twoDocuments'] as const).flatMap((w) => [
+        `| ${w === 'oneDocument' ? '1 doc' : '2 docs'}: server event-loop delay p99 / max (ms) | ${c[w]!.server.loopDelayMs.p99} / ${c[w]!.server.loopDelayMs.max} | ${r[w]!.server.loopDelayMs.p99} / ${r[w]!.server.loopDelayMs.max} | |`,
+        `| ${w === 'oneDocument' ? '1 doc' : '2 docs'}: server GC pauses, count / longest (ms) | ${c[w]!.server.gc.count} / ${c[w]!.server.gc.maxMs} | ${r[w]!.server.gc.count} / ${r[w]!.server.gc.maxMs} | |`,
+        `| ${w === 'oneDocument' ? '1 doc' : '2 docs'}: CPU, server / clients / whole machine (cores) | ${c[w]!.server.cpuCores} / ${c[w]!.clients.cpuCores} / ${c[w]!.machineBusyCores} | ${r[w]!.server.cpuCores} / ${r[w]!.clients.cpuCores} / ${r[w]!.machineBusyCores} | |`,
+        `| ${w === 'oneDocument' ? '1 doc' : '2 docs'}: clients' event-loop delay p99 / max (ms) | ${c[w]!.clients.loopDelayMs.p99} / ${c[w]!.clients.loopDelayMs.max} | ${r[w]!.clients.loopDelayMs.p99} / ${r[w]!.clients.loopDelayMs.max} | |`,
+      ]),
       `| initial sync of a 300-page document, median / max (ms) | ${c.initialSync!.medianMs} / ${(c.initialSync as unknown as { maxMs: number }).maxMs} (cold from PostgreSQL) | ${r.initialSync!.medianMs} / ${(r.initialSync as unknown as { maxMs: number }).maxMs} (in memory) | ${summary.ratios.initialSyncMedian} |`,
       `| memory per loaded 50-paragraph document (MiB RSS) | ${results.concord!.memoryPerSmallDocumentMiB} | ${results.reference!.memoryPerSmallDocumentMiB} | |`,
       `| memory per loaded 300-page document (MiB RSS) | ${memoryBig} | ${results.reference!.memoryPerBigDocumentMiB} | |`,
