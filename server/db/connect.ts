@@ -10,6 +10,9 @@ import { PGliteDialect } from './pglite-dialect'
 const INT8_OID = 20
 pg.types.setTypeParser(INT8_OID, (value: string) => Number(value))
 
+/** How long an unused PostgreSQL connection stays open in the pool. */
+export const IDLE_CONNECTION_MS = 10 * 60_000
+
 export interface Connection {
   db: Db
   engine: 'postgres' | 'pglite'
@@ -37,7 +40,16 @@ export interface ConnectOptions {
  */
 export async function connect(options: ConnectOptions): Promise<Connection> {
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 })
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 10,
+      // pg closes a connection after 10 s idle by default. The collaboration server's periodic
+      // work (access rechecks every 10 s, head polls) then met a pool that had just let its
+      // connections go, and a room's commit that needed a fresh one waited for a new
+      // PostgreSQL backend: 15–120 ms on a busy 2-core machine (bench/collab.ts), a stall for
+      // everyone in the room. Connections stay for ten idle minutes instead; the pool is small.
+      idleTimeoutMillis: IDLE_CONNECTION_MS,
+    })
     pool.on('error', options.onIdleError ?? (() => undefined))
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
     return { db, engine: 'postgres', close: () => db.destroy() }
