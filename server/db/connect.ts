@@ -13,6 +13,33 @@ pg.types.setTypeParser(INT8_OID, (value: string) => Number(value))
 /** How long an unused PostgreSQL connection stays open in the pool. */
 export const IDLE_CONNECTION_MS = 10 * 60_000
 
+/**
+ * Statements whose text starts with this comment run as named prepared statements on
+ * PostgreSQL: parsed and planned once per connection instead of at every call. Meant for the
+ * few hot statements with a fixed text (the update log's append, at every commit of a room);
+ * on PGlite it is only a comment.
+ */
+export const PREPARE_MARKER = '/* prepare */'
+
+const statementNames = new Map<string, string>()
+
+// Kysely hands pg a text and its values; a marked text becomes a named query. A statement's
+// name stands for its text in every connection (pg parses it on first use in each).
+class PreparingClient extends pg.Client {
+  override query(...args: unknown[]): never {
+    const [text, values, ...rest] = args
+    if (typeof text === 'string' && text.startsWith(PREPARE_MARKER) && Array.isArray(values)) {
+      let name = statementNames.get(text)
+      if (name === undefined) {
+        name = `concord_${statementNames.size + 1}`
+        statementNames.set(text, name)
+      }
+      return (super.query as (...a: unknown[]) => never)({ name, text, values }, ...rest)
+    }
+    return (super.query as (...a: unknown[]) => never)(...args)
+  }
+}
+
 export interface Connection {
   db: Db
   engine: 'postgres' | 'pglite'
@@ -49,6 +76,7 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
       // PostgreSQL backend: 15–120 ms on a busy 2-core machine (bench/collab.ts), a stall for
       // everyone in the room. Connections stay for ten idle minutes instead; the pool is small.
       idleTimeoutMillis: IDLE_CONNECTION_MS,
+      Client: PreparingClient,
     })
     pool.on('error', options.onIdleError ?? (() => undefined))
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })

@@ -14,7 +14,10 @@ import type { Executor } from '../db/database'
 export async function insertUpdatesAtHead(db: Executor, documentId: string, updates: Uint8Array[]) {
   const count = updates.length
   // Data-modifying CTEs run once and to completion whether or not the outer query reads them.
-  const { rows } = await sql<{ update_seq: number | string }>`
+  // The leading comment makes it a prepared statement on PostgreSQL (db/connect.ts
+  // PREPARE_MARKER): it runs at every commit of every room, and its text depends only on the
+  // number of updates.
+  const { rows } = await sql<{ update_seq: number | string }>`/* prepare */
     WITH reserved AS (
       UPDATE documents SET update_seq = update_seq + ${sql.lit(count)}
       WHERE id = ${documentId}
