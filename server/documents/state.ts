@@ -31,15 +31,18 @@ export async function appendUpdates(db: Db, documentId: string, updates: Uint8Ar
 
 /** Loads a document's state: the snapshot plus every update after it, merged. */
 export async function loadState(db: Executor, documentId: string): Promise<StoredState> {
+  const { parts, seq } = await readStateParts(db, documentId)
+  return { update: parts.length === 0 ? null : parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts), seq }
+}
+
+// The snapshot (if any) and every update after it, in order, unmerged.
+async function readStateParts(db: Executor, documentId: string) {
   const snapshot = await queries.findSnapshot(db, documentId)
   const baseSeq = snapshot ? Number(snapshot.seq) : 0
   const tail = await queries.listUpdatesAfter(db, documentId, baseSeq)
   const parts = [...(snapshot ? [toBytes(snapshot.state)] : []), ...tail.map((r) => toBytes(r.update))]
   const lastTail = tail[tail.length - 1]
-  return {
-    update: parts.length === 0 ? null : parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts),
-    seq: lastTail ? Number(lastTail.seq) : baseSeq,
-  }
+  return { parts, seq: lastTail ? Number(lastTail.seq) : baseSeq, tailLength: tail.length }
 }
 
 /** The stored updates after `afterSeq` (up to `upToSeq`), in order: how an instance fills a gap. */
@@ -60,22 +63,29 @@ export async function writeInitialState(trx: Executor, documentId: string, updat
   }
 }
 
+/** Merges Yjs updates into one. Compaction can be given one that runs off the main thread. */
+export type MergeUpdates = (updates: Uint8Array[]) => Promise<Uint8Array>
+
+const mergeHere: MergeUpdates = (updates) => Promise.resolve(Y.mergeUpdates(updates))
+
 /**
  * Merges a document's log into its snapshot and deletes the merged updates, in one
  * transaction under a per-document advisory lock, so two instances never compact the same
- * log at once. Returns false when another compaction holds the lock.
+ * log at once. Returns false when another compaction holds the lock. `merge` does the merging
+ * (the collaboration server passes a worker's, so a long log does not stall its rooms).
  */
-export async function compact(db: Db, documentId: string): Promise<boolean> {
+export async function compact(db: Db, documentId: string, merge: MergeUpdates = mergeHere): Promise<boolean> {
   return inTransaction(db, async (trx) => {
     if (!(await queries.tryCompactionLock(trx, documentId))) {
       return false
     }
-    const state = await loadState(trx, documentId)
-    if (state.update === null) {
-      return true
+    const { parts, seq, tailLength } = await readStateParts(trx, documentId)
+    if (tailLength === 0) {
+      return true // Nothing after the snapshot (or nothing at all): nothing to merge.
     }
-    await queries.upsertSnapshot(trx, documentId, state.update, state.seq)
-    await queries.deleteUpdatesUpTo(trx, documentId, state.seq)
+    const state = parts.length === 1 ? parts[0]! : await merge(parts)
+    await queries.upsertSnapshot(trx, documentId, state, seq)
+    await queries.deleteUpdatesUpTo(trx, documentId, seq)
     return true
   })
 }
