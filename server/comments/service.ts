@@ -780,12 +780,10 @@ export async function moderate(
     })
     return updated
   })
-  // A thread that was just hidden or restored is announced to moderators only; everyone else
-  // hears of a restored thread when it changes next, or on their next load.
-  announce(ctx, access.thread, true)
-  if (action === 'restore' && row.is_root) {
-    announce(ctx, access.thread, false)
-  }
+  // Hiding and restoring are announced to every page, which fetch the thread again and get
+  // the placeholder (or a 404 for a hidden thread): the event names only a thread they knew.
+  // Dismissed flags concern moderators alone.
+  announce(ctx, access.thread, action === 'dismiss-flags')
   return presentComment(ctx, actor, access.membership, row)
 }
 

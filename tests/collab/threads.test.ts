@@ -96,10 +96,16 @@ describe('live thread events', () => {
     await api(secretariat, 'POST', `/api/threads/${thread.id}/resolve`, {})
     await waitFor(() => member.events.length >= before + 3, { timeoutMs: 1_000 })
 
-    // Hiding: the moderator hears of it, the member does not.
-    const memberCount = member.events.length
+    // Hiding reaches every page (the thread goes: fetched again, it is a 404 for the member);
+    // later changes to the hidden thread reach moderators only.
+    const beforeHide = member.events.length
     await api(facilitator, 'POST', `/api/comments/${thread.root.id}/hide`, { reason: 'Test' })
-    await waitFor(() => moderator.events.length > memberCount, { timeoutMs: 1_000 })
+    await waitFor(() => member.events.length > beforeHide, { timeoutMs: 1_000 })
+    expect((await api(stakeholder, 'GET', `/api/threads/${thread.id}`)).status).toBe(404)
+    const memberCount = member.events.length
+    const moderatorCount = moderator.events.length
+    expect((await api(secretariat, 'POST', `/api/threads/${thread.id}/reopen`, {})).status).toBe(200)
+    await waitFor(() => moderator.events.length > moderatorCount, { timeoutMs: 1_000 })
     await staysTrueFor(() => member.events.length === memberCount, 300)
 
     // Removed from the process, the member's stream ends.
