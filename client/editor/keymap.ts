@@ -95,6 +95,8 @@ export const SHORTCUTS: readonly { keys: string; action: string }[] = [
   { keys: 'Shift-Enter', action: 'editor.action.hardBreak' },
   { keys: 'Alt-F10', action: 'editor.action.focusToolbar' },
   { keys: 'Mod-/', action: 'editor.action.shortcuts' },
+  // Handled by the document page (readers, who cannot focus the text, use it too).
+  { keys: 'Mod-Alt-M', action: 'comments.startLong' },
 ]
 
 /** Tells whether this is a Mac, where `Mod` means ⌘. */

@@ -26,11 +26,11 @@ interface CommandItem {
   wide?: boolean
 }
 
-type Item = CommandItem | { kind: 'link' } | { kind: 'shortcuts' }
+type Item = CommandItem | { kind: 'link' } | { kind: 'comment' } | { kind: 'shortcuts' }
 
 const shortcutOf = (action: string) => SHORTCUTS.find((s) => s.action === action)?.keys
 
-function groups(inTable: boolean): Item[][] {
+function groups(inTable: boolean, comment: boolean): Item[][] {
   const command = (name: CommandName, rest: Omit<CommandItem, 'kind' | 'name'> = {}): Item => ({
     kind: 'command',
     name,
@@ -65,7 +65,7 @@ function groups(inTable: boolean): Item[][] {
           command('deleteTable', { wide: true }),
         ]
       : [command('insertTable', { icon: icons.table })],
-    [{ kind: 'shortcuts' }],
+    comment ? [{ kind: 'comment' }, { kind: 'shortcuts' }] : [{ kind: 'shortcuts' }],
   ]
 }
 
@@ -85,12 +85,15 @@ export function Toolbar({
   controls,
   apiRef,
   onShowShortcuts,
+  onComment,
 }: {
   editor: EditorHandle
   /** The id of the editor's text element. */
   controls: string
   apiRef: RefObject<ToolbarApi | null>
   onShowShortcuts: () => void
+  /** Starts a comment thread on the selection; no button without it. */
+  onComment?: (() => void) | undefined
 }) {
   const menu = editor.menu.value
   const rootRef = useRef<HTMLDivElement>(null)
@@ -183,6 +186,22 @@ export function Toolbar({
         </button>
       )
     }
+    if (item.kind === 'comment') {
+      return (
+        <button
+          key="comment"
+          type="button"
+          class="tb-btn tb-wide tb-comment"
+          title={labelWithShortcut(t('comments.startLong'), 'comments.startLong')}
+          aria-keyshortcuts={spellShortcut('Mod-Alt-M', true)}
+          {...common}
+          onClick={onComment}
+        >
+          <span class="tb-comment-icon" aria-hidden="true" />
+          {t('comments.start')}
+        </button>
+      )
+    }
     if (item.kind === 'link') {
       const state = menu.items.link
       return (
@@ -244,7 +263,7 @@ export function Toolbar({
     )
   }
 
-  const list = groups(menu.inTable)
+  const list = groups(menu.inTable, onComment !== undefined)
   return (
     <div class="toolbar-wrap">
       <div

@@ -1,5 +1,6 @@
 import 'prosemirror-view/style/prosemirror.css'
 import '../../styles/editor.css'
+import '../../styles/comments.css'
 import type { ReadonlySignal } from '@preact/signals'
 import { useEffect, useId, useLayoutEffect, useRef, useState } from 'preact/hooks'
 import type { ProcessDetail } from '../../../shared/api/processes'
@@ -10,13 +11,17 @@ import { watchParticipants, type Participant } from '../../collab/presence'
 import { Button } from '../../components/buttons'
 import { Link } from '../../components/link'
 import { Loading } from '../../components/status'
+import type { Range } from '../../editor/anchors'
 import { createEditor, type EditorHandle, type OutlineEntry } from '../../editor/create-editor'
 import { ShortcutsDialog } from '../../editor/menu/shortcuts-dialog'
 import { Toolbar, type ToolbarApi } from '../../editor/menu/toolbar'
 import { sectionAnchor } from '../../editor/node-views'
 import { t } from '../../i18n'
-import { groupLabel, loadProcess } from '../../state/process'
+import { allows, groupLabel, loadProcess } from '../../state/process'
 import { currentUser, sessionEnded } from '../../state/session'
+import { CommentsMargin, type MarginApi } from './comments-margin'
+import { SectionThreadsBar } from './section-threads-bar'
+import { useDocumentThreads, type DocumentThreads } from './use-document-threads'
 
 interface WorkspaceProps {
   documentId: string
@@ -42,6 +47,9 @@ export function Workspace({ documentId, title, process, canEdit, self }: Workspa
   const mountRef = useRef<HTMLDivElement>(null)
   const toolbarApi = useRef<ToolbarApi | null>(null)
   const refreshPeople = useRef<() => void>(() => undefined)
+  const marginApi = useRef<MarginApi | null>(null)
+  const [ranges, setRanges] = useState<ReadonlyMap<string, Range>>(new Map())
+  const threads = useDocumentThreads(process.id, documentId)
   const textId = useId()
 
   // The latest values, for callbacks the editor keeps from its creation.
@@ -91,6 +99,12 @@ export function Workspace({ documentId, title, process, canEdit, self }: Workspa
           requestLink: () => setTimeout(() => toolbarApi.current?.openLink(), 0),
           showShortcuts: () => setShortcutsOpen(true),
         },
+        comments: {
+          onOpenThread: (threadId) => marginApi.current?.openThread(threadId),
+          onOpenSection: (sectionId) => marginApi.current?.openSection(sectionId),
+          countLabel: (count) => t('comments.headingCount', { count }),
+          onRanges: setRanges,
+        },
       })
       setEditor(handle)
       // A link to a section (`#s-<id>`) opens the document there.
@@ -129,6 +143,24 @@ export function Workspace({ documentId, title, process, canEdit, self }: Workspa
 
   useEffect(() => refreshPeople.current(), [ownGroup])
 
+  // Ctrl+Alt+M (⌘⌥M): comment on the selection, from the text or from anywhere on the page,
+  // since readers select text in a view they cannot focus. `code`, because Alt changes `key`.
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (
+        (event.ctrlKey || event.metaKey) &&
+        event.altKey &&
+        !event.shiftKey &&
+        event.code === 'KeyM'
+      ) {
+        event.preventDefault()
+        marginApi.current?.startComment()
+      }
+    }
+    window.addEventListener('keydown', onKeyDown)
+    return () => window.removeEventListener('keydown', onKeyDown)
+  }, [])
+
   const stop = session?.stop.value ?? null
   const stoppedForGood = stop === 'not-found' || stop === 'forbidden' || stop === 'signed-out'
   const editable = canEdit && !stoppedForGood
@@ -161,6 +193,9 @@ export function Workspace({ documentId, title, process, canEdit, self }: Workspa
             controls={textId}
             apiRef={toolbarApi}
             onShowShortcuts={() => setShortcutsOpen(true)}
+            onComment={
+              allows('threads.create') ? () => marginApi.current?.startComment() : undefined
+            }
           />
         </div>
       ) : null}
@@ -173,18 +208,32 @@ export function Workspace({ documentId, title, process, canEdit, self }: Workspa
           <div id={textId} class="doc-paper" ref={mountRef} hidden={!editor} />
         </div>
         <aside class="workspace-side" aria-label={t('editor.sideLabel')}>
-          {editor ? <Outline editor={editor} /> : null}
+          {editor ? <Outline editor={editor} threads={threads} groups={process.groups} /> : null}
           {participants ? (
             <People participants={participants.value} groups={process.groups} />
           ) : null}
           {editor && !editable ? (
             <p class="side-help">
-              <button type="button" class="btn btn-ghost btn-small" onClick={() => setShortcutsOpen(true)}>
+              <button
+                type="button"
+                class="btn btn-ghost btn-small"
+                onClick={() => setShortcutsOpen(true)}
+              >
                 {t('editor.action.shortcuts')}
               </button>
             </p>
           ) : null}
         </aside>
+        {editor ? (
+          <CommentsMargin
+            editor={editor}
+            processId={process.id}
+            documentId={documentId}
+            data={threads}
+            ranges={ranges}
+            apiRef={marginApi}
+          />
+        ) : null}
       </div>
       <ShortcutsDialog open={shortcutsOpen} onClose={() => setShortcutsOpen(false)} />
     </div>
@@ -287,7 +336,15 @@ function wideScreen(): boolean {
   return typeof window.matchMedia === 'function' && window.matchMedia('(min-width: 64rem)').matches
 }
 
-function Outline({ editor }: { editor: EditorHandle }) {
+function Outline({
+  editor,
+  threads,
+  groups,
+}: {
+  editor: EditorHandle
+  threads: DocumentThreads
+  groups: ProcessDetail['groups']
+}) {
   const entries: OutlineEntry[] = editor.outline.value
   const current = editor.currentSection.value
   const headingId = useId()
@@ -315,7 +372,10 @@ function Outline({ editor }: { editor: EditorHandle }) {
                     editor.goToSection(index)
                   }}
                 >
-                  {entry.title || t('editor.outline.untitled')}
+                  <span class="outline-title">{entry.title || t('editor.outline.untitled')}</span>
+                  {entry.id && threads.counts.get(entry.id) ? (
+                    <SectionThreadsBar count={threads.counts.get(entry.id)!} groups={groups} />
+                  ) : null}
                 </a>
               </li>
             ))}
@@ -357,7 +417,9 @@ function StopNotice({
         )
       case 'not-found':
       case 'forbidden':
-        return <Link href={`/processes/${encodeURIComponent(processId)}`}>{t('editor.stop.back')}</Link>
+        return (
+          <Link href={`/processes/${encodeURIComponent(processId)}`}>{t('editor.stop.back')}</Link>
+        )
       case 'signed-out':
         return null
     }
