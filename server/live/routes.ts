@@ -1,3 +1,4 @@
+import { Type } from 'typebox'
 import { errorResponses } from '../../shared/api/common'
 import { EventsQuery, type LiveEvent } from '../../shared/api/threads'
 import type { App } from '../app'
@@ -33,7 +34,13 @@ export async function liveRoutes(app: App) {
         tags: ['live'],
         summary: 'Server-sent events: thread changes of a process and your notifications',
         querystring: EventsQuery,
-        response: { ...errorResponses(400, 401, 403, 404) },
+        response: {
+          200: Type.String({
+            description:
+              'A `text/event-stream`: `event: thread` and `event: notification`, each with a JSON `data` line naming what changed.',
+          }),
+          ...errorResponses(400, 401, 403, 404),
+        },
       },
     },
     async (request, reply) => {
