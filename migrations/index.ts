@@ -4,6 +4,7 @@ import * as m0002 from './0002_processes'
 import * as m0003 from './0003_audit'
 import * as m0004 from './0004_document_state'
 import * as m0005 from './0005_threads'
+import * as m0006 from './0006_versions'
 
 /** Every migration, in order. A static list keeps them bundled and free of file-system globbing. */
 export const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ export const migrations: Record<string, Migration> = {
   '0003_audit': m0003,
   '0004_document_state': m0004,
   '0005_threads': m0005,
+  '0006_versions': m0006,
 }
 
 export const migrationProvider: MigrationProvider = {

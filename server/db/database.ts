@@ -239,6 +239,33 @@ export interface NotificationsTable {
   read_at: Timestamp | null
 }
 
+/** A section of a frozen version, as it was stored with it. */
+export interface StoredSection {
+  id: string | null
+  level: number
+  title: string
+}
+
+/** A named, immutable version of a document (append-only: a trigger refuses UPDATE and DELETE). */
+export interface DocumentVersionsTable {
+  id: Generated<string>
+  process_id: string
+  document_id: string
+  number: number
+  /** The document's title when the version was made. */
+  title: string
+  name: string
+  /** The frozen Yjs state: one update that builds the whole document. */
+  state: Uint8Array
+  /** The frozen content as ProseMirror JSON. */
+  content: Json<{ type: 'doc'; content: unknown[] }>
+  sections: Json<StoredSection[]>
+  words: number
+  created_by: string | null
+  created_by_name: string
+  created_at: CreatedAt
+}
+
 /** The tables of Concord's database, as Kysely sees them. */
 export interface Database {
   users: UsersTable
@@ -261,6 +288,7 @@ export interface Database {
   flags: FlagsTable
   moderation_log: ModerationLogTable
   notifications: NotificationsTable
+  document_versions: DocumentVersionsTable
 }
 
 export type Db = Kysely<Database>
@@ -280,3 +308,4 @@ export type NewAuditEntry = Insertable<AuditLogTable>
 export type ThreadRow = Selectable<ThreadsTable>
 export type CommentRow = Selectable<CommentsTable>
 export type NotificationRow = Selectable<NotificationsTable>
+export type DocumentVersionRow = Selectable<DocumentVersionsTable>
