@@ -16,6 +16,8 @@ export const ACTIONS = [
   'documents.create',
   'documents.manage',
   'documents.edit',
+  // Freezing a document as a named, immutable version (issue 6, item 1); reading one is documents.read.
+  'versions.create',
   'threads.read',
   'threads.create',
   'threads.endorse',

@@ -10,6 +10,8 @@ describe('permissions table', () => {
       expect(can(role, 'documents.read')).toBe(true)
       expect(can(role, 'members.manage')).toBe(role === 'secretariat')
       expect(can(role, 'audit.read')).toBe(role === 'secretariat')
+      // Freezing a named version is the secretariat's alone (issue 6, item 1).
+      expect(can(role, 'versions.create')).toBe(role === 'secretariat')
     }
   })
 
