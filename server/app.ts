@@ -36,6 +36,7 @@ import { auditRoutes } from './audit/routes'
 import { commentRoutes } from './comments/routes'
 import { notificationRoutes } from './notifications/routes'
 import { liveRoutes } from './live/routes'
+import { versionRoutes } from './versions/routes'
 import { collabPlugin, type CollabPluginOptions } from './collab/websocket'
 
 export type App = FastifyInstance<
@@ -161,6 +162,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(documentRoutes)
   await app.register(auditRoutes)
   await app.register(commentRoutes)
+  await app.register(versionRoutes)
   await app.register(notificationRoutes)
   await app.register(liveRoutes)
   await app.register(collabPlugin, { ctx, ...deps.collab })

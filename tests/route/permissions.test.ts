@@ -17,6 +17,8 @@ interface Fixture {
   invitationId: string
   documentId: string
   deletableDocumentId: string
+  /** A version of `documentId`, frozen by the secretariat. */
+  versionId: string
   sectionId: string
   /** Threads and comments by the secretariat, one per route that changes one. */
   threads: Record<'read' | 'reply' | 'endorse' | 'resolve' | 'reopen' | 'apply', string>
@@ -131,6 +133,23 @@ const ROUTES: RouteCase[] = [
     method: 'DELETE',
     url: (f) => `/api/documents/${f.deletableDocumentId}`,
     action: 'documents.manage',
+  },
+  {
+    method: 'POST',
+    url: (f) => `/api/documents/${f.documentId}/versions`,
+    body: () => ({ name: 'Consultation draft' }),
+    action: 'versions.create',
+  },
+  {
+    method: 'GET',
+    url: (f) => `/api/documents/${f.documentId}/versions`,
+    action: 'documents.read',
+  },
+  { method: 'GET', url: (f) => `/api/versions/${f.versionId}`, action: 'documents.read' },
+  {
+    method: 'GET',
+    url: (f) => `/api/versions/${f.versionId}/export?format=html`,
+    action: 'documents.read',
   },
   { method: 'GET', url: (f) => `/api/processes/${f.process.id}/audit`, action: 'audit.read' },
   { method: 'GET', url: (f) => `/api/processes/${f.process.id}/threads`, action: 'threads.read' },
@@ -263,6 +282,8 @@ async function fixtureFor(actor: TestUser, role: Role): Promise<Fixture> {
     THREAD_DRAFT,
   )
   const sections = (await owner.get(`/api/documents/${documentId}/sections`)).json() as Section[]
+  const version = await owner.post(`/api/documents/${documentId}/versions`, { name: 'Frozen' })
+  expect(version.statusCode, version.body).toBe(201)
   const governance = sectionId(sections, 'Governance')
   const newThread = async (client: Client, extra: object = {}, age = true) => {
     const response = await client.post(`/api/documents/${documentId}/threads`, {
@@ -319,6 +340,7 @@ async function fixtureFor(actor: TestUser, role: Role): Promise<Fixture> {
     removableMember: process.membershipIds.get(removable.email)!,
     invitationId: invited.json().invitation.id,
     documentId,
+    versionId: version.json().id,
     deletableDocumentId: (await factories.createDocument(process.id, process.secretariat)).id,
   }
 }

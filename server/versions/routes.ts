@@ -1,0 +1,123 @@
+import { Type } from 'typebox'
+import type { FastifyRequest } from 'fastify'
+import { errorResponses, IdParams } from '../../shared/api/common'
+import { ExportQuery, ProseMirrorDoc } from '../../shared/api/documents'
+import { CreateVersionBody, Version, VersionParams } from '../../shared/api/versions'
+import type { Action } from '../../shared/domain/permissions'
+import type { App } from '../app'
+import { requireActor } from '../auth/guard'
+import { toVersion } from './present'
+import * as service from './service'
+
+const tags = ['versions']
+
+// Exports are read by people and saved as files: nothing in them may run or load anything,
+// whatever the document holds (STYLE 2.10; the same policy as document exports). `sandbox`
+// also gives the page a unique origin.
+const EXPORT_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; sandbox"
+
+/**
+ * Named, immutable versions of documents (issue 6, item 1): the secretariat freezes a
+ * document's current stored state; every member who may read the document may read its
+ * versions. Versions of a process the caller is not a member of are 404.
+ */
+export async function versionRoutes(app: App) {
+  const versionAccess = (request: FastifyRequest, action: Action) =>
+    service.authorizeVersion(
+      app.ctx.db,
+      requireActor(request),
+      (request.params as { versionId: string }).versionId,
+      action,
+    )
+
+  app.post(
+    '/api/documents/:id/versions',
+    {
+      preHandler: app.documentGuard('versions.create'),
+      schema: {
+        tags,
+        summary: "Freeze the document's current content as a named, immutable version",
+        params: IdParams,
+        body: CreateVersionBody,
+        response: { 201: Version, ...errorResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const version = await service.createVersion(
+        app.ctx,
+        request.document!,
+        request.body.name,
+        app.origin(request),
+      )
+      return reply.status(201).send(version)
+    },
+  )
+
+  app.get(
+    '/api/documents/:id/versions',
+    {
+      preHandler: app.documentGuard('documents.read'),
+      schema: {
+        tags,
+        summary: 'The versions of a document, by number',
+        params: IdParams,
+        response: { 200: Type.Array(Version), ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => service.listVersions(app.ctx, request.document!.id),
+  )
+
+  app.get(
+    '/api/versions/:versionId',
+    {
+      schema: {
+        tags,
+        summary: 'A version',
+        params: VersionParams,
+        response: { 200: Version, ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => toVersion((await versionAccess(request, 'documents.read')).version),
+  )
+
+  app.get(
+    '/api/versions/:versionId/export',
+    {
+      schema: {
+        tags,
+        summary: 'The frozen content of a version as an HTML page, Markdown or ProseMirror JSON',
+        params: VersionParams,
+        querystring: ExportQuery,
+        response: {
+          200: {
+            description: 'The rendering, in the content type of its format.',
+            content: {
+              'text/html': { schema: Type.String() },
+              'text/markdown': { schema: Type.String() },
+              'application/json': { schema: ProseMirrorDoc },
+            },
+          },
+          ...errorResponses(400, 401, 403, 404),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { version } = await versionAccess(request, 'documents.read')
+      const rendering = await service.exportVersion(
+        app.ctx,
+        requireActor(request),
+        version,
+        request.query.format,
+      )
+      reply
+        .header('content-type', rendering.contentType)
+        .header('content-disposition', `inline; filename="${rendering.fileName}"`)
+        .header('x-content-type-options', 'nosniff')
+      if (rendering.format === 'html') {
+        reply.header('content-security-policy', EXPORT_CSP)
+      }
+      return reply.send(rendering.body)
+    },
+  )
+}

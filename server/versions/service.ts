@@ -1,0 +1,198 @@
+import { Node } from 'prosemirror-model'
+import * as Y from 'yjs'
+import type { ExportFormat, ProseMirrorDoc } from '../../shared/api/documents'
+import type { Version } from '../../shared/api/versions'
+import type { Action } from '../../shared/domain/permissions'
+import { findSections, schema } from '../../shared/schema'
+import type { Ctx, Origin } from '../context'
+import type { DocumentRow, Executor, StoredSection } from '../db/database'
+import type { Actor } from '../auth/actor'
+import { authorize, type MembershipContext } from '../auth/guard'
+import { AppError, notFound } from '../errors'
+import { inTransaction } from '../db/transaction'
+import { recordAudit } from '../audit/record'
+import { loadConsistentState, type DocumentExport } from '../documents/service'
+import { getProcess } from '../processes/service'
+import { renderHtmlDocument } from '../render/html'
+import { toMarkdown } from '../render/markdown'
+import { updateToProseMirror } from '../render/to-prosemirror'
+import * as queries from './queries'
+import { toVersion, type VersionSummaryRow } from './present'
+
+/** A version the caller may act on, and their membership in its process. */
+export interface VersionAccess {
+  version: VersionSummaryRow
+  membership: MembershipContext
+}
+
+/**
+ * Decides whether `actor` may do `action` on a version: an unknown version, one of a deleted
+ * document and one of a process the actor is not a member of are the same 404, so nobody
+ * learns that a version exists (STYLE 2.7); a role without the action is 403.
+ */
+export async function authorizeVersion(
+  db: Executor,
+  actor: Actor,
+  versionId: string,
+  action: Action,
+): Promise<VersionAccess> {
+  const version = await queries.findVersion(db, versionId)
+  if (!version) {
+    throw notFound('Version')
+  }
+  try {
+    const membership = await authorize(db, actor, version.process_id, action)
+    return { version, membership }
+  } catch (error) {
+    if (error instanceof AppError && error.statusCode === 404) {
+      throw notFound('Version')
+    }
+    throw error
+  }
+}
+
+/**
+ * Counts the words of a document's text: runs of non-blank characters that hold at least one
+ * letter or digit, so a dash or a bullet standing alone is not a word. Blocks, table cells and
+ * line breaks separate words.
+ */
+export function countWords(doc: Node): number {
+  const text = doc.textBetween(0, doc.content.size, '\n', '\n')
+  let words = 0
+  for (const token of text.split(/\s+/)) {
+    if (/[\p{L}\p{N}]/u.test(token)) {
+      words += 1
+    }
+  }
+  return words
+}
+
+/**
+ * Freezes a document's current stored state as a new named version with the next number of
+ * that document, and records it in the audit log in the same transaction. The state is read
+ * from the database (snapshot and log tail, one consistent picture), never from a live room,
+ * so the version holds exactly what was committed when it was made (DESIGN: render from a
+ * scratch Y.Doc). The version cannot change afterwards: the database refuses any UPDATE.
+ */
+export async function createVersion(
+  ctx: Ctx,
+  document: DocumentRow,
+  name: string,
+  origin: Origin,
+): Promise<Version> {
+  const stored = await loadConsistentState(ctx.db, document.id)
+  const state = fullUpdate(stored.update)
+  const doc = updateToProseMirror(stored.update)
+  const sections: StoredSection[] = findSections(doc).map((s) => ({
+    id: s.id,
+    level: s.level,
+    title: s.title,
+  }))
+  const words = countWords(doc)
+  return inTransaction(ctx.db, async (trx) => {
+    await queries.lockVersionNumbers(trx, document.id)
+    const row = await queries.insertVersion(trx, {
+      processId: document.process_id,
+      documentId: document.id,
+      title: document.title,
+      name: name.trim(),
+      state,
+      content: doc.toJSON(),
+      sections,
+      words,
+      createdBy: origin.userId,
+      createdByName: origin.name,
+    })
+    await recordAudit(trx, origin, {
+      processId: document.process_id,
+      action: 'version.created',
+      targetType: 'version',
+      targetId: row.id,
+      details: {
+        documentId: document.id,
+        number: row.number,
+        name: row.name,
+        seq: stored.seq,
+        words,
+      },
+    })
+    return toVersion(row)
+  })
+}
+
+// One update that builds the whole document from nothing, re-encoded from a scratch Y.Doc so
+// that it stands alone whatever the log held (an empty document gives an empty doc's update).
+function fullUpdate(update: Uint8Array | null): Uint8Array {
+  const scratch = new Y.Doc()
+  try {
+    if (update !== null) {
+      Y.applyUpdate(scratch, update)
+    }
+    return Y.encodeStateAsUpdate(scratch)
+  } finally {
+    scratch.destroy()
+  }
+}
+
+/** The versions of a document, oldest (number 1) first. */
+export async function listVersions(ctx: Ctx, documentId: string): Promise<Version[]> {
+  const rows = await queries.listVersions(ctx.db, documentId)
+  return rows.map(toVersion)
+}
+
+/**
+ * Renders a version's frozen content, never the live document's: as a complete, inert HTML
+ * page (in the process's first language), as Markdown, or as ProseMirror JSON.
+ */
+export async function exportVersion(
+  ctx: Ctx,
+  actor: Actor,
+  version: VersionSummaryRow,
+  format: ExportFormat,
+): Promise<DocumentExport> {
+  const found = await queries.findVersionContent(ctx.db, version.id)
+  if (!found) {
+    throw notFound('Version')
+  }
+  // Checked at the boundary like any stored JSON (STYLE 2.10): a version that no longer fits
+  // the schema fails loudly instead of rendering something else.
+  const doc = Node.fromJSON(schema, found.content)
+  doc.check()
+  const baseName = `${fileNameOf(version.title)}-v${version.number}`
+  switch (format) {
+    case 'html': {
+      const process = await getProcess(ctx.db, actor, version.process_id)
+      const body = renderHtmlDocument(doc, {
+        title: `${version.title} — ${version.name}`,
+        lang: process.languages[0] ?? 'en',
+      })
+      return { format, contentType: 'text/html; charset=utf-8', fileName: `${baseName}.html`, body }
+    }
+    case 'md':
+      return {
+        format,
+        contentType: 'text/markdown; charset=utf-8',
+        fileName: `${baseName}.md`,
+        body: toMarkdown(doc),
+      }
+    case 'json':
+      return {
+        format,
+        contentType: 'application/json; charset=utf-8',
+        fileName: `${baseName}.json`,
+        body: doc.toJSON() as ProseMirrorDoc,
+      }
+  }
+}
+
+// A file name from a title: letters and digits, accents dropped, at most 80 characters (as
+// document exports name theirs).
+function fileNameOf(title: string): string {
+  const ascii = title
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^A-Za-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 80)
+  return ascii.length > 0 ? ascii : 'document'
+}
