@@ -157,8 +157,10 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     CREATE FUNCTION moderation_log_append_only() RETURNS trigger AS $$
     BEGIN
-      IF TG_OP = 'DELETE' AND pg_trigger_depth() > 1 THEN
-        RETURN OLD; -- a cascade from deleting the whole process
+      -- Cascades from a deleted process (DELETE) or user (SET NULL on moderator_id) run as
+      -- nested triggers; a statement of our own never does.
+      IF pg_trigger_depth() > 1 THEN
+        RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
       END IF;
       RAISE EXCEPTION 'moderation_log is append-only';
     END

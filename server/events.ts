@@ -17,10 +17,18 @@ export interface DomainEvents {
    * A thread was created or changed: a reply, an edit, an endorsement, a status change, a
    * moderation decision. Live pages fetch it again; `hidden` threads reach moderators only.
    */
-  'thread.changed': [{ processId: string; documentId: string; threadId: string; sectionId: string; hidden: boolean }]
+  'thread.changed': [
+    { processId: string; documentId: string; threadId: string; sectionId: string; hidden: boolean },
+  ]
   /** A person got a notification (a mention, a reply to their thread). */
   'notification.created': [{ userId: string; notificationId: string }]
 }
 
 /** A typed in-process event bus. Multi-instance fan-out (Redis) subscribes to it and re-emits. */
-export class EventBus extends EventEmitter<DomainEvents> {}
+export class EventBus extends EventEmitter<DomainEvents> {
+  constructor() {
+    super()
+    // Every open live stream listens (server/live/routes.ts): hundreds are normal, not a leak.
+    this.setMaxListeners(0)
+  }
+}

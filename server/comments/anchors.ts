@@ -247,3 +247,41 @@ export function findInRuns(
   }
   return null
 }
+
+/**
+ * Whether a run of text lies in the section whose heading carries `sectionId`: in a
+ * top-level block from that heading up to the next heading of the same or a higher level.
+ * Headings nested in quotes or lists are not section boundaries here; a section whose heading
+ * is not at the top level accepts any run.
+ */
+export function isInSection(fragment: Y.XmlFragment, text: Y.XmlText, sectionId: string): boolean {
+  const blocks = fragment.toArray()
+  const start = blocks.findIndex(
+    (block) =>
+      block instanceof Y.XmlElement &&
+      block.nodeName === 'heading' &&
+      block.getAttribute('sectionId') === sectionId,
+  )
+  if (start < 0) {
+    return true
+  }
+  const level = Number((blocks[start] as Y.XmlElement).getAttribute('level') ?? 1)
+  let end = start + 1
+  while (end < blocks.length) {
+    const block = blocks[end]!
+    if (
+      block instanceof Y.XmlElement &&
+      block.nodeName === 'heading' &&
+      Number(block.getAttribute('level') ?? 1) <= level
+    ) {
+      break
+    }
+    end++
+  }
+  let top: Y.AbstractType<any> = text
+  while (top.parent !== null && top.parent !== fragment) {
+    top = top.parent as Y.AbstractType<any>
+  }
+  const index = blocks.indexOf(top as Y.XmlElement)
+  return index >= start && index < end
+}

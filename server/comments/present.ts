@@ -94,8 +94,9 @@ export function toThreadSummary(
       thread.anchor_start !== null && thread.anchor_end !== null
         ? { start: thread.anchor_start, end: thread.anchor_end, quote: thread.quote ?? '' }
         : null,
+    // A withdrawn proposal's replacement text goes with its author's words.
     proposal:
-      thread.proposal_scope !== null
+      thread.proposal_scope !== null && found.root.withdrawn_at === null
         ? { scope: thread.proposal_scope as 'range' | 'section', text: thread.proposal_text ?? '' }
         : null,
     root: toComment(found.root, viewer, extra.rootFlags),

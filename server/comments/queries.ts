@@ -128,9 +128,14 @@ function applyFilters(query: Joined, filters: ThreadFilters): Joined {
           eb('r.hidden_at', 'is', null),
           eb(sql`r.body`, 'ilike', pattern),
         ]),
-        eb.and([eb('r.hidden_at', 'is', null), eb(sql`coalesce(t.quote, '')`, 'ilike', pattern)]),
         eb.and([
           eb('r.hidden_at', 'is', null),
+          eb('r.withdrawn_at', 'is', null),
+          eb(sql`coalesce(t.quote, '')`, 'ilike', pattern),
+        ]),
+        eb.and([
+          eb('r.hidden_at', 'is', null),
+          eb('r.withdrawn_at', 'is', null),
           eb(sql`coalesce(t.proposal_text, '')`, 'ilike', pattern),
         ]),
         eb.exists(
@@ -345,6 +350,13 @@ export function touchThread(trx: Executor, threadId: string) {
     .execute()
 }
 
+/** Takes a per-person lock until the transaction ends: one person's posts are counted and stored in turn. */
+export async function lockPoster(trx: Executor, userId: string): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtext('concord-post'), hashtext(${userId}))`.execute(
+    trx,
+  )
+}
+
 /** How many comments and replies a person posted since `since`, across every process. */
 export async function countRecentComments(
   db: Executor,
@@ -549,6 +561,7 @@ export function countOpenThreads(db: Executor, documentId: string) {
     .where('t.document_id', '=', documentId)
     .where('t.status', '=', 'open')
     .where('r.hidden_at', 'is', null)
+    .where('r.withdrawn_at', 'is', null)
     .groupBy(['t.section_id', 'r.author_group'])
     .execute()
 }

@@ -20,12 +20,14 @@ import { recordAudit } from '../audit/record'
 import type { Ctx, Origin } from '../context'
 import type { AppliedRecord, CommentRow, DocumentRow, Executor, ThreadRow } from '../db/database'
 import { inTransaction } from '../db/transaction'
-import { currentSections, prepareServerEdit } from '../documents/service'
+import { currentSections, editDocumentIn, prepareServerEdit } from '../documents/service'
+import type * as Y from 'yjs'
 import { AppError, badRequest, conflict, forbidden, notFound } from '../errors'
 import { notificationMail } from '../mail/templates'
 import { insertNotifications } from '../notifications/service'
 import {
   decodeAnchor,
+  isInSection,
   replaceRange,
   replaceSectionText,
   resolveAnchor,
@@ -39,6 +41,9 @@ import {
   type Viewer,
 } from './present'
 import * as queries from './queries'
+
+/** The most people one post notifies by mention. */
+const MENTIONS_MAX = 20
 
 // What preparing the edit of a proposed change found: the replaced text, or why it cannot apply.
 type EditOutcome = { before: string } | { error: string; passageChanged?: boolean }
@@ -327,7 +332,10 @@ export async function countThreads(ctx: Ctx, documentId: string): Promise<Sectio
 }
 
 // Posting is limited per person across instances, counted in PostgreSQL (issue 5, item 9).
+// Inside the transaction that posts, under a per-person lock, so parallel requests cannot all
+// pass the count before any of them is stored.
 async function checkPostingRate(db: Executor, userId: string): Promise<void> {
+  await queries.lockPoster(db, userId)
   const now = Date.now()
   const lastMinute = await queries.countRecentComments(db, userId, new Date(now - 60_000))
   const lastHour =
@@ -388,11 +396,20 @@ export async function createThread(
   if (!section) {
     throw conflict('That section is not in the document (any more); reload and try again')
   }
-  if (positions && body.proposal?.scope === 'range') {
-    const { result } = await prepareServerEdit(ctx.db, document.id, (doc) =>
-      resolveAnchor(doc, positions),
-    )
-    if (result === 'spans') {
+  // The passage must be in the stored document, inside the thread's section; the quote kept
+  // is the server's reading of it, not what the client claimed.
+  let quote: string | null = null
+  if (positions) {
+    const { result } = await prepareServerEdit(ctx.db, document.id, (doc, fragment) => {
+      const range = resolveAnchor(doc, positions)
+      if (typeof range === 'string') {
+        return range
+      }
+      return isInSection(fragment, range.text, section.id!)
+        ? textBetween(range.text, range.from, range.to)
+        : ('elsewhere' as const)
+    })
+    if (result === 'spans' && body.proposal?.scope === 'range') {
       throw badRequest('A proposed change to a passage must stay within one paragraph', [
         {
           path: 'body/anchor',
@@ -400,9 +417,30 @@ export async function createThread(
         },
       ])
     }
+    if (result === 'unknown' || result === 'gone') {
+      throw conflict('That passage is not in the saved document (yet); try again in a moment')
+    }
+    if (result === 'elsewhere') {
+      throw badRequest('The passage is not in that section', [
+        { path: 'body/anchor', message: 'lies outside the section' },
+      ])
+    }
+    // A passage over several paragraphs keeps the quote the client read (the server cannot
+    // read across runs); a passage in one run keeps the server's reading.
+    quote =
+      result === 'spans'
+        ? body.anchor!.quote
+        : result.trim().length > 0
+          ? result.slice(0, LIMITS.quoteMax)
+          : null
+    if (quote === null) {
+      throw badRequest('The passage is empty', [
+        { path: 'body/anchor', message: 'encloses no text' },
+      ])
+    }
   }
-  await checkPostingRate(ctx.db, actor.userId)
   const { thread, root } = await inTransaction(ctx.db, async (trx) => {
+    await checkPostingRate(trx, actor.userId)
     const number = await queries.nextThreadNumber(trx, membership.processId)
     const thread = await queries.insertThread(trx, {
       process_id: membership.processId,
@@ -413,7 +451,7 @@ export async function createThread(
       kind: body.kind,
       anchor_start: body.anchor?.start ?? null,
       anchor_end: body.anchor?.end ?? null,
-      quote: body.anchor?.quote ?? null,
+      quote,
       proposal_scope: body.proposal?.scope ?? null,
       proposal_text: body.proposal?.text ?? null,
       created_by: actor.userId,
@@ -442,8 +480,8 @@ export async function reply(
   if (access.root.withdrawn_at !== null || access.root.hidden_at !== null) {
     throw conflict('This thread was withdrawn or hidden and takes no replies')
   }
-  await checkPostingRate(ctx.db, actor.userId)
   const row = await inTransaction(ctx.db, async (trx) => {
+    await checkPostingRate(trx, actor.userId)
     const inserted = await queries.insertComment(trx, {
       thread_id: access.thread.id,
       process_id: access.thread.process_id,
@@ -549,7 +587,7 @@ export async function endorse(ctx: Ctx, actor: Actor, access: ThreadAccess): Pro
     stakeholder_group: access.membership.stakeholderGroup,
     organisation: access.membership.organisation,
   })
-  announce(ctx, access.thread, false)
+  announce(ctx, access.thread, access.root.hidden_at !== null)
   return endorsementsOf(ctx, actor, access.thread.id)
 }
 
@@ -560,7 +598,7 @@ export async function unendorse(
   access: ThreadAccess,
 ): Promise<Endorsements> {
   await queries.deleteEndorsement(ctx.db, access.thread.id, actor.userId)
-  announce(ctx, access.thread, false)
+  announce(ctx, access.thread, access.root.hidden_at !== null)
   return endorsementsOf(ctx, actor, access.thread.id)
 }
 
@@ -620,7 +658,9 @@ export async function applyProposal(
   if (thread.kind !== 'proposal' || thread.proposal_scope === null) {
     throw conflict('This thread proposes no change')
   }
-  if (thread.status === 'accepted') {
+  if (thread.status === 'accepted' || thread.applied !== null) {
+    // Reopening an accepted proposal does not make it applicable again: applied twice, it
+    // would undo what was written since.
     throw conflict('This proposed change was applied already')
   }
   if (access.root.withdrawn_at !== null) {
@@ -628,7 +668,7 @@ export async function applyProposal(
   }
   const replacement = thread.proposal_text ?? ''
   const scope = thread.proposal_scope as 'range' | 'section'
-  const edit = await prepareServerEdit(ctx.db, thread.document_id, (doc, fragment): EditOutcome => {
+  const prepare = (doc: Y.Doc, fragment: Y.XmlFragment): EditOutcome => {
     if (scope === 'section') {
       const before = replaceSectionText(doc, fragment, thread.section_id, replacement)
       return before === null ? { error: 'The section is no longer in the document' } : { before }
@@ -651,34 +691,40 @@ export async function applyProposal(
       }
     }
     return { before: replaceRange(doc, range, replacement) }
-  })
-  const outcome = edit.result
-  if ('error' in outcome) {
-    throw new AppError(
-      409,
-      'conflict',
-      outcome.error,
-      outcome.passageChanged ? { passageChanged: true } : undefined,
-    )
   }
-  const applied: AppliedRecord = {
-    by: actor.name,
-    at: new Date().toISOString(),
-    scope,
-    before: outcome.before,
-    after: replacement,
-  }
+  const at = new Date().toISOString()
+  // One transaction: the thread's row lock and the document's edit lock make concurrent
+  // applies take turns, and each reads the log with every earlier apply in it.
   const seq = await inTransaction(ctx.db, async (trx) => {
     const locked = await queries.lockThread(trx, thread.id)
-    if (!locked || locked.status === 'accepted') {
+    if (!locked || locked.status === 'accepted' || locked.applied !== null) {
       throw conflict('This proposed change was applied already')
     }
-    const appended = await edit.commit(trx)
+    const edit = await editDocumentIn(trx, thread.document_id, (doc, fragment) => {
+      const outcome = prepare(doc, fragment)
+      return { result: outcome, keep: !('error' in outcome) }
+    })
+    const outcome = edit.result
+    if ('error' in outcome) {
+      throw new AppError(
+        409,
+        'conflict',
+        outcome.error,
+        outcome.passageChanged ? { passageChanged: true } : undefined,
+      )
+    }
+    const applied: AppliedRecord = {
+      by: actor.name,
+      at,
+      scope,
+      before: outcome.before,
+      after: replacement,
+    }
     await queries.updateThread(trx, thread.id, {
       status: 'accepted',
       status_by_name: actor.name,
-      status_at: applied.at,
-      last_activity_at: applied.at,
+      status_at: at,
+      last_activity_at: at,
       applied: JSON.stringify(applied),
     })
     await recordAudit(trx, origin, {
@@ -688,13 +734,13 @@ export async function applyProposal(
       targetId: thread.id,
       details: { number: thread.number, documentId: thread.document_id, scope },
     })
-    return appended
+    return edit.seq
   })
   // After the commit: rooms relay the change, and nobody is told of an edit that could still roll back.
   if (seq !== undefined) {
     ctx.events.emit('document.appended', { documentId: thread.document_id, seq })
   }
-  announce(ctx, thread, false)
+  announce(ctx, thread, access.root.hidden_at !== null)
   return presentThread(ctx, actor, access)
 }
 
@@ -866,7 +912,8 @@ async function notify(
   comment: CommentRow,
   about: { mentionsIn: string; replyTo?: CommentRow },
 ): Promise<void> {
-  const mentioned = mentionedUserIds(about.mentionsIn)
+  // A post notifies at most MENTIONS_MAX people by mention: enough for a working group, not a mailing list.
+  const mentioned = mentionedUserIds(about.mentionsIn).slice(0, MENTIONS_MAX)
   const replyAuthor = about.replyTo?.author_id ?? null
   const candidates = [...new Set([...mentioned, ...(replyAuthor ? [replyAuthor] : [])])].filter(
     (id) => id !== actor.userId,
@@ -897,20 +944,31 @@ async function notify(
     `/documents/${thread.document_id}?thread=${thread.id}`,
     ctx.config.publicUrl,
   ).toString()
-  for (const row of inserted) {
+  const mails = inserted.flatMap((row) => {
     const member = members.find((m) => m.id === row.user_id)
-    if (member) {
-      await ctx.mailer.send(
-        notificationMail(member.email, link, {
-          kind: kindOf(member.id),
-          actorName: actor.name,
-          processTitle: membership.processTitle,
-          threadNumber: thread.number,
-          sectionTitle: thread.section_title,
-        }),
-      )
-    }
-  }
+    return member
+      ? [
+          notificationMail(member.email, link, {
+            kind: kindOf(member.id),
+            actorName: actor.name,
+            processTitle: membership.processTitle,
+            threadNumber: thread.number,
+            sectionTitle: thread.section_title,
+          }),
+        ]
+      : []
+  })
+  // E-mail goes out after the answer: a slow mail server must not hold the post (the mailer
+  // logs its own failures; what was posted is committed either way).
+  setImmediate(() => {
+    void (async () => {
+      for (const mail of mails) {
+        await ctx.mailer.send(mail)
+      }
+    })().catch((error: unknown) =>
+      ctx.log.error({ err: error }, 'could not send notification e-mails'),
+    )
+  })
 }
 
 /** A thread as the demo (or an import of earlier discussions) records it, written directly. */

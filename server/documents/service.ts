@@ -22,7 +22,11 @@ import { getProcess } from '../processes/service'
 import { DocxImportError, parseDocx } from '../render/from-docx'
 import { renderHtmlDocument } from '../render/html'
 import { parseMarkdown, toMarkdown } from '../render/markdown'
-import { PROSEMIRROR_FRAGMENT, proseMirrorToUpdate, updateToProseMirror } from '../render/to-prosemirror'
+import {
+  PROSEMIRROR_FRAGMENT,
+  proseMirrorToUpdate,
+  updateToProseMirror,
+} from '../render/to-prosemirror'
 import * as queries from './queries'
 import { toDocumentSummary, toSection } from './present'
 import { loadState, writeInitialState, type StoredState } from './state'
@@ -282,7 +286,40 @@ export async function currentSections(db: Db, documentId: string): Promise<Secti
 }
 
 /**
- * Edits a document on the server, as a collaborator would: `edit` changes a scratch Y.Doc
+ * Edits a document on the server inside `trx`, as a collaborator would: under the
+ * document's compaction lock (so concurrent server edits of one document take turns, and each
+ * sees the one before), `edit` changes a scratch Y.Doc built from the stored state and says
+ * whether to keep the change; a kept change, one Yjs update, is appended to the log in `trx`
+ * and commits with whatever else the caller records. After the commit the caller emits
+ * `document.appended` with the returned `seq`, and the rooms relay the change (issue 5, item 4).
+ */
+export async function editDocumentIn<T>(
+  trx: Executor,
+  documentId: string,
+  edit: (doc: Y.Doc, fragment: Y.XmlFragment) => { result: T; keep: boolean },
+): Promise<{ result: T; seq: number | undefined }> {
+  await stateQueries.waitForCompactionLock(trx, documentId)
+  const state = await loadState(trx, documentId)
+  const scratch = new Y.Doc()
+  try {
+    if (state.update !== null) {
+      Y.applyUpdate(scratch, state.update)
+    }
+    const updates: Uint8Array[] = []
+    scratch.on('update', (update: Uint8Array) => updates.push(update))
+    const { result, keep } = edit(scratch, scratch.getXmlFragment(PROSEMIRROR_FRAGMENT))
+    if (!keep || updates.length === 0) {
+      return { result, seq: undefined }
+    }
+    const update = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates)
+    return { result, seq: await stateQueries.insertUpdatesAtHead(trx, documentId, [update]) }
+  } finally {
+    scratch.destroy()
+  }
+}
+
+/**
+ * Edits a document on the server, as a collaborator would (tests and read-only checks): `edit` changes a scratch Y.Doc
  * built from the stored state, and returns a result and whether to keep the change. The
  * change, as one Yjs update, is appended to the log inside `trx`, so it commits with whatever
  * else the caller records; after the commit the caller emits `document.appended` with the
@@ -303,10 +340,12 @@ export async function prepareServerEdit<T>(
     const updates: Uint8Array[] = []
     scratch.on('update', (update: Uint8Array) => updates.push(update))
     const result = edit(scratch, scratch.getXmlFragment(PROSEMIRROR_FRAGMENT))
-    const update = updates.length === 0 ? null : updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates)
+    const update =
+      updates.length === 0 ? null : updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates)
     return {
       result,
-      commit: async (trx) => (update === null ? undefined : stateQueries.insertUpdatesAtHead(trx, documentId, [update])),
+      commit: async (trx) =>
+        update === null ? undefined : stateQueries.insertUpdatesAtHead(trx, documentId, [update]),
     }
   } finally {
     scratch.destroy()

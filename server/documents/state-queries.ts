@@ -33,10 +33,19 @@ export async function insertUpdatesAtHead(db: Executor, documentId: string, upda
 }
 
 export function findSnapshot(db: Executor, documentId: string) {
-  return db.selectFrom('doc_snapshots').select(['state', 'seq']).where('document_id', '=', documentId).executeTakeFirst()
+  return db
+    .selectFrom('doc_snapshots')
+    .select(['state', 'seq'])
+    .where('document_id', '=', documentId)
+    .executeTakeFirst()
 }
 
-export function listUpdatesAfter(db: Executor, documentId: string, afterSeq: number, upToSeq?: number) {
+export function listUpdatesAfter(
+  db: Executor,
+  documentId: string,
+  afterSeq: number,
+  upToSeq?: number,
+) {
   let query = db
     .selectFrom('doc_updates')
     .select(['seq', 'update'])
@@ -53,19 +62,38 @@ export function upsertSnapshot(db: Executor, documentId: string, state: Uint8Arr
   return db
     .insertInto('doc_snapshots')
     .values({ document_id: documentId, state, seq })
-    .onConflict((oc) => oc.column('document_id').doUpdateSet({ state, seq, updated_at: sql`now()` }))
+    .onConflict((oc) =>
+      oc.column('document_id').doUpdateSet({ state, seq, updated_at: sql`now()` }),
+    )
     .execute()
 }
 
 export function deleteUpdatesUpTo(db: Executor, documentId: string, seq: number) {
-  return db.deleteFrom('doc_updates').where('document_id', '=', documentId).where('seq', '<=', seq).execute()
+  return db
+    .deleteFrom('doc_updates')
+    .where('document_id', '=', documentId)
+    .where('seq', '<=', seq)
+    .execute()
 }
 
 /** Takes the per-document compaction lock for the rest of the transaction; false if another holds it. */
 export async function tryCompactionLock(db: Executor, documentId: string) {
   const { rows } = await sql<{ locked: boolean }>`
-    SELECT pg_try_advisory_xact_lock(hashtext('concord-compaction'), hashtext(${documentId})) AS locked`.execute(db)
+    SELECT pg_try_advisory_xact_lock(hashtext('concord-compaction'), hashtext(${documentId})) AS locked`.execute(
+    db,
+  )
   return rows[0]?.locked === true
+}
+
+/**
+ * Waits for the per-document compaction lock and holds it for the rest of the transaction:
+ * a server-side edit reads the log without a compaction deleting from under it, and two
+ * server-side edits of one document take turns.
+ */
+export async function waitForCompactionLock(db: Executor, documentId: string) {
+  await sql`SELECT pg_advisory_xact_lock(hashtext('concord-compaction'), hashtext(${documentId}))`.execute(
+    db,
+  )
 }
 
 export async function countUpdates(db: Executor, documentId: string) {

@@ -104,8 +104,13 @@ describe('live thread events', () => {
     expect((await api(stakeholder, 'GET', `/api/threads/${thread.id}`)).status).toBe(404)
     const memberCount = member.events.length
     const moderatorCount = moderator.events.length
-    expect((await api(secretariat, 'POST', `/api/threads/${thread.id}/reopen`, {})).status).toBe(200)
-    await waitFor(() => moderator.events.length > moderatorCount, { timeoutMs: 1_000 })
+    expect((await api(secretariat, 'POST', `/api/threads/${thread.id}/reopen`, {})).status).toBe(
+      200,
+    )
+    expect(
+      (await api(secretariat, 'POST', `/api/threads/${thread.id}/endorsement`, {})).status,
+    ).toBe(200)
+    await waitFor(() => moderator.events.length >= moderatorCount + 2, { timeoutMs: 1_000 })
     await staysTrueFor(() => member.events.length === memberCount, 300)
 
     // Removed from the process, the member's stream ends.
@@ -192,7 +197,6 @@ describe('applying a proposed change', () => {
     reader.destroy()
   })
 })
-
 
 function plainOf(text: Y.XmlText): string {
   return (text.toDelta() as { insert: unknown }[])

@@ -14,6 +14,7 @@ import { loadContent, prepareServerEdit } from '../../server/documents/service'
 import { toMarkdown } from '../../server/render/markdown'
 import * as Y from 'yjs'
 import { createTestApp, type Client } from '../support/app'
+import { waitFor } from '../support/wait-for'
 import type { TestProcess, TestUser } from '../support/factories'
 import { anchorFor, findText, sectionId, storedDoc, THREAD_DRAFT } from '../support/threads'
 
@@ -733,10 +734,13 @@ describe('notifications', () => {
       ((await replierClient.get('/api/notifications')).json() as NotificationList).items,
     ).toEqual([])
 
-    const mails = smtp.mail.messages.filter(
-      (m) => m.to === mentioned.email || m.to === author.email,
-    )
-    expect(mails).toHaveLength(2)
+    // E-mails go out after the answer.
+    const mails = await waitFor(() => {
+      const sent = smtp.mail.messages.filter(
+        (m) => m.to === mentioned.email || m.to === author.email,
+      )
+      return sent.length === 2 ? sent : undefined
+    })
     for (const mail of mails) {
       expect(mail.text).toContain(`/documents/${documentId}?thread=${thread.id}`)
       expect(mail.text).not.toContain('Secret wording')
@@ -860,5 +864,128 @@ describe('the demo', () => {
     const proposal = page.items.find((i) => i.kind === 'proposal' && i.anchor)!
     const doc = await storedDoc(demo.db, proposal.documentId)
     expect(findText(doc, proposal.anchor!.quote)).toBeTruthy()
+  })
+})
+
+describe('races and integrity (review findings)', () => {
+  it('applies only one of several competing proposals on one passage, even in parallel', async () => {
+    const w = await world()
+    const anchor = await anchorFor(db, w.documentId, 'within 24 hours')
+    const threads: Thread[] = []
+    for (let i = 0; i < 6; i++) {
+      threads.push(
+        await startThread(w, i % 2 === 0 ? 'stakeholder' : 'academic', {
+          sectionId: sectionId(w.sections, 'Critical infrastructure'),
+          kind: 'proposal',
+          anchor,
+          proposal: { scope: 'range', text: `within T${i} hours` },
+        }),
+      )
+    }
+    const results = await Promise.all(
+      threads.map((th) => w.people.drafter.client.post(`/api/threads/${th.id}/apply`, {})),
+    )
+    expect(results.map((r) => r.statusCode).sort()).toEqual([200, 409, 409, 409, 409, 409])
+    const markdown = toMarkdown(await loadContent(db, w.documentId))
+    expect(markdown).toMatch(/Operators report incidents within T\d hours\./)
+  })
+
+  it('does not apply a reopened accepted proposal again', async () => {
+    const w = await world()
+    const thread = await startThread(w, 'stakeholder', {
+      kind: 'proposal',
+      proposal: { scope: 'section', text: 'First.' },
+    })
+    expect(
+      (await w.people.drafter.client.post(`/api/threads/${thread.id}/apply`, {})).statusCode,
+    ).toBe(200)
+    expect(
+      (await w.people.drafter.client.post(`/api/threads/${thread.id}/reopen`, {})).statusCode,
+    ).toBe(200)
+    const again = await w.people.drafter.client.post(`/api/threads/${thread.id}/apply`, {})
+    expect(again.statusCode).toBe(409)
+  })
+
+  it('keeps an anchor only inside its section and with the quote the document holds', async () => {
+    const w = await world()
+    const elsewhere = await anchorFor(db, w.documentId, 'within 24 hours')
+    const url = `/api/documents/${w.documentId}/threads`
+    const post = (anchor: object) =>
+      w.people.stakeholder.client.post(url, {
+        sectionId: sectionId(w.sections, 'Governance'),
+        kind: 'comment',
+        body: 'x',
+        anchor,
+      })
+    expect((await post(elsewhere)).statusCode).toBe(400)
+    expect((await post({ start: 'AAAA', end: 'AAAA', quote: 'x' })).statusCode).toBe(409)
+    const own = await anchorFor(db, w.documentId, 'coordinates every ministry')
+    const created = await post({ ...own, quote: 'something the draft never said' })
+    expect(created.statusCode, created.body).toBe(201)
+    expect((created.json() as Thread).anchor?.quote).toBe('coordinates every ministry')
+  })
+
+  it('takes a withdrawn proposal’s text out of reads and search, and withdrawn threads out of counts', async () => {
+    const w = await world()
+    const thread = await startThread(w, 'stakeholder', {
+      kind: 'proposal',
+      proposal: { scope: 'section', text: 'zebrasecret' },
+    })
+    expect(
+      (await w.people.stakeholder.client.post(`/api/comments/${thread.root.id}/withdraw`, {}))
+        .statusCode,
+    ).toBe(200)
+    const read = (await w.people.observer.client.get(`/api/threads/${thread.id}`)).json() as Thread
+    expect(read.proposal).toBeNull()
+    expect(JSON.stringify(read)).not.toContain('zebrasecret')
+    expect(
+      (
+        await w.people.observer.client.get(`/api/processes/${w.process.id}/threads?q=zebrasecret`)
+      ).json().total,
+    ).toBe(0)
+    expect(
+      (await w.people.observer.client.get(`/api/documents/${w.documentId}/thread-counts`)).json(),
+    ).toEqual([])
+    expect(
+      (await w.people.drafter.client.post(`/api/threads/${thread.id}/apply`, {})).statusCode,
+    ).toBe(409)
+  })
+
+  it('holds the posting limit under parallel requests', async () => {
+    const w = await world()
+    const thread = await startThread(w, 'drafter', {})
+    const results = await Promise.all(
+      Array.from({ length: LIMITS.commentsPerMinute + 8 }, (_, i) =>
+        w.people.stakeholder.client.post(`/api/threads/${thread.id}/replies`, {
+          body: `Parallel ${i}`,
+        }),
+      ),
+    )
+    expect(results.filter((r) => r.statusCode === 201)).toHaveLength(LIMITS.commentsPerMinute)
+    expect(results.filter((r) => r.statusCode === 429)).toHaveLength(8)
+  })
+
+  it('lets nobody withdraw someone else’s comment, and refuses thread writes in an archived process', async () => {
+    const w = await world()
+    const thread = await startThread(w, 'stakeholder', {})
+    expect(
+      (await w.people.academic.client.post(`/api/comments/${thread.root.id}/withdraw`, {}))
+        .statusCode,
+    ).toBe(403)
+    expect(
+      (
+        await w.people.secretariat.client.post(`/api/processes/${w.process.id}/archive`, {
+          archived: true,
+        })
+      ).statusCode,
+    ).toBe(200)
+    expect(
+      (await w.people.stakeholder.client.post(`/api/threads/${thread.id}/replies`, { body: 'x' }))
+        .statusCode,
+    ).toBe(409)
+    expect(
+      (await w.people.academic.client.post(`/api/threads/${thread.id}/endorsement`, {})).statusCode,
+    ).toBe(409)
+    expect((await w.people.observer.client.get(`/api/threads/${thread.id}`)).statusCode).toBe(200)
   })
 })
