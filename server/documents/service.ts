@@ -300,6 +300,22 @@ export async function editDocumentIn<T>(
 ): Promise<{ result: T; seq: number | undefined }> {
   await stateQueries.waitForCompactionLock(trx, documentId)
   const state = await loadState(trx, documentId)
+  const { result, update } = editScratch(state, (doc, fragment) => edit(doc, fragment))
+  return {
+    result,
+    seq:
+      update === null
+        ? undefined
+        : await stateQueries.insertUpdatesAtHead(trx, documentId, [update]),
+  }
+}
+
+// Runs `edit` on a scratch Y.Doc of `state` and returns its result and its change as one
+// update (null when nothing changed or the change is not to be kept).
+function editScratch<T>(
+  state: StoredState,
+  edit: (doc: Y.Doc, fragment: Y.XmlFragment) => { result: T; keep: boolean },
+): { result: T; update: Uint8Array | null } {
   const scratch = new Y.Doc()
   try {
     if (state.update !== null) {
@@ -308,11 +324,13 @@ export async function editDocumentIn<T>(
     const updates: Uint8Array[] = []
     scratch.on('update', (update: Uint8Array) => updates.push(update))
     const { result, keep } = edit(scratch, scratch.getXmlFragment(PROSEMIRROR_FRAGMENT))
-    if (!keep || updates.length === 0) {
-      return { result, seq: undefined }
-    }
-    const update = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates)
-    return { result, seq: await stateQueries.insertUpdatesAtHead(trx, documentId, [update]) }
+    const update =
+      !keep || updates.length === 0
+        ? null
+        : updates.length === 1
+          ? updates[0]!
+          : Y.mergeUpdates(updates)
+    return { result, update }
   } finally {
     scratch.destroy()
   }
@@ -332,23 +350,14 @@ export async function prepareServerEdit<T>(
   edit: (doc: Y.Doc, fragment: Y.XmlFragment) => T,
 ): Promise<{ result: T; commit: (trx: Executor) => Promise<number | undefined> }> {
   const state = await loadConsistentState(db, documentId)
-  const scratch = new Y.Doc()
-  try {
-    if (state.update !== null) {
-      Y.applyUpdate(scratch, state.update)
-    }
-    const updates: Uint8Array[] = []
-    scratch.on('update', (update: Uint8Array) => updates.push(update))
-    const result = edit(scratch, scratch.getXmlFragment(PROSEMIRROR_FRAGMENT))
-    const update =
-      updates.length === 0 ? null : updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates)
-    return {
-      result,
-      commit: async (trx) =>
-        update === null ? undefined : stateQueries.insertUpdatesAtHead(trx, documentId, [update]),
-    }
-  } finally {
-    scratch.destroy()
+  const { result, update } = editScratch(state, (doc, fragment) => ({
+    result: edit(doc, fragment),
+    keep: true,
+  }))
+  return {
+    result,
+    commit: async (trx) =>
+      update === null ? undefined : stateQueries.insertUpdatesAtHead(trx, documentId, [update]),
   }
 }
 
@@ -368,12 +377,36 @@ export async function exportDocument(
   format: ExportFormat,
 ): Promise<DocumentExport> {
   const doc = await loadContent(ctx.db, document.id)
-  const baseName = fileNameOf(document.title)
+  return renderExport(
+    ctx,
+    actor,
+    {
+      doc,
+      title: document.title,
+      processId: document.process_id,
+      fileName: fileNameOf(document.title),
+    },
+    format,
+  )
+}
+
+/**
+ * Renders content as an export: a complete, inert HTML page (in the process's first
+ * language), Markdown, or ProseMirror JSON, with a file name made from `fileName`. Used for
+ * live documents and for frozen versions alike.
+ */
+export async function renderExport(
+  ctx: Ctx,
+  actor: Actor,
+  content: { doc: Node; title: string; processId: string; fileName: string },
+  format: ExportFormat,
+): Promise<DocumentExport> {
+  const { doc, fileName: baseName } = content
   switch (format) {
     case 'html': {
-      const process = await getProcess(ctx.db, actor, document.process_id)
+      const process = await getProcess(ctx.db, actor, content.processId)
       const body = renderHtmlDocument(doc, {
-        title: document.title,
+        title: content.title,
         lang: process.languages[0] ?? 'en',
       })
       return { format, contentType: 'text/html; charset=utf-8', fileName: `${baseName}.html`, body }
@@ -396,7 +429,7 @@ export async function exportDocument(
 }
 
 /** A file name from a title: letters and digits, accents dropped, at most 80 characters. */
-function fileNameOf(title: string): string {
+export function fileNameOf(title: string): string {
   const ascii = title
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')

@@ -1,6 +1,6 @@
 import { Node } from 'prosemirror-model'
 import * as Y from 'yjs'
-import type { ExportFormat, ProseMirrorDoc } from '../../shared/api/documents'
+import type { ExportFormat } from '../../shared/api/documents'
 import type { Version } from '../../shared/api/versions'
 import type { Action } from '../../shared/domain/permissions'
 import { findSections, schema } from '../../shared/schema'
@@ -11,10 +11,12 @@ import { authorize, type MembershipContext } from '../auth/guard'
 import { AppError, notFound } from '../errors'
 import { inTransaction } from '../db/transaction'
 import { recordAudit } from '../audit/record'
-import { loadConsistentState, type DocumentExport } from '../documents/service'
-import { getProcess } from '../processes/service'
-import { renderHtmlDocument } from '../render/html'
-import { toMarkdown } from '../render/markdown'
+import {
+  fileNameOf,
+  loadConsistentState,
+  renderExport,
+  type DocumentExport,
+} from '../documents/service'
 import { updateToProseMirror } from '../render/to-prosemirror'
 import * as queries from './queries'
 import { toVersion, type VersionSummaryRow } from './present'
@@ -158,41 +160,15 @@ export async function exportVersion(
   // the schema fails loudly instead of rendering something else.
   const doc = Node.fromJSON(schema, found.content)
   doc.check()
-  const baseName = `${fileNameOf(version.title)}-v${version.number}`
-  switch (format) {
-    case 'html': {
-      const process = await getProcess(ctx.db, actor, version.process_id)
-      const body = renderHtmlDocument(doc, {
-        title: `${version.title} — ${version.name}`,
-        lang: process.languages[0] ?? 'en',
-      })
-      return { format, contentType: 'text/html; charset=utf-8', fileName: `${baseName}.html`, body }
-    }
-    case 'md':
-      return {
-        format,
-        contentType: 'text/markdown; charset=utf-8',
-        fileName: `${baseName}.md`,
-        body: toMarkdown(doc),
-      }
-    case 'json':
-      return {
-        format,
-        contentType: 'application/json; charset=utf-8',
-        fileName: `${baseName}.json`,
-        body: doc.toJSON() as ProseMirrorDoc,
-      }
-  }
-}
-
-// A file name from a title: letters and digits, accents dropped, at most 80 characters (as
-// document exports name theirs).
-function fileNameOf(title: string): string {
-  const ascii = title
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[^A-Za-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 80)
-  return ascii.length > 0 ? ascii : 'document'
+  return renderExport(
+    ctx,
+    actor,
+    {
+      doc,
+      title: `${version.title} — ${version.name}`,
+      processId: version.process_id,
+      fileName: `${fileNameOf(version.title)}-v${version.number}`,
+    },
+    format,
+  )
 }
