@@ -5,6 +5,7 @@ import * as m0003 from './0003_audit'
 import * as m0004 from './0004_document_state'
 import * as m0005 from './0005_threads'
 import * as m0006 from './0006_versions'
+import * as m0007 from './0007_consultations'
 
 /** Every migration, in order. A static list keeps them bundled and free of file-system globbing. */
 export const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ export const migrations: Record<string, Migration> = {
   '0004_document_state': m0004,
   '0005_threads': m0005,
   '0006_versions': m0006,
+  '0007_consultations': m0007,
 }
 
 export const migrationProvider: MigrationProvider = {

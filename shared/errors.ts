@@ -12,6 +12,8 @@ export const ERROR_CODES = [
   'link_expired',
   'invalid_credentials',
   'archived',
+  'consultation_closed',
+  'consultation_not_open',
   'internal',
 ] as const
 

@@ -6,7 +6,8 @@ import type {
 } from '../../shared/api/threads'
 import { isRole } from '../../shared/domain/roles'
 import { LIMITS } from '../../shared/limits'
-import type { CommentRow } from '../db/database'
+import type { Disposition } from '../../shared/api/consultations'
+import type { CommentRow, ThreadRow } from '../db/database'
 import type { ThreadWithRoot } from './queries'
 
 /** What shapes a comment for one viewer: who they are and whether they moderate. */
@@ -49,6 +50,7 @@ export function toComment(
           stakeholderGroup: row.author_group,
           organisation: row.author_organisation,
           role: row.author_role !== null && isRole(row.author_role) ? row.author_role : null,
+          selfDeclared: row.self_declared,
         },
     body: concealed || withdrawn ? null : row.body,
     createdAt: iso(row.created_at),
@@ -59,6 +61,7 @@ export function toComment(
           reason: row.hidden_reason ?? '',
           at: iso(row.hidden_at!),
           by: viewer.moderator ? row.hidden_by_name : null,
+          pending: row.pending,
         }
       : null,
     flagCount: viewer.moderator ? flags.count : 0,
@@ -109,6 +112,36 @@ export function toThreadSummary(
         ? { by: thread.status_by_name, at: iso(thread.status_at) }
         : null,
     applied: thread.applied,
+    quote: found.root.withdrawn_at === null ? thread.quote : null,
+    origin:
+      thread.consultation_id !== null && found.consultationSlug !== null
+        ? {
+            consultationId: thread.consultation_id,
+            consultationSlug: found.consultationSlug,
+            submissions: thread.submission_count,
+          }
+        : null,
+    answer: toThreadAnswer(thread, found.answerVersionName),
+  }
+}
+
+/** A thread's disposition and answer, or null while it has none. */
+export function toThreadAnswer(
+  thread: ThreadRow,
+  versionName: string | null,
+): ThreadSummary['answer'] {
+  if (thread.disposition === null || thread.answer === null || thread.answered_at === null) {
+    return null
+  }
+  return {
+    disposition: thread.disposition as Disposition,
+    answer: thread.answer,
+    versionId: thread.answer_version_id,
+    versionName,
+    sectionId: thread.answer_section_id,
+    sectionTitle: thread.answer_section_title,
+    at: iso(thread.answered_at),
+    by: thread.answered_by_name ?? '',
   }
 }
 

@@ -15,6 +15,10 @@ export interface ThreadWithRoot {
   documentTitle: string
   replyCount: number
   endorsementCount: number
+  /** The public address of the consultation the thread came from, if any. */
+  consultationSlug: string | null
+  /** The name of the version the answer points to, if any. */
+  answerVersionName: string | null
 }
 
 /** What a thread list may filter on, already checked by the route's schema. */
@@ -51,6 +55,15 @@ const THREAD_COLUMNS = [
   't.status_by_name',
   't.status_at',
   't.applied',
+  't.consultation_id',
+  't.submission_count',
+  't.disposition',
+  't.answer',
+  't.answer_version_id',
+  't.answer_section_id',
+  't.answer_section_title',
+  't.answered_at',
+  't.answered_by_name',
 ] as const
 
 const ROOT_COLUMNS = [
@@ -70,6 +83,8 @@ const ROOT_COLUMNS = [
   'r.hidden_at as r_hidden_at',
   'r.hidden_by_name as r_hidden_by_name',
   'r.hidden_reason as r_hidden_reason',
+  'r.self_declared as r_self_declared',
+  'r.pending as r_pending',
 ] as const
 
 type Joined = SelectQueryBuilder<
@@ -175,13 +190,21 @@ function endorsementCount(eb: ExpressionBuilder<any, any>) {
     .as('endorsement_count')
 }
 
+const EXTRA_KEYS = new Set([
+  'document_title',
+  'reply_count',
+  'endorsement_count',
+  'consultation_slug',
+  'answer_version_name',
+])
+
 function toThreadWithRoot(row: Record<string, unknown>): ThreadWithRoot {
   const thread: Record<string, unknown> = {}
   const root: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(row)) {
     if (key.startsWith('r_')) {
       root[key.slice(2)] = value
-    } else if (key !== 'document_title' && key !== 'reply_count' && key !== 'endorsement_count') {
+    } else if (!EXTRA_KEYS.has(key)) {
       thread[key] = value
     }
   }
@@ -191,6 +214,8 @@ function toThreadWithRoot(row: Record<string, unknown>): ThreadWithRoot {
     documentTitle: row.document_title as string,
     replyCount: Number(row.reply_count ?? 0),
     endorsementCount: Number(row.endorsement_count ?? 0),
+    consultationSlug: (row.consultation_slug as string | null) ?? null,
+    answerVersionName: (row.answer_version_name as string | null) ?? null,
   }
 }
 
@@ -201,6 +226,16 @@ function selectThreadWithRoot(query: Joined, moderator: boolean) {
     'd.title as document_title',
     visibleReplyCount(eb, moderator),
     endorsementCount(eb),
+    eb
+      .selectFrom('consultations as cn')
+      .select('cn.slug')
+      .whereRef('cn.id', '=', 't.consultation_id')
+      .as('consultation_slug'),
+    eb
+      .selectFrom('document_versions as av')
+      .select('av.name')
+      .whereRef('av.id', '=', 't.answer_version_id')
+      .as('answer_version_name'),
   ])
 }
 

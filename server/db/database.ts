@@ -159,6 +159,16 @@ export interface ThreadsTable {
   status_by_name: string | null
   status_at: Timestamp | null
   applied: ColumnType<AppliedRecord | null, string | null, string | null>
+  consultation_id: string | null
+  /** Public submissions gathered in this thread: 1 for a single one, N for a campaign. */
+  submission_count: Generated<number>
+  disposition: string | null
+  answer: string | null
+  answer_version_id: string | null
+  answer_section_id: string | null
+  answer_section_title: string | null
+  answered_at: Timestamp | null
+  answered_by_name: string | null
 }
 
 /** What applying a proposed change did to the document, as a thread records it. */
@@ -187,6 +197,10 @@ export interface CommentsTable {
   hidden_at: Timestamp | null
   hidden_by_name: string | null
   hidden_reason: string | null
+  /** The stakeholder group was declared by a member of the public, not given by the secretariat. */
+  self_declared: Generated<boolean>
+  /** Waiting for a moderator's approval before publication (hidden_at is set meanwhile). */
+  pending: Generated<boolean>
 }
 
 export interface CommentRevisionsTable {
@@ -266,6 +280,69 @@ export interface DocumentVersionsTable {
   created_at: CreatedAt
 }
 
+/** Text per language of the process, such as a consultation's title. */
+export type PerLanguage = Record<string, string>
+
+/** A public consultation on a frozen version of a document. */
+export interface ConsultationsTable {
+  id: Generated<string>
+  process_id: string
+  document_id: string
+  version_id: string
+  slug: string
+  title: Json<PerLanguage>
+  introduction: Json<PerLanguage>
+  opens_at: Timestamp
+  closes_at: Timestamp
+  time_zone: string
+  access: string
+  moderation: string
+  visibility: string
+  show_member_threads: Generated<boolean>
+  published_at: Timestamp | null
+  submission_seq: Generated<number>
+  created_by: string | null
+  created_by_name: string
+  created_at: CreatedAt
+  updated_at: UpdatedAt
+}
+
+/** Publishing, closing early and extending a consultation (append-only). */
+export interface ConsultationChangesTable {
+  id: Generated<string>
+  consultation_id: string
+  kind: string
+  closes_before: Timestamp | null
+  closes_after: Timestamp | null
+  reason: Generated<string>
+  actor_name: string
+  created_at: CreatedAt
+}
+
+/** One public submission and its receipt. */
+export interface ConsultationSubmissionsTable {
+  id: Generated<string>
+  consultation_id: string
+  reference: string
+  status: string
+  thread_id: string | null
+  section_id: string
+  author_name: string | null
+  stakeholder_group: string
+  organisation: Generated<string>
+  email: string | null
+  email_verified_at: Timestamp | null
+  verify_token_hash: string | null
+  verify_expires_at: Timestamp | null
+  consent: boolean
+  body: string
+  quote: string | null
+  text_hash: string
+  address_hash: string
+  language: string
+  created_at: CreatedAt
+}
+
 /** The tables of Concord's database, as Kysely sees them. */
 export interface Database {
   users: UsersTable
@@ -289,6 +366,9 @@ export interface Database {
   moderation_log: ModerationLogTable
   notifications: NotificationsTable
   document_versions: DocumentVersionsTable
+  consultations: ConsultationsTable
+  consultation_changes: ConsultationChangesTable
+  consultation_submissions: ConsultationSubmissionsTable
 }
 
 export type Db = Kysely<Database>
@@ -309,3 +389,6 @@ export type ThreadRow = Selectable<ThreadsTable>
 export type CommentRow = Selectable<CommentsTable>
 export type NotificationRow = Selectable<NotificationsTable>
 export type DocumentVersionRow = Selectable<DocumentVersionsTable>
+export type ConsultationRow = Selectable<ConsultationsTable>
+export type ConsultationChangeRow = Selectable<ConsultationChangesTable>
+export type SubmissionRow = Selectable<ConsultationSubmissionsTable>

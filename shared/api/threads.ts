@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox'
 import { LIMITS } from '../limits'
 import { GroupKey, RoleSchema, Timestamp, Uuid } from './common'
+import { ThreadAnswer, ThreadOrigin } from './consultations'
 
 /** What a thread is about: a remark, a question to the drafters, or a proposed change to the text. */
 export const THREAD_KINDS = ['comment', 'question', 'proposal'] as const
@@ -19,7 +20,7 @@ export const THREAD_SORTS = ['recent', 'endorsements', 'section'] as const
 export type ThreadSort = (typeof THREAD_SORTS)[number]
 
 /** Moderation actions, as the moderation log records them. */
-export const MODERATION_ACTIONS = ['hide', 'restore', 'dismiss-flags'] as const
+export const MODERATION_ACTIONS = ['hide', 'restore', 'dismiss-flags', 'approve'] as const
 export type ModerationAction = (typeof MODERATION_ACTIONS)[number]
 
 const SectionId = Type.String({
@@ -88,6 +89,9 @@ export const Author = Type.Object({
   stakeholderGroup: Type.String(),
   organisation: Type.String(),
   role: Type.Union([RoleSchema, Type.Null()]),
+  selfDeclared: Type.Boolean({
+    description: 'The group was declared by a member of the public in a consultation.',
+  }),
 })
 export type Author = Static<typeof Author>
 
@@ -97,6 +101,9 @@ export const HiddenInfo = Type.Object({
   at: Timestamp,
   by: Type.Union([Type.String(), Type.Null()], {
     description: 'The moderator’s name; shown to moderators only.',
+  }),
+  pending: Type.Boolean({
+    description: 'A public comment waiting for approval before publication (moderators only see it).',
   }),
 })
 export type HiddenInfo = Static<typeof HiddenInfo>
@@ -170,6 +177,15 @@ export const ThreadSummary = Type.Object({
   lastActivityAt: Timestamp,
   resolved: Type.Union([StatusChange, Type.Null()]),
   applied: Type.Union([AppliedChange, Type.Null()]),
+  quote: Type.Union([Type.String(), Type.Null()], {
+    description: 'The quoted passage, also for public comments that quote without an anchor.',
+  }),
+  origin: Type.Union([ThreadOrigin, Type.Null()], {
+    description: 'The consultation the thread came from, or null for members’ threads.',
+  }),
+  answer: Type.Union([ThreadAnswer, Type.Null()], {
+    description: 'The secretariat’s disposition and public answer, once recorded.',
+  }),
 })
 export type ThreadSummary = Static<typeof ThreadSummary>
 

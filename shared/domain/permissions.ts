@@ -26,6 +26,10 @@ export const ACTIONS = [
   'threads.apply',
   'threads.moderate',
   'moderation.log',
+  // Opening, publishing, closing and extending public consultations (issue 6); members read them with process.read.
+  'consultations.manage',
+  // Recording a thread's disposition and public answer (issue 6, item 7).
+  'threads.answer',
 ] as const
 
 export type Action = (typeof ACTIONS)[number]
