@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox'
-import { LIMITS } from '../limits'
+import { LIMITS, UI_LANGUAGES } from '../limits'
 import { GroupKey, Organisation, Timestamp, Uuid } from './common'
 import { Section } from './documents'
 
@@ -125,9 +125,15 @@ export function phaseOf(
   c: { publishedAt: string | null; opensAt: string; closesAt: string },
   now: Date = new Date(),
 ): ConsultationPhase {
-  if (c.publishedAt === null) return 'draft'
-  if (now.getTime() < Date.parse(c.opensAt)) return 'scheduled'
-  if (now.getTime() < Date.parse(c.closesAt)) return 'open'
+  if (c.publishedAt === null) {
+    return 'draft'
+  }
+  if (now.getTime() < Date.parse(c.opensAt)) {
+    return 'scheduled'
+  }
+  if (now.getTime() < Date.parse(c.closesAt)) {
+    return 'open'
+  }
   return 'closed'
 }
 
@@ -329,14 +335,25 @@ export const ReportThread = Type.Object({
   kind: Type.String(),
   comment: Type.String({ description: 'The comment, or the moderator’s reason when hidden.' }),
   hidden: Type.Boolean(),
+  /** The moderator's reason when the thread is hidden, else null. */
+  hiddenReason: Type.Union([Type.String(), Type.Null()]),
+  /** The author took the comment back: its text is gone. */
+  withdrawn: Type.Boolean(),
   quote: Type.Union([Type.String(), Type.Null()]),
   proposedChange: Type.Union([Type.String(), Type.Null()]),
   submissions: Type.Integer(),
   createdAt: Timestamp,
   disposition: Type.Union([Type.Enum(DISPOSITIONS), Type.Null()]),
   answer: Type.Union([Type.String(), Type.Null()]),
+  answeredAt: Type.Union([Timestamp, Type.Null()]),
+  /** Where the answer says the change was made, if it says so. */
+  answerVersionName: Type.Union([Type.String(), Type.Null()]),
+  answerSectionTitle: Type.Union([Type.String(), Type.Null()]),
 })
 export type ReportThread = Static<typeof ReportThread>
+
+export const REPORT_AUDIENCES = ['public', 'secretariat'] as const
+export type ReportAudience = (typeof REPORT_AUDIENCES)[number]
 
 /** “What we heard”: totals by group × section, submissions over time, and every thread. */
 export const ConsultationReport = Type.Object({
@@ -346,14 +363,30 @@ export const ConsultationReport = Type.Object({
   opensAt: Timestamp,
   closesAt: Timestamp,
   timeZone: Type.String(),
+  audience: Type.Enum(REPORT_AUDIENCES),
+  /**
+   * Whether the threads carry their text (comment, quote, proposed change, author, answer). The
+   * public report has none when the consultation's comments are never shown, or not yet (after
+   * the close); the secretariat's always has it.
+   */
+  commentsPublished: Type.Boolean(),
+  /** The process's stakeholder groups in order, then `individual`; built-in ones have no label. */
+  groups: Type.Array(
+    Type.Object({ key: Type.String(), label: Type.Union([Type.String(), Type.Null()]) }),
+  ),
   totals: Type.Object({
     submissions: Type.Integer(),
     threads: Type.Integer(),
     answered: Type.Integer(),
+    /** Threads hidden by a moderator (counted in every other total). */
+    hidden: Type.Integer(),
+    /** Submissions waiting for a moderator's approval (counted in no other total). */
+    pending: Type.Integer(),
     byGroup: Type.Record(Type.String(), Type.Integer()),
     bySection: Type.Record(Type.String(), Type.Integer()),
     /** Submissions per section id, then per group. */
     matrix: Type.Record(Type.String(), Type.Record(Type.String(), Type.Integer())),
+    /** Threads per disposition (each of DISPOSITIONS is present, 0 when none). */
     byDisposition: Type.Record(Type.String(), Type.Integer()),
   }),
   sections: Type.Array(Section),
@@ -364,8 +397,16 @@ export const ConsultationReport = Type.Object({
 export type ConsultationReport = Static<typeof ConsultationReport>
 
 export const REPORT_FORMATS = ['json', 'csv', 'docx'] as const
+export type ReportFormat = (typeof REPORT_FORMATS)[number]
 export const ReportExportQuery = Type.Object(
-  { format: Type.Enum(REPORT_FORMATS) },
+  {
+    format: Type.Enum(REPORT_FORMATS),
+    lang: Type.Optional(
+      Type.Enum(UI_LANGUAGES, {
+        description: 'The language of headings and labels; the caller’s own by default.',
+      }),
+    ),
+  },
   { additionalProperties: false },
 )
 export type ReportExportQuery = Static<typeof ReportExportQuery>
