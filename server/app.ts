@@ -37,6 +37,7 @@ import { commentRoutes } from './comments/routes'
 import { notificationRoutes } from './notifications/routes'
 import { liveRoutes } from './live/routes'
 import { versionRoutes } from './versions/routes'
+import { consultationRoutes } from './consultation/routes'
 import { collabPlugin, type CollabPluginOptions } from './collab/websocket'
 
 export type App = FastifyInstance<
@@ -163,6 +164,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(auditRoutes)
   await app.register(commentRoutes)
   await app.register(versionRoutes)
+  await app.register(consultationRoutes)
   await app.register(notificationRoutes)
   await app.register(liveRoutes)
   await app.register(collabPlugin, { ctx, ...deps.collab })

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { Type, type Static } from 'typebox'
 import { Value } from 'typebox/value'
+import { DEFAULT_MIN_DAYS_PER_PAGE } from '../shared/api/consultations'
 
 const EnvSchema = Type.Object({
   PORT: Type.Optional(Type.String({ pattern: '^[0-9]{1,5}$' })),
@@ -18,6 +19,9 @@ const EnvSchema = Type.Object({
     Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   ),
   DEMO: Type.Optional(Type.Union([Type.Literal('0'), Type.Literal('1')])),
+  CONSULTATION_MIN_DAYS_PER_PAGE: Type.Optional(
+    Type.String({ pattern: '^(?:[0-9]{1,3})(?:\\.[0-9]{1,4})?$' }),
+  ),
 })
 
 /** Everything the server reads from its environment, parsed and frozen once at start-up. */
@@ -37,6 +41,8 @@ export interface Config {
   readonly logLevel: string
   /** Whether the first start seeds the demo process (on by default; `DEMO=0` turns it off). */
   readonly demo: boolean
+  /** The least days per page a consultation's window should give before the form warns. */
+  readonly consultationMinDaysPerPage: number
 }
 
 export type Env = Static<typeof EnvSchema>
@@ -74,6 +80,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionSecret: parsed.SESSION_SECRET ?? persistedSecret(dataDir),
     logLevel: parsed.LOG_LEVEL ?? 'info',
     demo: parsed.DEMO !== '0',
+    consultationMinDaysPerPage:
+      parsed.CONSULTATION_MIN_DAYS_PER_PAGE === undefined
+        ? DEFAULT_MIN_DAYS_PER_PAGE
+        : Number(parsed.CONSULTATION_MIN_DAYS_PER_PAGE),
   })
 }
 

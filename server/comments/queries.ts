@@ -519,7 +519,7 @@ export function insertModerationEntry(
 export function listModerationComments(
   db: Executor,
   processId: string,
-  state: 'flagged' | 'hidden',
+  state: 'flagged' | 'hidden' | 'pending',
 ) {
   let query = db
     .selectFrom('comments as c')
@@ -535,8 +535,13 @@ export function listModerationComments(
     .where('c.process_id', '=', processId)
     .where('d.deleted_at', 'is', null)
   query =
-    state === 'hidden'
-      ? query.where('c.hidden_at', 'is not', null).orderBy('c.hidden_at', 'desc')
+    state === 'pending'
+      ? query.where('c.pending', '=', true).orderBy('c.created_at')
+      : state === 'hidden'
+      ? query
+          .where('c.hidden_at', 'is not', null)
+          .where('c.pending', '=', false)
+          .orderBy('c.hidden_at', 'desc')
       : query
           .where('c.hidden_at', 'is', null)
           .where((eb) =>

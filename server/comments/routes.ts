@@ -289,6 +289,7 @@ export async function commentRoutes(app: App) {
     ['hide', 'hide', 'Hide a comment or reply (a hidden opening comment hides its thread)'],
     ['restore', 'restore', 'Show a hidden comment or reply again'],
     ['flags/dismiss', 'dismiss-flags', 'Close the open flags of a comment and leave it shown'],
+    ['approve', 'approve', 'Publish a public comment that awaits approval before publication'],
   ] as const) {
     app.post(
       `/api/comments/:commentId/${path}`,

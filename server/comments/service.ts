@@ -3,6 +3,7 @@ import type {
   Comment,
   CreateThreadBody,
   Endorsements,
+  ModerationAction,
   ModerationItem,
   ModerationLogEntry,
   SectionThreadCount,
@@ -465,7 +466,7 @@ export async function createThread(
     })
     return { thread, root }
   })
-  announce(ctx, thread, false)
+  announceThread(ctx, thread, false)
   await notify(ctx, actor, membership, thread, root, { mentionsIn: body.body })
   return presentThread(ctx, actor, { thread, root, membership })
 }
@@ -492,7 +493,7 @@ export async function reply(
     await queries.touchThread(trx, access.thread.id)
     return inserted
   })
-  announce(ctx, access.thread, false)
+  announceThread(ctx, access.thread, false)
   await notify(ctx, actor, access.membership, access.thread, row, {
     mentionsIn: body,
     replyTo: access.root,
@@ -534,7 +535,7 @@ export async function editComment(
     await queries.touchThread(trx, comment.thread_id)
     return updated
   })
-  announce(ctx, access.thread, access.root.hidden_at !== null)
+  announceThread(ctx, access.thread, access.root.hidden_at !== null)
   await notify(ctx, actor, access.membership, access.thread, row, { mentionsIn: body })
   return presentComment(ctx, actor, access.membership, row)
 }
@@ -559,7 +560,7 @@ export async function withdrawComment(
     await queries.touchThread(trx, comment.thread_id)
     return updated
   })
-  announce(ctx, access.thread, access.root.hidden_at !== null)
+  announceThread(ctx, access.thread, access.root.hidden_at !== null)
   return presentComment(ctx, actor, access.membership, row)
 }
 
@@ -587,7 +588,7 @@ export async function endorse(ctx: Ctx, actor: Actor, access: ThreadAccess): Pro
     stakeholder_group: access.membership.stakeholderGroup,
     organisation: access.membership.organisation,
   })
-  announce(ctx, access.thread, access.root.hidden_at !== null)
+  announceThread(ctx, access.thread, access.root.hidden_at !== null)
   return endorsementsOf(ctx, actor, access.thread.id)
 }
 
@@ -598,7 +599,7 @@ export async function unendorse(
   access: ThreadAccess,
 ): Promise<Endorsements> {
   await queries.deleteEndorsement(ctx.db, access.thread.id, actor.userId)
-  announce(ctx, access.thread, access.root.hidden_at !== null)
+  announceThread(ctx, access.thread, access.root.hidden_at !== null)
   return endorsementsOf(ctx, actor, access.thread.id)
 }
 
@@ -635,7 +636,7 @@ export async function setThreadStatus(
       details: { number: thread.number },
     })
   })
-  announce(ctx, access.thread, access.root.hidden_at !== null)
+  announceThread(ctx, access.thread, access.root.hidden_at !== null)
   return presentThread(ctx, actor, access)
 }
 
@@ -740,7 +741,7 @@ export async function applyProposal(
   if (seq !== undefined) {
     ctx.events.emit('document.appended', { documentId: thread.document_id, seq })
   }
-  announce(ctx, thread, access.root.hidden_at !== null)
+  announceThread(ctx, thread, access.root.hidden_at !== null)
   return presentThread(ctx, actor, access)
 }
 
@@ -765,7 +766,7 @@ export async function flagComment(
     user_name: actor.name,
     reason,
   })
-  announce(ctx, access.thread, true)
+  announceThread(ctx, access.thread, true)
 }
 
 /**
@@ -778,7 +779,7 @@ export async function moderate(
   ctx: Ctx,
   actor: Actor,
   access: CommentAccess,
-  action: 'hide' | 'restore' | 'dismiss-flags',
+  action: ModerationAction,
   reason: string,
 ): Promise<Comment> {
   const row = await inTransaction(ctx.db, async (trx) => {
@@ -789,13 +790,15 @@ export async function moderate(
     let updated = comment
     switch (action) {
       case 'hide':
-        if (comment.hidden_at !== null) {
+        // A public comment awaiting approval may be hidden instead: it then shows the reason.
+        if (comment.hidden_at !== null && !comment.pending) {
           throw conflict('This is hidden already')
         }
         updated = await queries.updateComment(trx, comment.id, {
           hidden_at: new Date().toISOString(),
           hidden_by_name: actor.name,
           hidden_reason: reason,
+          pending: false,
         })
         await queries.closeFlags(trx, comment.id)
         break
@@ -803,10 +806,24 @@ export async function moderate(
         if (comment.hidden_at === null) {
           throw conflict('This is not hidden')
         }
+        if (comment.pending) {
+          throw conflict('This awaits approval; approve it to publish it')
+        }
         updated = await queries.updateComment(trx, comment.id, {
           hidden_at: null,
           hidden_by_name: null,
           hidden_reason: null,
+        })
+        break
+      case 'approve':
+        if (!comment.pending) {
+          throw conflict('This is not awaiting approval')
+        }
+        updated = await queries.updateComment(trx, comment.id, {
+          hidden_at: null,
+          hidden_by_name: null,
+          hidden_reason: null,
+          pending: false,
         })
         break
       case 'dismiss-flags':
@@ -829,7 +846,7 @@ export async function moderate(
   // Hiding and restoring are announced to every page, which fetch the thread again and get
   // the placeholder (or a 404 for a hidden thread): the event names only a thread they knew.
   // Dismissed flags concern moderators alone.
-  announce(ctx, access.thread, action === 'dismiss-flags')
+  announceThread(ctx, access.thread, action === 'dismiss-flags')
   return presentComment(ctx, actor, access.membership, row)
 }
 
@@ -838,7 +855,7 @@ export async function moderationQueue(
   ctx: Ctx,
   actor: Actor,
   membership: MembershipContext,
-  state: 'flagged' | 'hidden',
+  state: 'flagged' | 'hidden' | 'pending',
 ): Promise<ModerationItem[]> {
   const rows = await queries.listModerationComments(ctx.db, membership.processId, state)
   const ids = rows.map((row) => row.id)
@@ -892,7 +909,8 @@ export function isModerator(membership: MembershipContext): boolean {
   return can(membership.role, 'threads.moderate')
 }
 
-function announce(ctx: Ctx, thread: ThreadRow, hidden: boolean): void {
+/** Tells live views that a thread changed; `hidden` keeps the event to moderators. */
+export function announceThread(ctx: Ctx, thread: ThreadRow, hidden: boolean): void {
   ctx.events.emit('thread.changed', {
     processId: thread.process_id,
     documentId: thread.document_id,

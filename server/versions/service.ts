@@ -82,44 +82,74 @@ export async function createVersion(
   name: string,
   origin: Origin,
 ): Promise<Version> {
+  const frozen = await freezeDocument(ctx, document)
+  return inTransaction(ctx.db, (trx) => insertFrozenVersion(trx, document, frozen, name, origin))
+}
+
+/** A document's stored state read once, with what a version keeps of it. */
+export interface FrozenDocument {
+  seq: number
+  state: Uint8Array
+  content: unknown
+  sections: StoredSection[]
+  words: number
+}
+
+/**
+ * Reads a document's committed state (snapshot and log tail, one consistent picture) and
+ * renders what a version keeps. It runs outside any transaction of the caller's, because the
+ * consistent read is a transaction of its own.
+ */
+export async function freezeDocument(ctx: Ctx, document: DocumentRow): Promise<FrozenDocument> {
   const stored = await loadConsistentState(ctx.db, document.id)
-  const state = fullUpdate(stored.update)
   const doc = updateToProseMirror(stored.update)
-  const sections: StoredSection[] = findSections(doc).map((s) => ({
-    id: s.id,
-    level: s.level,
-    title: s.title,
-  }))
-  const words = countWords(doc)
-  return inTransaction(ctx.db, async (trx) => {
-    await queries.lockVersionNumbers(trx, document.id)
-    const row = await queries.insertVersion(trx, {
-      processId: document.process_id,
-      documentId: document.id,
-      title: document.title,
-      name: name.trim(),
-      state,
-      content: doc.toJSON(),
-      sections,
-      words,
-      createdBy: origin.userId,
-      createdByName: origin.name,
-    })
-    await recordAudit(trx, origin, {
-      processId: document.process_id,
-      action: 'version.created',
-      targetType: 'version',
-      targetId: row.id,
-      details: {
-        documentId: document.id,
-        number: row.number,
-        name: row.name,
-        seq: stored.seq,
-        words,
-      },
-    })
-    return toVersion(row)
+  return {
+    seq: stored.seq,
+    state: fullUpdate(stored.update),
+    content: doc.toJSON(),
+    sections: findSections(doc).map((s) => ({ id: s.id, level: s.level, title: s.title })),
+    words: countWords(doc),
+  }
+}
+
+/**
+ * Stores a frozen document as its next version inside `trx`, with its audit record, so a
+ * caller can make the version and what depends on it (a consultation) in one transaction.
+ */
+export async function insertFrozenVersion(
+  trx: Executor,
+  document: DocumentRow,
+  frozen: FrozenDocument,
+  name: string,
+  origin: Origin,
+): Promise<Version> {
+  await queries.lockVersionNumbers(trx, document.id)
+  const row = await queries.insertVersion(trx, {
+    processId: document.process_id,
+    documentId: document.id,
+    title: document.title,
+    name: name.trim(),
+    state: frozen.state,
+    content: frozen.content,
+    sections: frozen.sections,
+    words: frozen.words,
+    createdBy: origin.userId,
+    createdByName: origin.name,
   })
+  await recordAudit(trx, origin, {
+    processId: document.process_id,
+    action: 'version.created',
+    targetType: 'version',
+    targetId: row.id,
+    details: {
+      documentId: document.id,
+      number: row.number,
+      name: row.name,
+      seq: frozen.seq,
+      words: frozen.words,
+    },
+  })
+  return toVersion(row)
 }
 
 // One update that builds the whole document from nothing, re-encoded from a scratch Y.Doc so

@@ -294,8 +294,9 @@ export type ModerationItem = Static<typeof ModerationItem>
 export const ModerationQueueQuery = Type.Object(
   {
     state: Type.Optional(
-      Type.Enum(['flagged', 'hidden'] as const, {
-        description: 'Flagged items awaiting a decision (default), or hidden items.',
+      Type.Enum(['flagged', 'hidden', 'pending'] as const, {
+        description:
+          'Flagged items awaiting a decision (default), hidden items, or public comments awaiting approval.',
       }),
     ),
   },

@@ -1,0 +1,260 @@
+import { sql } from 'kysely'
+import { describe, expect, it } from 'vitest'
+import type { Consultation, ConsultationList } from '../../shared/api/consultations'
+import type { Version } from '../../shared/api/versions'
+import type { Role } from '../../shared/domain/roles'
+import { createTestApp, type Client } from '../support/app'
+import { consultationBody, openConsultation, testSlug } from '../support/consultations'
+import type { TestProcess } from '../support/factories'
+import { THREAD_DRAFT } from '../support/threads'
+
+const t = await createTestApp()
+const { db, factories } = t
+const DAY = 86_400_000
+
+const count = async (
+  table: 'consultations' | 'document_versions' | 'consultation_changes' | 'audit_log',
+) =>
+  (
+    await db
+      .selectFrom(table)
+      .select(sql<number>`count(*)::int`.as('n'))
+      .executeTakeFirstOrThrow()
+  ).n
+
+interface World {
+  process: TestProcess
+  documentId: string
+  owner: Client
+  people: Record<Exclude<Role, 'secretariat'>, Client>
+}
+
+async function world(markdown: string = THREAD_DRAFT): Promise<World> {
+  const users = {
+    drafter: await factories.createUser(),
+    stakeholder: await factories.createUser(),
+    facilitator: await factories.createUser(),
+    observer: await factories.createUser(),
+  }
+  const process = await factories.createProcess({
+    members: [
+      { user: users.drafter, role: 'drafter' },
+      { user: users.stakeholder, role: 'stakeholder' },
+      { user: users.facilitator, role: 'facilitator' },
+      { user: users.observer, role: 'observer' },
+    ],
+  })
+  const { id: documentId } = await factories.createDocument(
+    process.id,
+    process.secretariat,
+    'Strategy',
+    markdown,
+  )
+  return {
+    process,
+    documentId,
+    owner: await t.as(process.secretariat),
+    people: {
+      drafter: await t.as(users.drafter),
+      stakeholder: await t.as(users.stakeholder),
+      facilitator: await t.as(users.facilitator),
+      observer: await t.as(users.observer),
+    },
+  }
+}
+
+describe('opening a consultation', () => {
+  it('freezes the document and opens a published consultation on it, logged', async () => {
+    const w = await world()
+    const c = await openConsultation(w.owner, w.process.id, w.documentId)
+    expect(c).toMatchObject({
+      processId: w.process.id,
+      documentId: w.documentId,
+      versionName: 'Draft for public consultation',
+      versionNumber: 1,
+      phase: 'open',
+      access: 'anonymous',
+      submissions: 0,
+    })
+    expect(c.publicUrl).toMatch(new RegExp(`/c/${c.slug}$`))
+    expect(c.changes.map((change) => change.kind)).toEqual(['published'])
+    const versions = (await w.owner.get(`/api/documents/${w.documentId}/versions`)).json() as Version[]
+    expect(versions.map((v) => v.id)).toEqual([c.versionId])
+    const list = (await w.people.observer.get(`/api/processes/${w.process.id}/consultations`)).json() as ConsultationList
+    expect(list.items.map((item) => item.id)).toEqual([c.id])
+    expect(list.minimumDaysPerPage).toBe(0.1)
+  })
+
+  it('opens one on an existing version, as a draft, and more than one per process', async () => {
+    const w = await world()
+    const version = (await w.owner.post(`/api/documents/${w.documentId}/versions`, { name: 'V1' })).json() as Version
+    const versionsBefore = await count('document_versions')
+    const draft = await openConsultation(w.owner, w.process.id, w.documentId, {
+      versionId: version.id,
+      publish: false,
+    })
+    expect(draft).toMatchObject({ phase: 'draft', versionId: version.id, publishedAt: null, changes: [] })
+    expect(await count('document_versions')).toBe(versionsBefore)
+    const second = await openConsultation(w.owner, w.process.id, w.documentId)
+    const list = (await w.owner.get(`/api/processes/${w.process.id}/consultations`)).json() as ConsultationList
+    expect(list.items.map((item) => item.id).sort()).toEqual([draft.id, second.id].sort())
+  })
+
+  it('lets only the secretariat open one; outsiders get 404; nothing is stored when refused', async () => {
+    const w = await world()
+    const outsider = await t.as(await factories.createUser({ isAdmin: true }))
+    const before = {
+      consultations: await count('consultations'),
+      versions: await count('document_versions'),
+    }
+    for (const [role, client] of Object.entries(w.people)) {
+      const refused = await client.post(
+        `/api/processes/${w.process.id}/consultations`,
+        consultationBody(w.documentId),
+      )
+      expect(refused.statusCode, role).toBe(403)
+    }
+    expect(
+      (await outsider.post(`/api/processes/${w.process.id}/consultations`, consultationBody(w.documentId))).statusCode,
+    ).toBe(404)
+    expect((await outsider.get(`/api/processes/${w.process.id}/consultations`)).statusCode).toBe(404)
+    expect(
+      (await t.anonymous.post(`/api/processes/${w.process.id}/consultations`, consultationBody(w.documentId))).statusCode,
+    ).toBe(401)
+    expect(await count('consultations')).toBe(before.consultations)
+    expect(await count('document_versions')).toBe(before.versions)
+  })
+
+  it('refuses bad settings with 400 or 409 and stores nothing, not even the version', async () => {
+    const w = await world()
+    const taken = await openConsultation(w.owner, w.process.id, w.documentId)
+    const before = {
+      consultations: await count('consultations'),
+      versions: await count('document_versions'),
+      audit: await count('audit_log'),
+    }
+    const now = Date.now()
+    const bad: [Record<string, unknown>, number][] = [
+      [{ slug: 'Not A Slug' }, 400],
+      [{ slug: taken.slug }, 409],
+      [{ timeZone: 'Mars/Olympus_Mons' }, 400],
+      [{ closesAt: new Date(now - 2 * DAY).toISOString() }, 400],
+      [{ opensAt: new Date(now).toISOString(), closesAt: new Date(now + 400 * DAY).toISOString() }, 400],
+      [{ title: { fr: 'Consultation' } }, 400],
+      [{ title: { en: '   ' } }, 400],
+      [{ access: 'everyone' }, 400],
+      [{ moderation: 'sometimes' }, 400],
+      [{ visibility: 'later' }, 400],
+      [{ versionName: undefined }, 400],
+      [{ documentId: '00000000-0000-4000-8000-000000000000' }, 404],
+      [{ unknownField: true }, 400],
+    ]
+    for (const [override, status] of bad) {
+      const body: Record<string, unknown> = { ...consultationBody(w.documentId), ...override }
+      for (const key of Object.keys(override)) {
+        if (override[key] === undefined) delete body[key]
+      }
+      const response = await w.owner.post(`/api/processes/${w.process.id}/consultations`, body)
+      expect(response.statusCode, JSON.stringify(override)).toBe(status)
+    }
+    expect(await count('consultations')).toBe(before.consultations)
+    expect(await count('document_versions')).toBe(before.versions)
+    expect(await count('audit_log')).toBe(before.audit)
+  })
+
+  it('refuses a version of another process as not found', async () => {
+    const w = await world()
+    const other = await world()
+    const version = (await other.owner.post(`/api/documents/${other.documentId}/versions`, { name: 'Theirs' })).json() as Version
+    const body = consultationBody(w.documentId, { versionId: version.id })
+    delete body.documentId
+    delete body.versionName
+    expect((await w.owner.post(`/api/processes/${w.process.id}/consultations`, body)).statusCode).toBe(404)
+  })
+})
+
+describe('adequate time', () => {
+  it('warns about ten days for three hundred pages, not about thirty', async () => {
+    // 90,000 words, the heading's included: 300 pages of 300 words.
+    const paragraphs = Array.from({ length: 300 }, (_, i) => 'word '.repeat(i === 0 ? 299 : 300))
+    const w = await world(`# Long\n\n${paragraphs.join('\n\n')}`)
+    const opensAt = new Date('2027-01-01T00:00:00Z')
+    const query = (days: number) =>
+      `/api/processes/${w.process.id}/consultations/adequacy?documentId=${w.documentId}&opensAt=${opensAt.toISOString()}&closesAt=${new Date(opensAt.getTime() + days * DAY).toISOString()}`
+    const short = (await w.owner.get(query(10))).json()
+    expect(short).toMatchObject({ words: 90_000, estimatedPages: 300, days: 10, tooShort: true, recommendedDays: 30 })
+    expect((await w.owner.get(query(30))).json()).toMatchObject({ tooShort: false })
+    expect((await w.people.drafter.get(query(10))).statusCode).toBe(403)
+    const c = await openConsultation(w.owner, w.process.id, w.documentId, {
+      opensAt: new Date(Date.now() - 1000).toISOString(),
+      closesAt: new Date(Date.now() + 10 * DAY).toISOString(),
+    })
+    expect(c.adequacy).toMatchObject({ estimatedPages: 300, tooShort: true })
+  })
+
+  it('follows the configured minimum', async () => {
+    const strict = await createTestApp({ config: { CONSULTATION_MIN_DAYS_PER_PAGE: '1' } })
+    const process = await strict.factories.createProcess()
+    const owner = await strict.as(process.secretariat)
+    const { id } = await strict.factories.createDocument(process.id, process.secretariat, 'Short', THREAD_DRAFT)
+    const response = await owner.get(
+      `/api/processes/${process.id}/consultations/adequacy?documentId=${id}&opensAt=2027-01-01T00:00:00Z&closesAt=2027-01-01T12:00:00Z`,
+    )
+    expect(response.json()).toMatchObject({ estimatedPages: 1, minimumDaysPerPage: 1, tooShort: true })
+    await strict.close()
+  })
+})
+
+describe('the window', () => {
+  it('changes a draft, publishes it once, and then refuses changes', async () => {
+    const w = await world()
+    const draft = await openConsultation(w.owner, w.process.id, w.documentId, { publish: false })
+    const slug = testSlug('renamed')
+    const changed = await w.owner.patch(`/api/consultations/${draft.id}`, { slug, moderation: 'before' })
+    expect(changed.statusCode, changed.body).toBe(200)
+    expect(changed.json()).toMatchObject({ slug, moderation: 'before', phase: 'draft' })
+    expect((await w.people.drafter.post(`/api/consultations/${draft.id}/publish`)).statusCode).toBe(403)
+    const published = await w.owner.post(`/api/consultations/${draft.id}/publish`)
+    expect(published.json()).toMatchObject({ phase: 'open' })
+    expect((await w.owner.post(`/api/consultations/${draft.id}/publish`)).statusCode).toBe(409)
+    expect((await w.owner.patch(`/api/consultations/${draft.id}`, { slug: testSlug() })).statusCode).toBe(409)
+    expect((await w.owner.get(`/api/consultations/${draft.id}`)).json().slug).toBe(slug)
+  })
+
+  it('closes early and extends, each logged with its reason; a closed one can be extended again', async () => {
+    const w = await world()
+    const c = await openConsultation(w.owner, w.process.id, w.documentId)
+    expect((await w.people.stakeholder.post(`/api/consultations/${c.id}/close`, { reason: 'x' })).statusCode).toBe(403)
+    const closed = (await w.owner.post(`/api/consultations/${c.id}/close`, { reason: 'Enough input' })).json() as Consultation
+    expect(closed.phase).toBe('closed')
+    expect((await w.owner.post(`/api/consultations/${c.id}/close`, { reason: 'Again' })).statusCode).toBe(409)
+    const later = new Date(Date.now() + 5 * DAY).toISOString()
+    const extended = (await w.owner.post(`/api/consultations/${c.id}/extend`, { closesAt: later, reason: 'Requests from NGOs' })).json() as Consultation
+    expect(extended).toMatchObject({ phase: 'open', closesAt: later })
+    expect(extended.changes.map((change) => [change.kind, change.reason])).toEqual([
+      ['published', ''],
+      ['closed-early', 'Enough input'],
+      ['extended', 'Requests from NGOs'],
+    ])
+    const changes = await count('consultation_changes')
+    const earlier = new Date(Date.now() + 2 * DAY).toISOString()
+    expect((await w.owner.post(`/api/consultations/${c.id}/extend`, { closesAt: earlier, reason: 'Shorter' })).statusCode).toBe(400)
+    expect((await w.owner.post(`/api/consultations/${c.id}/extend`, { closesAt: later })).statusCode).toBe(400)
+    expect(await count('consultation_changes')).toBe(changes)
+    await expect(sql`UPDATE consultation_changes SET reason = 'rewritten'`.execute(db)).rejects.toThrow(/append-only/)
+  })
+
+  it('does not close a scheduled or draft one early, nor extend a draft', async () => {
+    const w = await world()
+    const scheduled = await openConsultation(w.owner, w.process.id, w.documentId, {
+      opensAt: new Date(Date.now() + DAY).toISOString(),
+      closesAt: new Date(Date.now() + 40 * DAY).toISOString(),
+    })
+    expect(scheduled.phase).toBe('scheduled')
+    expect((await w.owner.post(`/api/consultations/${scheduled.id}/close`, { reason: 'No' })).statusCode).toBe(409)
+    const draft = await openConsultation(w.owner, w.process.id, w.documentId, { publish: false })
+    expect(
+      (await w.owner.post(`/api/consultations/${draft.id}/extend`, { closesAt: new Date(Date.now() + 50 * DAY).toISOString(), reason: 'x' })).statusCode,
+    ).toBe(409)
+  })
+})
