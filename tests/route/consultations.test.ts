@@ -1,12 +1,14 @@
 import { sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
 import type { Consultation, ConsultationList } from '../../shared/api/consultations'
+import type { Section } from '../../shared/api/documents'
+import type { Thread } from '../../shared/api/threads'
 import type { Version } from '../../shared/api/versions'
 import type { Role } from '../../shared/domain/roles'
 import { createTestApp, type Client } from '../support/app'
 import { consultationBody, openConsultation, testSlug } from '../support/consultations'
 import type { TestProcess } from '../support/factories'
-import { THREAD_DRAFT } from '../support/threads'
+import { sectionId, THREAD_DRAFT } from '../support/threads'
 
 const t = await createTestApp()
 const { db, factories } = t
@@ -152,7 +154,7 @@ describe('opening a consultation', () => {
     for (const [override, status] of bad) {
       const body: Record<string, unknown> = { ...consultationBody(w.documentId), ...override }
       for (const key of Object.keys(override)) {
-        if (override[key] === undefined) delete body[key]
+        if (override[key] === undefined) {delete body[key]}
       }
       const response = await w.owner.post(`/api/processes/${w.process.id}/consultations`, body)
       expect(response.statusCode, JSON.stringify(override)).toBe(status)
@@ -256,5 +258,82 @@ describe('the window', () => {
     expect(
       (await w.owner.post(`/api/consultations/${draft.id}/extend`, { closesAt: new Date(Date.now() + 50 * DAY).toISOString(), reason: 'x' })).statusCode,
     ).toBe(409)
+  })
+})
+
+describe('answering threads', () => {
+  async function memberThread(w: World) {
+    const sections = (await w.owner.get(`/api/documents/${w.documentId}/sections`)).json() as Section[]
+    const response = await w.people.stakeholder.post(`/api/documents/${w.documentId}/threads`, {
+      sectionId: sectionId(sections, 'Governance'),
+      kind: 'comment',
+      body: 'The council needs a budget line.',
+    })
+    expect(response.statusCode, response.body).toBe(201)
+    return { thread: response.json() as Thread, sections }
+  }
+
+  it('records a disposition and a public answer pointing to a version and section; revisable', async () => {
+    const w = await world()
+    const { thread, sections } = await memberThread(w)
+    const version = (await w.owner.post(`/api/documents/${w.documentId}/versions`, { name: 'Revised' })).json() as Version
+    const governance = sectionId(sections, 'Governance')
+    const response = await w.owner.put(`/api/threads/${thread.id}/answer`, {
+      disposition: 'partially-accepted',
+      answer: '  A budget line is added for the first two years.  ',
+      versionId: version.id,
+      sectionId: governance,
+    })
+    expect(response.statusCode, response.body).toBe(200)
+    expect((response.json() as Thread).answer).toMatchObject({
+      disposition: 'partially-accepted',
+      answer: 'A budget line is added for the first two years.',
+      versionId: version.id,
+      versionName: 'Revised',
+      sectionId: governance,
+      sectionTitle: 'Governance',
+      by: w.process.secretariat.name,
+    })
+    const seen = (await w.people.observer.get(`/api/threads/${thread.id}`)).json() as Thread
+    expect(seen.answer?.disposition).toBe('partially-accepted')
+    const list = (await w.people.drafter.get(`/api/processes/${w.process.id}/threads`)).json()
+    expect(list.items[0].answer.answer).toBe('A budget line is added for the first two years.')
+    const revised = await w.owner.put(`/api/threads/${thread.id}/answer`, { disposition: 'noted', answer: 'Noted.' })
+    expect((revised.json() as Thread).answer).toMatchObject({ disposition: 'noted', versionId: null, sectionId: null })
+    const audit = await db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('target_id', '=', thread.id)
+      .where('action', '=', 'thread.answered')
+      .execute()
+    expect(audit).toHaveLength(2)
+  })
+
+  it('lets only the secretariat answer, and refuses bad answers without changing anything', async () => {
+    const w = await world()
+    const { thread } = await memberThread(w)
+    const other = await world()
+    const theirs = (await other.owner.post(`/api/documents/${other.documentId}/versions`, { name: 'Theirs' })).json() as Version
+    const mine = (await w.owner.post(`/api/documents/${w.documentId}/versions`, { name: 'Mine' })).json() as Version
+    for (const [role, client] of Object.entries(w.people)) {
+      const refused = await client.put(`/api/threads/${thread.id}/answer`, { disposition: 'noted', answer: 'x' })
+      expect(refused.statusCode, role).toBe(403)
+    }
+    const outsider = await t.as(await factories.createUser())
+    expect((await outsider.put(`/api/threads/${thread.id}/answer`, { disposition: 'noted', answer: 'x' })).statusCode).toBe(404)
+    const bad: [object, number][] = [
+      [{ disposition: 'maybe', answer: 'x' }, 400],
+      [{ disposition: 'noted', answer: '   ' }, 400],
+      [{ disposition: 'noted' }, 400],
+      [{ disposition: 'noted', answer: 'x'.repeat(10_001) }, 400],
+      [{ disposition: 'noted', answer: 'x', sectionId: 'abc' }, 400],
+      [{ disposition: 'noted', answer: 'x', versionId: theirs.id }, 404],
+      [{ disposition: 'noted', answer: 'x', versionId: mine.id, sectionId: 'no-such-section' }, 400],
+    ]
+    for (const [body, status] of bad) {
+      expect((await w.owner.put(`/api/threads/${thread.id}/answer`, body)).statusCode, JSON.stringify(body)).toBe(status)
+    }
+    const row = await db.selectFrom('threads').select(['disposition', 'answer']).where('id', '=', thread.id).executeTakeFirstOrThrow()
+    expect(row).toEqual({ disposition: null, answer: null })
   })
 })

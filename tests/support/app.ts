@@ -19,6 +19,7 @@ export interface Client {
   get(url: string): Promise<LightMyRequestResponse>
   post(url: string, body?: Body): Promise<LightMyRequestResponse>
   patch(url: string, body?: Body): Promise<LightMyRequestResponse>
+  put(url: string, body?: Body): Promise<LightMyRequestResponse>
   delete(url: string): Promise<LightMyRequestResponse>
   cookie: string
   csrfToken: string
@@ -49,12 +50,13 @@ export function sessionCookieFrom(response: LightMyRequestResponse): string {
 }
 
 function makeClient(app: App, headers: Record<string, string>) {
-  const send = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: Body) =>
-    app.inject({ method, url, headers, ...(body !== undefined ? { payload: body } : method === 'POST' || method === 'PATCH' ? { payload: {} } : {}) })
+  const send = (method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, body?: Body) =>
+    app.inject({ method, url, headers, ...(body !== undefined ? { payload: body } : method === 'POST' || method === 'PATCH' || method === 'PUT' ? { payload: {} } : {}) })
   return {
     get: (url: string) => send('GET', url),
     post: (url: string, body?: Body) => send('POST', url, body),
     patch: (url: string, body?: Body) => send('PATCH', url, body),
+    put: (url: string, body?: Body) => send('PUT', url, body),
     delete: (url: string) => send('DELETE', url),
   }
 }
