@@ -30,6 +30,10 @@ export interface ThreadFilters {
   kind?: string
   status?: string
   authorId?: string
+  /** Threads from one consultation. */
+  consultationId?: string
+  /** Public comments (from consultations) or members' own threads. */
+  origin?: 'public' | 'members'
   q?: string
   /** Which threads by the visibility of their root comment. */
   hidden: 'exclude' | 'include' | 'only'
@@ -127,6 +131,12 @@ function applyFilters(query: Joined, filters: ThreadFilters): Joined {
   }
   if (filters.authorId) {
     q = q.where('r.author_id', '=', filters.authorId)
+  }
+  if (filters.consultationId) {
+    q = q.where('t.consultation_id', '=', filters.consultationId)
+  }
+  if (filters.origin) {
+    q = q.where('t.consultation_id', filters.origin === 'public' ? 'is not' : 'is', null)
   }
   if (filters.hidden === 'exclude') {
     q = q.where('r.hidden_at', 'is', null)

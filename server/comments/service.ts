@@ -275,6 +275,8 @@ export async function listThreads(
     kind: query.kind,
     status: query.status,
     authorId: query.author,
+    consultationId: query.consultation,
+    origin: query.origin,
     q: query.q?.trim() || undefined,
     hidden: moderator ? (query.hidden ?? 'exclude') : 'exclude',
   }

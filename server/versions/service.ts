@@ -17,6 +17,7 @@ import {
   renderExport,
   type DocumentExport,
 } from '../documents/service'
+import type { StoredState } from '../documents/state'
 import { updateToProseMirror } from '../render/to-prosemirror'
 import * as queries from './queries'
 import { toVersion, type VersionSummaryRow } from './present'
@@ -101,7 +102,11 @@ export interface FrozenDocument {
  * consistent read is a transaction of its own.
  */
 export async function freezeDocument(ctx: Ctx, document: DocumentRow): Promise<FrozenDocument> {
-  const stored = await loadConsistentState(ctx.db, document.id)
+  return freezeState(await loadConsistentState(ctx.db, document.id))
+}
+
+/** What a version keeps of a stored state (see `freezeDocument`; the demo seed reads its own). */
+export function freezeState(stored: StoredState): FrozenDocument {
   const doc = updateToProseMirror(stored.update)
   return {
     seq: stored.seq,

@@ -242,6 +242,12 @@ export const ThreadListQuery = Type.Object(
     kind: Type.Optional(Type.Enum(THREAD_KINDS)),
     status: Type.Optional(Type.Enum(THREAD_STATUSES)),
     author: Type.Optional(Uuid),
+    consultation: Type.Optional(Uuid),
+    origin: Type.Optional(
+      Type.Enum(['public', 'members'] as const, {
+        description: 'Public comments from consultations, or members’ own threads.',
+      }),
+    ),
     q: Type.Optional(
       Type.String({
         minLength: 1,
