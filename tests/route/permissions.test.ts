@@ -6,6 +6,8 @@ import type { TestProcess, TestUser } from '../support/factories'
 import type { Section } from '../../shared/api/documents'
 import type { Thread } from '../../shared/api/threads'
 import { sectionId, THREAD_DRAFT } from '../support/threads'
+import { consultationBody, openConsultation } from '../support/consultations'
+import type { CreateConsultationBody } from '../../shared/api/consultations'
 
 const t = await createTestApp()
 const { factories } = t
@@ -23,12 +25,14 @@ interface Fixture {
   /** Threads and comments by the secretariat, one per route that changes one. */
   threads: Record<'read' | 'reply' | 'endorse' | 'resolve' | 'reopen' | 'apply', string>
   comments: Record<'flag' | 'hide' | 'restore' | 'dismiss', string>
+  /** Consultations in the states their routes need: a draft to change, one to publish, open ones. */
+  consultations: Record<'draft' | 'publish' | 'close' | 'extend', string>
   /** A comment by the actor when their role may post, else by the secretariat (the role check comes first). */
   ownComments: Record<'edit' | 'withdraw', string>
 }
 
 interface RouteCase {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE'
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'
   url: (f: Fixture) => string
   body?: (f: Fixture) => object
   action: Action
@@ -238,9 +242,70 @@ const ROUTES: RouteCase[] = [
     url: (f) => `/api/processes/${f.process.id}/moderation/log`,
     action: 'moderation.log',
   },
+  {
+    method: 'GET',
+    url: (f) => `/api/processes/${f.process.id}/consultations`,
+    action: 'process.read',
+  },
+  {
+    method: 'POST',
+    url: (f) => `/api/processes/${f.process.id}/consultations`,
+    body: (f) => {
+      const body: Record<string, unknown> = consultationBody(f.documentId, { versionId: f.versionId })
+      delete body.documentId
+      delete body.versionName
+      return body
+    },
+    action: 'consultations.manage',
+  },
+  {
+    method: 'GET',
+    url: (f) =>
+      `/api/processes/${f.process.id}/consultations/adequacy?versionId=${f.versionId}&opensAt=2027-01-01T00:00:00Z&closesAt=2027-02-01T00:00:00Z`,
+    action: 'consultations.manage',
+  },
+  {
+    method: 'GET',
+    url: (f) => `/api/consultations/${f.consultations.close}`,
+    action: 'process.read',
+  },
+  {
+    method: 'PATCH',
+    url: (f) => `/api/consultations/${f.consultations.draft}`,
+    body: () => ({ moderation: 'before' }),
+    action: 'consultations.manage',
+  },
+  {
+    method: 'POST',
+    url: (f) => `/api/consultations/${f.consultations.publish}/publish`,
+    action: 'consultations.manage',
+  },
+  {
+    method: 'POST',
+    url: (f) => `/api/consultations/${f.consultations.close}/close`,
+    body: () => ({ reason: 'Enough' }),
+    action: 'consultations.manage',
+  },
+  {
+    method: 'POST',
+    url: (f) => `/api/consultations/${f.consultations.extend}/extend`,
+    body: () => ({ closesAt: new Date(Date.now() + 90 * 86_400_000).toISOString(), reason: 'More time' }),
+    action: 'consultations.manage',
+  },
+  {
+    method: 'GET',
+    url: (f) => `/api/consultations/${f.consultations.close}/progress`,
+    action: 'threads.read',
+  },
+  {
+    method: 'PUT',
+    url: (f) => `/api/threads/${f.threads.read}/answer`,
+    body: () => ({ disposition: 'noted', answer: 'Thank you; noted.' }),
+    action: 'threads.answer',
+  },
 ]
 
-type Sender = Pick<Client, 'get' | 'post' | 'patch' | 'delete'>
+type Sender = Pick<Client, 'get' | 'post' | 'patch' | 'put' | 'delete'>
 
 function send(client: Sender, route: RouteCase, fixture: Fixture) {
   const url = route.url(fixture)
@@ -254,6 +319,8 @@ function send(client: Sender, route: RouteCase, fixture: Fixture) {
       return client.post(url, body)
     case 'PATCH':
       return client.patch(url, body)
+    case 'PUT':
+      return client.put(url, body)
   }
 }
 
@@ -322,7 +389,16 @@ async function fixtureFor(actor: TestUser, role: Role): Promise<Fixture> {
   const flagger = await t.as(removable)
   await flagger.post(`/api/comments/${dismissable.root.id}/flags`, { reason: 'Hmm' })
   const poster = can(role, 'threads.create') ? await t.as(actor) : owner
+  const consultation = async (overrides: Partial<CreateConsultationBody>) =>
+    (await openConsultation(owner, process.id, documentId, { versionId: version.json().id, ...overrides })).id
+  const consultations = {
+    draft: await consultation({ publish: false }),
+    publish: await consultation({ publish: false }),
+    close: await consultation({}),
+    extend: await consultation({}),
+  }
   return {
+    consultations,
     process,
     sectionId: governance,
     threads,
