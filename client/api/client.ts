@@ -79,7 +79,7 @@ export function configureApi(next: Hooks): void {
   hooks = next
 }
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE'
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 
 interface RequestOptions {
   /** Skip the global "session expired" reaction (used by the session probe itself). */
@@ -113,9 +113,9 @@ async function send(
     }
   }
   const init: RequestInit = { method, headers, credentials: 'same-origin', signal: options.signal }
-  // The server expects a JSON body on every POST and PATCH (an empty object when there is
-  // nothing to say) and none on DELETE.
-  if (method === 'POST' || method === 'PATCH') {
+  // The server expects a JSON body on every POST, PUT and PATCH (an empty object when there
+  // is nothing to say) and none on DELETE.
+  if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
     headers['content-type'] = 'application/json'
     init.body = JSON.stringify(body ?? {})
   }
@@ -202,6 +202,8 @@ export const api = {
   get: <T>(path: string, options?: RequestOptions) => request<T>('GET', path, undefined, options),
   post: <T>(path: string, body?: unknown, options?: RequestOptions) =>
     request<T>('POST', path, body, options),
+  put: <T>(path: string, body: unknown, options?: RequestOptions) =>
+    request<T>('PUT', path, body, options),
   patch: <T>(path: string, body: unknown, options?: RequestOptions) =>
     request<T>('PATCH', path, body, options),
   delete: <T>(path: string, options?: RequestOptions) =>

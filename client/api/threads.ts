@@ -74,8 +74,11 @@ export const hideComment = (commentId: string, reason: string) =>
 export const restoreComment = (commentId: string, reason: string) =>
   api.post<Comment>(`/api/comments/${seg(commentId)}/restore`, { reason })
 
-/** Flagged items awaiting a decision, or the hidden ones. */
-export const listModerationQueue = (processId: string, state: 'flagged' | 'hidden' = 'flagged') =>
+/** Flagged items awaiting a decision, the hidden ones, or public comments awaiting approval. */
+export const listModerationQueue = (
+  processId: string,
+  state: 'flagged' | 'hidden' | 'pending' = 'flagged',
+) =>
   api.get<ModerationItem[]>(
     `/api/processes/${seg(processId)}/moderation/queue${queryString({ state })}`,
   )
