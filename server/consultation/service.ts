@@ -15,7 +15,7 @@ import type { Action } from '../../shared/domain/permissions'
 import type { Ctx, Origin } from '../context'
 import type { Actor } from '../auth/actor'
 import { authorize, type MembershipContext } from '../auth/guard'
-import type { DocumentRow, Executor, PerLanguage } from '../db/database'
+import type { ConsultationRow, DocumentRow, Executor, PerLanguage } from '../db/database'
 import { inTransaction } from '../db/transaction'
 import { recordAudit } from '../audit/record'
 import { AppError, badRequest, conflict, notFound } from '../errors'
@@ -286,6 +286,25 @@ export async function openConsultation(
   return presentOne(ctx, id)
 }
 
+/**
+ * Runs `change` on a consultation's row locked for update, in one transaction (so closing,
+ * extending and publishing at once take turns), then reads it back as members see it.
+ */
+async function changeLocked(
+  ctx: Ctx,
+  consultationId: string,
+  change: (trx: Executor, locked: ConsultationRow) => Promise<void>,
+): Promise<Consultation> {
+  await inTransaction(ctx.db, async (trx) => {
+    const locked = await queries.lockConsultation(trx, consultationId)
+    if (!locked) {
+      throw notFound('Consultation')
+    }
+    await change(trx, locked)
+  })
+  return presentOne(ctx, consultationId)
+}
+
 /** Changes a draft's settings; a published consultation only closes early or extends. */
 export async function updateDraft(
   ctx: Ctx,
@@ -303,11 +322,7 @@ export async function updateDraft(
     timeZone: body.timeZone ?? current.time_zone,
   }
   await checkSettings(ctx.db, current.process_id, merged, current.id)
-  await inTransaction(ctx.db, async (trx) => {
-    const locked = await queries.lockConsultation(trx, current.id)
-    if (!locked) {
-      throw notFound('Consultation')
-    }
+  return changeLocked(ctx, current.id, async (trx, locked) => {
     if (locked.published_at !== null) {
       throw conflict('A published consultation cannot be changed; close it early or extend it')
     }
@@ -333,7 +348,6 @@ export async function updateDraft(
       details: { fields: Object.keys(body) },
     })
   })
-  return presentOne(ctx, current.id)
 }
 
 /** Publishes a draft: from now on /c/:slug shows it, and it opens at its opening time. */
@@ -343,11 +357,7 @@ export async function publishConsultation(
   origin: Origin,
 ): Promise<Consultation> {
   const id = access.consultation.id
-  await inTransaction(ctx.db, async (trx) => {
-    const locked = await queries.lockConsultation(trx, id)
-    if (!locked) {
-      throw notFound('Consultation')
-    }
+  return changeLocked(ctx, id, async (trx, locked) => {
     if (locked.published_at !== null) {
       throw conflict('This consultation is published already')
     }
@@ -368,7 +378,6 @@ export async function publishConsultation(
       targetId: id,
     })
   })
-  return presentOne(ctx, id)
 }
 
 /** Closes an open consultation now, with a reason shown publicly. */
@@ -379,11 +388,7 @@ export async function closeConsultation(
   origin: Origin,
 ): Promise<Consultation> {
   const id = access.consultation.id
-  await inTransaction(ctx.db, async (trx) => {
-    const locked = await queries.lockConsultation(trx, id)
-    if (!locked) {
-      throw notFound('Consultation')
-    }
+  return changeLocked(ctx, id, async (trx, locked) => {
     const now = new Date()
     if (phaseOfRow(locked, now) !== 'open') {
       throw conflict('Only an open consultation can be closed early')
@@ -405,7 +410,6 @@ export async function closeConsultation(
       details: { reason: reason.trim() },
     })
   })
-  return presentOne(ctx, id)
 }
 
 /**
@@ -420,11 +424,7 @@ export async function extendConsultation(
   origin: Origin,
 ): Promise<Consultation> {
   const id = access.consultation.id
-  await inTransaction(ctx.db, async (trx) => {
-    const locked = await queries.lockConsultation(trx, id)
-    if (!locked) {
-      throw notFound('Consultation')
-    }
+  return changeLocked(ctx, id, async (trx, locked) => {
     if (locked.published_at === null) {
       throw conflict('A draft is changed directly, not extended')
     }
@@ -452,7 +452,6 @@ export async function extendConsultation(
       details: { closesAt, reason: reason.trim() },
     })
   })
-  return presentOne(ctx, id)
 }
 
 /** How many of a consultation's threads still wait for an answer, per section and per group. */

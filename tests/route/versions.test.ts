@@ -3,12 +3,11 @@ import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import type { Section } from '../../shared/api/documents'
 import type { Version } from '../../shared/api/versions'
-import type { Role } from '../../shared/domain/roles'
 import { prepareServerEdit } from '../../server/documents/service'
 import { updateToProseMirror } from '../../server/render/to-prosemirror'
 import { createTestApp, type Client } from '../support/app'
-import type { TestProcess } from '../support/factories'
-import { findText, THREAD_DRAFT } from '../support/threads'
+import { makeWorld } from '../support/world'
+import { findText } from '../support/threads'
 
 const t = await createTestApp()
 const { db, factories } = t
@@ -24,47 +23,7 @@ const count = async (table: 'document_versions' | 'audit_log') =>
 // THREAD_DRAFT's words: 1 + 8 + 1 + 7 + 2 + 6.
 const THREAD_DRAFT_WORDS = 25
 
-interface World {
-  process: TestProcess
-  documentId: string
-  owner: Client
-  people: Record<Exclude<Role, 'secretariat'>, Client>
-}
-
-/** A process with one member of every role and the three-section thread draft. */
-async function world(markdown: string = THREAD_DRAFT): Promise<World> {
-  const users = {
-    drafter: await factories.createUser(),
-    stakeholder: await factories.createUser(),
-    facilitator: await factories.createUser(),
-    observer: await factories.createUser(),
-  }
-  const process = await factories.createProcess({
-    members: [
-      { user: users.drafter, role: 'drafter' },
-      { user: users.stakeholder, role: 'stakeholder' },
-      { user: users.facilitator, role: 'facilitator' },
-      { user: users.observer, role: 'observer' },
-    ],
-  })
-  const { id: documentId } = await factories.createDocument(
-    process.id,
-    process.secretariat,
-    'Strategy',
-    markdown,
-  )
-  return {
-    process,
-    documentId,
-    owner: await t.as(process.secretariat),
-    people: {
-      drafter: await t.as(users.drafter),
-      stakeholder: await t.as(users.stakeholder),
-      facilitator: await t.as(users.facilitator),
-      observer: await t.as(users.observer),
-    },
-  }
-}
+const world = (markdown?: string) => makeWorld(t, markdown)
 
 async function freeze(client: Client, documentId: string, name = 'Consultation draft') {
   const response = await client.post(`/api/documents/${documentId}/versions`, { name })
