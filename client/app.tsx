@@ -49,6 +49,13 @@ const ROUTES: Route[] = [
         <NotFoundPage />
       ),
   },
+  {
+    pattern: '/processes/:id/consultations/:consultationId',
+    access: 'member',
+    render: (p) => (
+      <ProcessHomePage id={p.id ?? ''} section="consultations" sub={p.consultationId ?? ''} />
+    ),
+  },
   { pattern: '/documents/:id', access: 'member', render: (p) => <DocumentPage id={p.id ?? ''} /> },
   { pattern: '/account', access: 'member', render: () => <AccountPage /> },
   { pattern: '/inbox', access: 'member', render: () => <InboxPage /> },

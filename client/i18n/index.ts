@@ -108,3 +108,27 @@ export function formatDateTime(iso: string): string {
 export function formatNumber(value: number): string {
   return new Intl.NumberFormat(language.value === 'es' ? 'es-419' : 'en-GB').format(value)
 }
+
+/**
+ * A date and time in a given IANA time zone, with the zone's short name ("12 Mar 2025, 14:05
+ * GMT-5"), for times that belong to a place (a consultation's window).
+ */
+export function formatDateTimeIn(iso: string, timeZone: string): string {
+  const date = new Date(iso)
+  if (Number.isNaN(date.getTime())) {
+    return iso
+  }
+  try {
+    return formatter({
+      year: 'numeric',
+      month: 'short',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZone,
+      timeZoneName: 'short',
+    }).format(date)
+  } catch {
+    return formatDateTime(iso)
+  }
+}

@@ -7,6 +7,7 @@ import { Loading, Notice } from '../components/status'
 import { t } from '../i18n'
 import { allows, currentProcess, loadProcess, processError } from '../state/process'
 import { ActivitySection } from './process/activity'
+import { ConsultationsSection } from './process/consultations'
 import { DocumentsSection } from './process/documents'
 import { GroupsSection } from './process/groups'
 import { InvitationsSection } from './process/invitations'
@@ -20,6 +21,7 @@ import { NotFoundPage } from './not-found'
 export const SECTIONS = [
   'documents',
   'threads',
+  'consultations',
   'members',
   'invitations',
   'groups',
@@ -40,6 +42,7 @@ function visibleSections(): Section[] {
       case 'documents':
       case 'members':
       case 'groups':
+      case 'consultations':
         return true
       case 'threads':
         return allows('threads.read')
@@ -60,7 +63,16 @@ function sectionPath(id: string, section: Section): string {
   return section === 'documents' ? base : `${base}/${section}`
 }
 
-export function ProcessHomePage({ id, section }: { id: string; section: Section }) {
+export function ProcessHomePage({
+  id,
+  section,
+  sub,
+}: {
+  id: string
+  section: Section
+  /** A page inside the section (`/processes/:id/consultations/<sub>`). */
+  sub?: string
+}) {
   useEffect(() => {
     void loadProcess(id)
   }, [id])
@@ -121,7 +133,7 @@ export function ProcessHomePage({ id, section }: { id: string; section: Section 
       </nav>
 
       <div class="tab-panel">
-        {shown ? <SectionBody process={process} section={shown} /> : <Forbidden />}
+        {shown ? <SectionBody process={process} section={shown} sub={sub} /> : <Forbidden />}
       </div>
     </div>
   )
@@ -136,8 +148,18 @@ function Forbidden() {
   )
 }
 
-function SectionBody({ process, section }: { process: ProcessDetail; section: Section }) {
+function SectionBody({
+  process,
+  section,
+  sub,
+}: {
+  process: ProcessDetail
+  section: Section
+  sub?: string | undefined
+}) {
   switch (section) {
+    case 'consultations':
+      return <ConsultationsSection process={process} sub={sub} />
     case 'documents':
       return <DocumentsSection process={process} />
     case 'threads':
