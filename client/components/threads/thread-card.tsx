@@ -25,8 +25,10 @@ import { Button, ConfirmButton } from '../buttons'
 import { errorText, FormError } from '../errors'
 import { TextField } from '../fields'
 import { Link } from '../link'
+import { approveComment } from '../../api/consultations'
 import { MentionTextArea } from './mention-textarea'
 import { RichText } from './rich-text'
+import { AnswerForm, CampaignBadge, ThreadAnswerView, ThreadOriginLine } from './thread-answer'
 import { TimeAgo } from './time'
 
 /** Where a thread opens in its document; the document page opens the thread named in `thread`. */
@@ -124,6 +126,8 @@ export function ThreadCard({
   const Heading = headingLevel === 2 ? 'h2' : headingLevel === 4 ? 'h4' : 'h3'
   const root = shown.root
   const hiddenRoot = root.hidden !== null
+  const pendingRoot = root.hidden?.pending === true
+  const quote = shown.anchor?.quote ?? shown.quote
 
   return (
     <article
@@ -144,7 +148,12 @@ export function ThreadCard({
             </span>
             {t(`threads.status.${shown.status}`)}
           </span>
-          {hiddenRoot ? <span class="badge badge-hidden">{t('threads.hiddenBadge')}</span> : null}
+          {pendingRoot ? (
+            <span class="badge badge-pending">{t('consultations.thread.pendingBadge')}</span>
+          ) : hiddenRoot ? (
+            <span class="badge badge-hidden">{t('threads.hiddenBadge')}</span>
+          ) : null}
+          <CampaignBadge thread={shown} />
           {root.flagCount > 0 ? (
             <span class="badge badge-flagged">
               {t('threads.flagCount', { count: root.flagCount })}
@@ -172,12 +181,13 @@ export function ThreadCard({
             </Link>
           </p>
         ) : null}
+        <ThreadOriginLine thread={shown} />
       </header>
 
-      {shown.anchor ? (
+      {quote ? (
         <figure class="thread-quote">
           <figcaption class="visually-hidden">{t('threads.quoted')}</figcaption>
-          <blockquote>{shown.anchor.quote}</blockquote>
+          <blockquote>{quote}</blockquote>
         </figure>
       ) : null}
 
@@ -194,6 +204,15 @@ export function ThreadCard({
         processId={shown.processId}
         isRoot
         onChanged={() => void refresh()}
+        announce={setAnnouncement}
+      />
+
+      <AnswerBlock
+        thread={shown}
+        onThread={(fresh) => {
+          setFull(fresh)
+          onChange?.(fresh)
+        }}
         announce={setAnnouncement}
       />
 
@@ -332,10 +351,18 @@ function AuthorLine({ comment }: { comment: Comment }) {
     <p class="comment-meta">
       {author ? (
         <>
-          <span class="comment-author">{author.name}</span>{' '}
+          <span class={author.name ? 'comment-author' : 'comment-author is-anonymous'}>
+            {author.name || t('consultations.thread.anonymous')}
+          </span>{' '}
           <span class={`group-tag group-${author.stakeholderGroup}`}>
             {groupLabel(author.stakeholderGroup)}
           </span>
+          {author.selfDeclared ? (
+            <>
+              {' '}
+              <span class="self-declared">({t('consultations.thread.selfDeclared')})</span>
+            </>
+          ) : null}
           {author.organisation ? (
             <>
               {' '}
@@ -356,7 +383,7 @@ function AuthorLine({ comment }: { comment: Comment }) {
   )
 }
 
-type Panel = 'edit' | 'flag' | 'hide' | 'restore' | 'dismiss' | null
+type Panel = 'edit' | 'flag' | 'hide' | 'restore' | 'dismiss' | 'approve' | null
 
 /** The opening comment or a reply, with its placeholders and the actions on it. */
 function CommentView({
@@ -375,6 +402,7 @@ function CommentView({
   const [panel, setPanel] = useState<Panel>(null)
   const me = currentUser.value?.id
   const hidden = comment.hidden
+  const pending = hidden?.pending === true
   const canModerate = allows('threads.moderate')
   const mine = comment.author?.userId === me
   const canFlag =
@@ -401,7 +429,9 @@ function CommentView({
       ) : (
         <>
           <AuthorLine comment={comment} />
-          {hidden ? (
+          {pending ? (
+            <p class="comment-pending-note">{t('consultations.thread.pendingNote')}</p>
+          ) : hidden ? (
             <p class="comment-moderation-note">
               {hidden.by
                 ? t('threads.hiddenByModerator', {
@@ -478,7 +508,29 @@ function CommentView({
               <span class="visually-hidden"> ({kindLabel})</span>
             </Button>
           ) : null}
-          {canModerate && hidden ? (
+          {canModerate && pending ? (
+            <Button
+              small
+              variant="primary"
+              aria-expanded={panel === 'approve'}
+              onClick={() => setPanel(panel === 'approve' ? null : 'approve')}
+            >
+              {t('moderation.approve')}
+              <span class="visually-hidden"> ({kindLabel})</span>
+            </Button>
+          ) : null}
+          {canModerate && pending ? (
+            <Button
+              small
+              variant="ghost"
+              aria-expanded={panel === 'hide'}
+              onClick={() => setPanel(panel === 'hide' ? null : 'hide')}
+            >
+              {t('moderation.hide')}
+              <span class="visually-hidden"> ({kindLabel})</span>
+            </Button>
+          ) : null}
+          {canModerate && hidden && !pending ? (
             <Button
               small
               variant="ghost"
@@ -533,6 +585,16 @@ function CommentView({
             done(t('moderation.restoredDone'))
           }}
         />
+      ) : panel === 'approve' ? (
+        <ReasonForm
+          label={t('moderation.approveReason')}
+          submit={t('moderation.approveSubmit')}
+          onCancel={() => setPanel(null)}
+          onSubmit={async (reason) => {
+            await approveComment(comment.id, reason)
+            done(t('moderation.approvedDone'))
+          }}
+        />
       ) : panel === 'dismiss' ? (
         <ReasonForm
           label={t('moderation.dismissReason')}
@@ -545,6 +607,65 @@ function CommentView({
         />
       ) : null}
     </div>
+  )
+}
+
+/**
+ * The thread's disposition and public answer when there is one, and for the secretariat the
+ * button that opens the answer form (to record it, or change it later).
+ */
+function AnswerBlock({
+  thread,
+  onThread,
+  announce,
+}: {
+  thread: ThreadSummary
+  onThread: (thread: Thread) => void
+  announce: (message: string) => void
+}) {
+  const [open, setOpen] = useState(false)
+  const buttonRef = useRef<HTMLButtonElement>(null)
+  const canAnswer = allows('threads.answer')
+
+  function close() {
+    setOpen(false)
+    requestAnimationFrame(() => buttonRef.current?.focus())
+  }
+
+  return (
+    <>
+      {thread.answer && !open ? (
+        <ThreadAnswerView answer={thread.answer} number={thread.number} />
+      ) : null}
+      {canAnswer ? (
+        open ? (
+          <AnswerForm
+            thread={thread}
+            onCancel={close}
+            onSaved={(fresh) => {
+              onThread(fresh)
+              close()
+              announce(t('consultations.answerForm.saved'))
+            }}
+          />
+        ) : (
+          <div class="thread-answer-actions">
+            <Button
+              small
+              variant={thread.answer ? 'ghost' : 'secondary'}
+              buttonRef={buttonRef}
+              aria-expanded={false}
+              onClick={() => setOpen(true)}
+            >
+              {thread.answer
+                ? t('consultations.answerForm.edit')
+                : t('consultations.answerForm.open')}
+              <span class="visually-hidden"> (#{thread.number})</span>
+            </Button>
+          </div>
+        )
+      ) : null}
+    </>
   )
 }
 

@@ -9,6 +9,7 @@ import {
   listModerationQueue,
   restoreComment,
 } from '../../api/threads'
+import { approveComment } from '../../api/consultations'
 import { Button } from '../../components/buttons'
 import { FormError } from '../../components/errors'
 import { Link } from '../../components/link'
@@ -23,7 +24,7 @@ import { location, navigate } from '../../router'
 import { allows, groupLabel } from '../../state/process'
 import '../../styles/threads.css'
 
-const VIEWS = ['flagged', 'hidden', 'log'] as const
+const VIEWS = ['flagged', 'pending', 'hidden', 'log'] as const
 type View = (typeof VIEWS)[number]
 
 function viewPath(processId: string, view: View): string {
@@ -76,7 +77,9 @@ export function ModerationSection({ process }: { process: ProcessDetail }) {
   )
 }
 
-function Queue({ processId, state }: { processId: string; state: 'flagged' | 'hidden' }) {
+type QueueState = 'flagged' | 'pending' | 'hidden'
+
+function Queue({ processId, state }: { processId: string; state: QueueState }) {
   const queue = useResource(() => listModerationQueue(processId, state), [processId, state])
   const [done, setDone] = useState('')
   const timer = useRef<number | undefined>(undefined)
@@ -118,7 +121,11 @@ function Queue({ processId, state }: { processId: string; state: 'flagged' | 'hi
           </ul>
         ) : (
           <Empty>
-            {state === 'flagged' ? t('moderation.emptyFlagged') : t('moderation.emptyHidden')}
+            {state === 'flagged'
+              ? t('moderation.emptyFlagged')
+              : state === 'pending'
+                ? t('moderation.emptyPending')
+                : t('moderation.emptyHidden')}
           </Empty>
         )
       ) : null}
@@ -126,12 +133,13 @@ function Queue({ processId, state }: { processId: string; state: 'flagged' | 'hi
   )
 }
 
-type Decision = 'hide' | 'restore' | 'dismiss' | null
+type Decision = 'hide' | 'restore' | 'dismiss' | 'approve' | null
 
 function QueueItem({ item, onDone }: { item: ModerationItem; onDone: (message: string) => void }) {
   const [decision, setDecision] = useState<Decision>(null)
   const { comment, thread } = item
   const author = comment.author
+  const pending = comment.hidden?.pending === true
   const label = item.isThreadRoot ? t('moderation.rootItem') : t('moderation.replyItem')
   return (
     <article class="moderation-item" data-comment-id={comment.id}>
@@ -148,15 +156,20 @@ function QueueItem({ item, onDone }: { item: ModerationItem; onDone: (message: s
       <p class="comment-meta">
         {author ? (
           <>
-            <span class="comment-author">{author.name}</span>{' '}
+            <span class="comment-author">{author.name || t('consultations.thread.anonymous')}</span>{' '}
             <span class="group-tag">{groupLabel(author.stakeholderGroup)}</span>
+            {author.selfDeclared ? (
+              <span class="self-declared"> ({t('consultations.thread.selfDeclared')})</span>
+            ) : null}
             {author.organisation ? <span class="comment-org">{author.organisation}</span> : null}
             <span aria-hidden="true"> · </span>
           </>
         ) : null}
         <TimeAgo at={comment.createdAt} />
       </p>
-      {comment.hidden ? (
+      {pending ? (
+        <p class="comment-pending-note">{t('consultations.thread.pendingNote')}</p>
+      ) : comment.hidden ? (
         <p class="comment-moderation-note">
           {comment.hidden.by
             ? t('threads.hiddenByModerator', {
@@ -188,7 +201,26 @@ function QueueItem({ item, onDone }: { item: ModerationItem; onDone: (message: s
         </>
       ) : null}
       <div class="comment-actions">
-        {comment.hidden ? (
+        {pending ? (
+          <>
+            <Button
+              small
+              variant="primary"
+              aria-expanded={decision === 'approve'}
+              onClick={() => setDecision(decision === 'approve' ? null : 'approve')}
+            >
+              {t('moderation.approve')}
+            </Button>
+            <Button
+              small
+              variant="danger"
+              aria-expanded={decision === 'hide'}
+              onClick={() => setDecision(decision === 'hide' ? null : 'hide')}
+            >
+              {t('moderation.hide')}
+            </Button>
+          </>
+        ) : comment.hidden ? (
           <Button
             small
             aria-expanded={decision === 'restore'}
@@ -224,6 +256,16 @@ function QueueItem({ item, onDone }: { item: ModerationItem; onDone: (message: s
           onSubmit={async (reason) => {
             await hideComment(comment.id, reason)
             onDone(t('moderation.hiddenDone'))
+          }}
+        />
+      ) : decision === 'approve' ? (
+        <ReasonForm
+          label={t('moderation.approveReason')}
+          submit={t('moderation.approveSubmit')}
+          onCancel={() => setDecision(null)}
+          onSubmit={async (reason) => {
+            await approveComment(comment.id, reason)
+            onDone(t('moderation.approvedDone'))
           }}
         />
       ) : decision === 'restore' ? (
