@@ -1,0 +1,965 @@
+import type { Node } from 'prosemirror-model'
+import {
+  CONSULTATION_LIMITS,
+  INDIVIDUAL_GROUP,
+  type ConsultationReport,
+} from '../../shared/api/consultations'
+import { LIMITS } from '../../shared/limits'
+import { schema } from '../../shared/schema'
+import type { SubmissionRow } from '../db/database'
+import { escapeAttribute as attr, escapeText as text, renderHtml } from '../render/html'
+import { groupLabel, translator, uiLanguageOf, type Translate } from './public-i18n'
+import type { PublicThreadRow } from './public-queries'
+import type { FieldProblem, MemberAuthor, PublicConsultation } from './public-service'
+
+// Server-rendered public pages of a consultation (issue 6, item 3). They load one small style
+// sheet and no script, so they read the same with JavaScript off, on a slow phone and in print.
+// STYLE 2.10: every piece of user text (names, organisations, comments, answers, titles,
+// reasons) goes through `text` or `attr`; nothing here inserts stored text as markup. The
+// version's content is rendered by render/html.ts, which escapes it the same way.
+
+/** The address of the style sheet, with a version so it can be cached for good. */
+export interface PageAssets {
+  stylesheet: string
+}
+
+/** What every page knows: the consultation, the language, the moment, the address. */
+export interface PageContext {
+  pc: PublicConsultation
+  lang: string
+  t: Translate
+  now: Date
+  /** The path of this page, for the language links (the language goes in `?lang=`). */
+  path: string
+  assets: PageAssets
+}
+
+/** A page context for a consultation in a language. */
+export function pageContext(
+  pc: PublicConsultation,
+  lang: string,
+  path: string,
+  assets: PageAssets,
+  now = new Date(),
+): PageContext {
+  return { pc, lang, t: translator(lang), now, path, assets }
+}
+
+const LANGUAGE_TAG = /^[a-z]{2,3}$/
+
+function withLang(path: string, lang: string): string {
+  return `${path}${path.includes('?') ? '&' : '?'}lang=${encodeURIComponent(lang)}`
+}
+
+function localised(values: Record<string, string>, lang: string, languages: string[]): string {
+  if (values[lang]) {
+    return values[lang]!
+  }
+  for (const other of languages) {
+    if (values[other]) {
+      return values[other]!
+    }
+  }
+  return Object.values(values).find((v) => v !== '') ?? ''
+}
+
+/** The consultation's title in the page's language (or the first language that has one). */
+export function titleOf(ctx: PageContext): string {
+  return localised(ctx.pc.consultation.title, ctx.lang, ctx.pc.process.languages)
+}
+
+function formatDate(ctx: PageContext, at: Date | string): string {
+  const options: Intl.DateTimeFormatOptions = {
+    dateStyle: 'long',
+    timeStyle: 'short',
+    timeZone: ctx.pc.consultation.time_zone,
+  }
+  try {
+    return new Intl.DateTimeFormat(ctx.lang, {
+      ...options,
+      timeZoneName: 'short',
+    } as Intl.DateTimeFormatOptions).format(new Date(at))
+  } catch {
+    // dateStyle and timeZoneName do not combine in every engine; the zone is named on the page.
+    return new Intl.DateTimeFormat(ctx.lang, options).format(new Date(at))
+  }
+}
+
+function timeElement(ctx: PageContext, at: Date | string): string {
+  const iso = new Date(at).toISOString()
+  return `<time datetime="${attr(iso)}">${text(formatDate(ctx, at))}</time>`
+}
+
+/** "in 12 days", "in 5 hours", in the page's language. */
+function relative(ctx: PageContext, to: Date | string): string {
+  const ms = new Date(to).getTime() - ctx.now.getTime()
+  const format = new Intl.RelativeTimeFormat(ctx.lang, { numeric: 'auto' })
+  const abs = Math.abs(ms)
+  if (abs >= 2 * 86_400_000) {
+    return format.format(Math.round(ms / 86_400_000), 'day')
+  }
+  if (abs >= 2 * 3_600_000) {
+    return format.format(Math.round(ms / 3_600_000), 'hour')
+  }
+  return format.format(Math.max(1, Math.round(ms / 60_000)) * Math.sign(ms || 1), 'minute')
+}
+
+/** Plain text as paragraphs: blank lines separate them, single line breaks stay. */
+function paragraphs(value: string): string {
+  return value
+    .split(/\n\s*\n/)
+    .map((p) => p.trim())
+    .filter((p) => p !== '')
+    .map((p) => `<p>${text(p).replace(/\n/g, '<br>')}</p>`)
+    .join('\n')
+}
+
+function languageLabel(ctx: PageContext, code: string): string {
+  // Each language is named in itself, so a reader finds theirs whatever the page is in.
+  try {
+    const native = new Intl.DisplayNames([code], { type: 'language' }).of(code)
+    if (native && native !== code) {
+      return native.charAt(0).toLocaleUpperCase(code) + native.slice(1)
+    }
+  } catch {
+    // An engine without the names: the translated name below.
+  }
+  return ctx.t(`languages.${code}`)
+}
+
+/** The page frame: skip link, header with the language switch, main landmark, footer. */
+export function layout(ctx: PageContext, title: string, body: string): string {
+  const { t, pc } = ctx
+  const lang = LANGUAGE_TAG.test(ctx.lang) ? ctx.lang : 'en'
+  const languages =
+    pc.process.languages.length > 1
+      ? `<nav class="languages" aria-label="${attr(t('publicConsultation.languageSwitch'))}"><ul>${pc.process.languages
+          .map((code) =>
+            code === ctx.lang
+              ? `<li><a href="${attr(withLang(ctx.path, code))}" lang="${attr(code)}" hreflang="${attr(code)}" aria-current="page">${text(languageLabel(ctx, code))}</a></li>`
+              : `<li><a href="${attr(withLang(ctx.path, code))}" lang="${attr(code)}" hreflang="${attr(code)}">${text(languageLabel(ctx, code))}</a></li>`,
+          )
+          .join('')}</ul></nav>`
+      : ''
+  return [
+    '<!doctype html>',
+    `<html lang="${attr(lang)}">`,
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    '<meta name="referrer" content="same-origin">',
+    `<title>${text(title)}</title>`,
+    `<link rel="stylesheet" href="${attr(ctx.assets.stylesheet)}">`,
+    '</head>',
+    '<body>',
+    `<a class="skip-link" href="#main">${text(t('publicConsultation.skipToContent'))}</a>`,
+    '<header class="site-header">',
+    `<p class="site-name"><a href="${attr(withLang(`/c/${pc.consultation.slug}`, ctx.lang))}">${text(pc.process.title)}</a></p>`,
+    languages,
+    '</header>',
+    `<main id="main" tabindex="-1">`,
+    body,
+    '</main>',
+    `<footer class="site-footer"><p>${text(t('publicConsultation.footer'))}</p></footer>`,
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n')
+}
+
+// ---------------------------------------------------------------------------------------
+// The window, its changes and the state of the consultation
+
+function windowBox(ctx: PageContext): string {
+  const { t, pc } = ctx
+  const c = pc.consultation
+  const lines: string[] = []
+  const state = t(`publicConsultation.phase.${pc.phase}`)
+  lines.push(`<p class="phase phase-${attr(pc.phase)}"><strong>${text(state)}</strong></p>`)
+  lines.push('<dl class="window">')
+  lines.push(
+    `<dt>${text(t('publicConsultation.opensAt'))}</dt><dd>${timeElement(ctx, c.opens_at)}</dd>`,
+  )
+  lines.push(
+    `<dt>${text(t('publicConsultation.closesAt'))}</dt><dd>${timeElement(ctx, c.closes_at)}</dd>`,
+  )
+  lines.push(`<dt>${text(t('publicConsultation.timeZone'))}</dt><dd>${text(c.time_zone)}</dd>`)
+  lines.push('</dl>')
+  if (pc.phase === 'open') {
+    lines.push(
+      `<p class="time-left">${text(t('publicConsultation.closesIn', { relative: relative(ctx, c.closes_at) }))}</p>`,
+    )
+  } else if (pc.phase === 'scheduled') {
+    lines.push(
+      `<p class="time-left">${text(t('publicConsultation.opensIn', { relative: relative(ctx, c.opens_at) }))}</p>`,
+    )
+  }
+  return `<section class="window-box" aria-labelledby="window-heading"><h2 id="window-heading">${text(t('publicConsultation.windowHeading'))}</h2>${lines.join('\n')}</section>`
+}
+
+function changesList(ctx: PageContext): string {
+  const { t, pc } = ctx
+  if (pc.changes.length === 0) {
+    return ''
+  }
+  const items = pc.changes.map((change) => {
+    const when = timeElement(ctx, change.created_at)
+    let line: string
+    switch (change.kind) {
+      case 'closed-early':
+        line = t('publicConsultation.changes.closedEarly', { when: '\u0000when\u0000' })
+        break
+      case 'extended':
+        line = t('publicConsultation.changes.extended', {
+          when: '\u0000when\u0000',
+          until: '\u0000until\u0000',
+        })
+        break
+      default:
+        line = t('publicConsultation.changes.published', { when: '\u0000when\u0000' })
+    }
+    // The sentence is escaped first; the <time> elements go in where their markers are.
+    const html = text(line)
+      .replace('\uFFFDwhen\uFFFD', when)
+      .replace(
+        '\uFFFDuntil\uFFFD',
+        change.closes_after ? timeElement(ctx, change.closes_after) : '',
+      )
+    const reason =
+      change.reason.trim() !== ''
+        ? ` <span class="reason">${text(t('publicConsultation.changes.reason', { reason: change.reason }))}</span>`
+        : ''
+    return `<li>${html}${reason}</li>`
+  })
+  return `<section class="changes" aria-labelledby="changes-heading"><h2 id="changes-heading">${text(t('publicConsultation.changes.heading'))}</h2><ul>${items.join('')}</ul></section>`
+}
+
+// ---------------------------------------------------------------------------------------
+// The version's text, cut at its top-level headings
+
+/** A part of the version: the text before the first heading, or a heading and what follows it. */
+interface Part {
+  sectionId: string | null
+  level: number
+  title: string
+  blocks: Node[]
+}
+
+function partsOf(doc: Node): Part[] {
+  const parts: Part[] = []
+  const seen = new Set<string>()
+  let current: Part = { sectionId: null, level: 0, title: '', blocks: [] }
+  doc.forEach((block) => {
+    if (block.type.name === 'heading') {
+      const id = typeof block.attrs.sectionId === 'string' ? block.attrs.sectionId : null
+      if (current.blocks.length > 0 || current.sectionId !== null || current.title !== '') {
+        parts.push(current)
+      }
+      const unique = id !== null && !seen.has(id) ? id : null
+      if (unique) {
+        seen.add(unique)
+      }
+      current = {
+        sectionId: unique,
+        level: Number(block.attrs.level),
+        title: block.textBetween(0, block.content.size, ' ', ' ').replace(/\s+/g, ' ').trim(),
+        blocks: [],
+      }
+      return
+    }
+    current.blocks.push(block)
+  })
+  if (current.blocks.length > 0 || current.sectionId !== null || current.title !== '') {
+    parts.push(current)
+  }
+  return parts
+}
+
+function renderBlocks(blocks: Node[]): string {
+  if (blocks.length === 0) {
+    return ''
+  }
+  return renderHtml(schema.topNodeType.create(null, blocks))
+}
+
+/** A heading one level below the page's own h1 (and the section's h2 of the page). */
+function headingTag(level: number): string {
+  return `h${Math.min(6, Math.max(2, level + 1))}`
+}
+
+// ---------------------------------------------------------------------------------------
+// Comments
+
+function authorLine(ctx: PageContext, thread: PublicThreadRow): string {
+  const { t, pc } = ctx
+  const name =
+    thread.author_name.trim() === '' ? t('publicConsultation.anonymous') : thread.author_name
+  const group = groupLabel(t, thread.author_group, pc.groups)
+  const parts = [`<span class="author">${text(name)}</span>`]
+  parts.push(
+    `<span class="group">${text(group)}${
+      thread.consultation_id !== null && thread.self_declared
+        ? ` <span class="badge">${text(t('publicConsultation.selfDeclared'))}</span>`
+        : ''
+    }</span>`,
+  )
+  if (thread.author_organisation.trim() !== '') {
+    parts.push(`<span class="organisation">${text(thread.author_organisation)}</span>`)
+  }
+  if (thread.consultation_id === null) {
+    parts.push(`<span class="badge member">${text(t('publicConsultation.memberThread'))}</span>`)
+  }
+  parts.push(timeElement(ctx, thread.created_at))
+  return `<p class="comment-meta">${parts.join(' · ')}</p>`
+}
+
+function answerBlock(ctx: PageContext, thread: PublicThreadRow): string {
+  const { t } = ctx
+  if (thread.disposition === null || thread.answer === null || thread.answered_at === null) {
+    return `<p class="no-answer">${text(t('publicConsultation.awaitingAnswer'))}</p>`
+  }
+  const where =
+    thread.answer_version_name !== null || thread.answer_section_title !== null
+      ? `<p class="answer-where">${text(
+          t('publicConsultation.answerWhere', {
+            version: thread.answer_version_name ?? '—',
+            section: thread.answer_section_title ?? '—',
+          }),
+        )}</p>`
+      : ''
+  return [
+    '<div class="answer">',
+    `<p class="answer-head"><strong>${text(t('publicConsultation.answer'))}</strong> <span class="disposition disposition-${attr(thread.disposition)}">${text(t(`publicConsultation.dispositions.${thread.disposition}`))}</span></p>`,
+    paragraphs(thread.answer),
+    where,
+    `<p class="answer-by">${text(thread.answered_by_name ?? '')} · ${timeElement(ctx, thread.answered_at)}</p>`,
+    '</div>',
+  ].join('\n')
+}
+
+function commentItem(ctx: PageContext, thread: PublicThreadRow): string {
+  const { t } = ctx
+  const campaign =
+    thread.submission_count > 1
+      ? `<p class="campaign">${text(t('publicConsultation.identicalSubmissions', { count: thread.submission_count }))}</p>`
+      : ''
+  if (thread.hidden_at !== null) {
+    return [
+      `<li class="comment comment-hidden" id="thread-${thread.number}">`,
+      `<p class="hidden-note">${text(t('publicConsultation.hiddenByModerator', { reason: thread.hidden_reason?.trim() || t('publicConsultation.noReason') }))}</p>`,
+      campaign,
+      answerBlock(ctx, thread),
+      '</li>',
+    ].join('\n')
+  }
+  return [
+    `<li class="comment" id="thread-${thread.number}">`,
+    authorLine(ctx, thread),
+    thread.quote ? `<blockquote class="quote"><p>${text(thread.quote)}</p></blockquote>` : '',
+    `<div class="comment-body">${paragraphs(thread.body)}</div>`,
+    campaign,
+    answerBlock(ctx, thread),
+    '</li>',
+  ].join('\n')
+}
+
+function commentList(
+  ctx: PageContext,
+  threads: PublicThreadRow[],
+  headingId: string,
+  title: string,
+): string {
+  if (threads.length === 0) {
+    return ''
+  }
+  return [
+    `<section class="comments" aria-labelledby="${attr(headingId)}">`,
+    `<h3 id="${attr(headingId)}" class="comments-heading">${text(ctx.t('publicConsultation.commentsOn', { section: title }))}</h3>`,
+    `<ol class="comment-list">${threads.map((th) => commentItem(ctx, th)).join('\n')}</ol>`,
+    '</section>',
+  ].join('\n')
+}
+
+function countLine(ctx: PageContext, count: number): string {
+  return `<p class="count">${text(ctx.t('publicConsultation.commentCount', { count }))}</p>`
+}
+
+// ---------------------------------------------------------------------------------------
+// The consultation page
+
+export interface ConsultationPageData {
+  doc: Node
+  threads: PublicThreadRow[]
+  counts: Map<string, number>
+  commentsVisible: boolean
+}
+
+/** GET /c/:slug: the frozen version with its contents, window, changes and comments. */
+export function consultationPage(ctx: PageContext, data: ConsultationPageData): string {
+  const { t, pc } = ctx
+  const c = pc.consultation
+  const slug = c.slug
+  const title = titleOf(ctx)
+  const introduction = localised(c.introduction, ctx.lang, pc.process.languages)
+  const parts = partsOf(data.doc)
+  const bySection = new Map<string, PublicThreadRow[]>()
+  for (const thread of data.threads) {
+    const list = bySection.get(thread.section_id) ?? []
+    list.push(thread)
+    bySection.set(thread.section_id, list)
+  }
+  const open = pc.phase === 'open'
+
+  const toc = c.version_sections
+    .filter((s) => s.id !== null)
+    .map((s) => {
+      const count = data.counts.get(s.id!) ?? 0
+      return `<li class="toc-level-${Math.min(3, Math.max(1, s.level))}"><a href="#${attr(s.id!)}">${text(s.title || t('publicConsultation.untitledSection'))}</a> <span class="toc-count">${text(t('publicConsultation.commentCountShort', { count }))}</span></li>`
+    })
+    .join('\n')
+
+  const sections = parts.map((part) => {
+    if (part.sectionId === null) {
+      const heading =
+        part.title !== ''
+          ? `<${headingTag(part.level)}>${text(part.title)}</${headingTag(part.level)}>`
+          : ''
+      return `<div class="doc-part">${heading}${renderBlocks(part.blocks)}</div>`
+    }
+    const id = part.sectionId
+    const tag = headingTag(part.level)
+    const threads = bySection.get(id) ?? []
+    const sectionTitle = part.title || t('publicConsultation.untitledSection')
+    const action = open
+      ? `<p class="comment-link"><a href="${attr(withLang(`/c/${slug}/sections/${id}`, ctx.lang))}">${text(t('publicConsultation.commentOnSection'))}<span class="visually-hidden">: ${text(sectionTitle)}</span></a></p>`
+      : ''
+    return [
+      `<section class="doc-section" aria-labelledby="${attr(id)}">`,
+      `<${tag} id="${attr(id)}">${text(sectionTitle)}</${tag}>`,
+      renderBlocks(part.blocks),
+      `<div class="section-footer">${countLine(ctx, data.counts.get(id) ?? 0)}${action}</div>`,
+      commentList(ctx, threads, `comments-${id}`, sectionTitle),
+      '</section>',
+    ].join('\n')
+  })
+
+  let visibilityNote = ''
+  if (!data.commentsVisible) {
+    visibilityNote = `<p class="note">${text(t(c.visibility === 'never' ? 'publicConsultation.visibility.never' : 'publicConsultation.visibility.afterClose'))}</p>`
+  }
+  const reportLink =
+    pc.phase === 'closed'
+      ? `<p><a href="${attr(withLang(`/c/${slug}/report`, ctx.lang))}">${text(t('publicConsultation.report.link'))}</a></p>`
+      : ''
+  const how = open
+    ? `<p>${text(t(`publicConsultation.how.${c.access}`))}</p>`
+    : pc.phase === 'scheduled'
+      ? `<p>${text(t('publicConsultation.notOpenYet'))}</p>`
+      : `<p>${text(t('publicConsultation.closedNote'))}</p>`
+
+  const body = [
+    `<h1>${text(title)}</h1>`,
+    `<p class="version-name">${text(t('publicConsultation.versionLine', { name: c.version_name, number: c.version_number }))}</p>`,
+    introduction ? `<div class="introduction">${paragraphs(introduction)}</div>` : '',
+    windowBox(ctx),
+    how,
+    visibilityNote,
+    reportLink,
+    changesList(ctx),
+    toc
+      ? `<nav class="toc" aria-labelledby="toc-heading"><h2 id="toc-heading">${text(t('publicConsultation.contents'))}</h2><ol>${toc}</ol></nav>`
+      : '',
+    `<article class="document" aria-labelledby="document-heading"><h2 id="document-heading" class="visually-hidden">${text(t('publicConsultation.documentHeading'))}</h2>`,
+    sections.join('\n'),
+    '</article>',
+  ].join('\n')
+  return layout(ctx, title, body)
+}
+
+// ---------------------------------------------------------------------------------------
+// The section page with the comment form
+
+/** What the form shows: the values typed (kept after an error) and the problems found. */
+export interface FormState {
+  values: Record<string, string>
+  problems: FieldProblem[]
+  /** A refusal of the whole submission (window, access, rate limit), translated already. */
+  refusal?: string
+}
+
+export interface SectionPageData {
+  sectionId: string
+  title: string
+  level: number
+  /** The section's text as HTML (render/html.ts). */
+  html: string
+  threads: PublicThreadRow[]
+  count: number
+  commentsVisible: boolean
+  form: FormState
+  /** Access 'members': the signed-in member who may comment, and their CSRF token. */
+  member?: MemberAuthor
+  csrfToken?: string
+  signedIn: boolean
+}
+
+const FIELD_ORDER = [
+  'sectionId',
+  'name',
+  'email',
+  'stakeholderGroup',
+  'organisation',
+  'quote',
+  'body',
+  'consent',
+  'form',
+] as const
+
+function problemText(ctx: PageContext, problem: FieldProblem): string {
+  const key = `publicConsultation.errors.${problem.key}`
+  const translated = ctx.t(key)
+  return translated === key ? problem.message : translated
+}
+
+function fieldLabel(ctx: PageContext, field: string): string {
+  return ctx.t(`publicConsultation.fields.${field}`)
+}
+
+function field(
+  ctx: PageContext,
+  state: FormState,
+  name: string,
+  control: (describedBy: string, invalid: string) => string,
+  options: { label: string; hint?: string; required?: boolean },
+): string {
+  const problems = state.problems.filter((p) => p.field === name)
+  const ids: string[] = []
+  let hint = ''
+  if (options.hint) {
+    ids.push(`${name}-hint`)
+    hint = `<p class="hint" id="${name}-hint">${text(options.hint)}</p>`
+  }
+  let errors = ''
+  if (problems.length > 0) {
+    ids.push(`${name}-error`)
+    errors = `<p class="field-error" id="${name}-error">${problems.map((p) => text(problemText(ctx, p))).join(' ')}</p>`
+  }
+  const describedBy = ids.length > 0 ? ` aria-describedby="${ids.join(' ')}"` : ''
+  const invalid = problems.length > 0 ? ' aria-invalid="true"' : ''
+  const required = options.required
+    ? ` <span class="required">(${text(ctx.t('publicConsultation.form.required'))})</span>`
+    : ` <span class="optional">(${text(ctx.t('publicConsultation.form.optional'))})</span>`
+  return `<div class="field${problems.length > 0 ? ' has-error' : ''}"><label for="${name}">${text(options.label)}${required}</label>${hint}${errors}${control(describedBy, invalid)}</div>`
+}
+
+function commentForm(ctx: PageContext, data: SectionPageData): string {
+  const { t, pc } = ctx
+  const c = pc.consultation
+  const state = data.form
+  const v = (name: string) => state.values[name] ?? ''
+  const verified = c.access === 'verified'
+  const out: string[] = []
+
+  if (state.problems.length > 0 || state.refusal) {
+    const items = [...state.problems]
+      .sort((a, b) => FIELD_ORDER.indexOf(a.field as never) - FIELD_ORDER.indexOf(b.field as never))
+      .map((p) => {
+        const target = p.field === 'form' || p.field === 'sectionId' ? 'body' : p.field
+        return `<li><a href="#${attr(target)}">${text(fieldLabel(ctx, p.field))}: ${text(problemText(ctx, p))}</a></li>`
+      })
+    out.push(
+      `<div class="error-summary" role="alert" aria-labelledby="error-summary-heading"><h2 id="error-summary-heading">${text(t('publicConsultation.form.problemHeading'))}</h2>${
+        state.refusal ? `<p>${text(state.refusal)}</p>` : ''
+      }${items.length > 0 ? `<ul>${items.join('')}</ul>` : ''}</div>`,
+    )
+  }
+
+  if (pc.phase !== 'open') {
+    out.push(
+      `<p class="note">${text(t(pc.phase === 'scheduled' ? 'publicConsultation.notOpenYet' : 'publicConsultation.closedNote'))}</p>`,
+    )
+    return out.join('\n')
+  }
+  if (c.access === 'members' && !data.member) {
+    const next = `/c/${c.slug}/sections/${data.sectionId}`
+    out.push(
+      `<p class="note">${text(t(data.signedIn ? 'publicConsultation.membersOnlyNotMember' : 'publicConsultation.membersOnly'))}</p>`,
+    )
+    if (!data.signedIn) {
+      out.push(
+        `<p><a class="button" href="/sign-in?next=${attr(encodeURIComponent(next))}">${text(t('publicConsultation.signIn'))}</a></p>`,
+      )
+    }
+    return out.join('\n')
+  }
+
+  const groupOptions = [
+    `<option value="">${text(t('publicConsultation.form.chooseGroup'))}</option>`,
+    ...pc.groups
+      .filter((g) => g.key !== INDIVIDUAL_GROUP)
+      .map((g) => g.key)
+      .concat(INDIVIDUAL_GROUP)
+      .map(
+        (key) =>
+          `<option value="${attr(key)}"${v('stakeholderGroup') === key ? ' selected' : ''}>${text(groupLabel(t, key, pc.groups))}</option>`,
+      ),
+  ].join('')
+
+  out.push(
+    `<form class="comment-form" method="post" action="/c/${attr(c.slug)}/comments" novalidate>`,
+  )
+  out.push(`<input type="hidden" name="sectionId" value="${attr(data.sectionId)}">`)
+  out.push(`<input type="hidden" name="lang" value="${attr(ctx.lang)}">`)
+  if (data.member) {
+    if (data.csrfToken) {
+      out.push(`<input type="hidden" name="csrf" value="${attr(data.csrfToken)}">`)
+    }
+    out.push(
+      `<p class="as-member">${text(
+        t('publicConsultation.form.asMember', {
+          name: data.member.name,
+          group: groupLabel(t, data.member.stakeholderGroup, pc.groups),
+        }),
+      )}</p>`,
+    )
+  } else {
+    out.push(
+      `<fieldset><legend>${text(t('publicConsultation.form.aboutYou'))}</legend>`,
+      field(
+        ctx,
+        state,
+        'name',
+        (d, i) =>
+          `<input id="name" name="name" type="text" autocomplete="name" maxlength="${LIMITS.nameMax}" value="${attr(v('name'))}"${verified ? ' required' : ''}${d}${i}>`,
+        {
+          label: t('publicConsultation.form.name'),
+          hint: verified ? undefined : t('publicConsultation.form.nameHint'),
+          required: verified,
+        },
+      ),
+      field(
+        ctx,
+        state,
+        'email',
+        (d, i) =>
+          `<input id="email" name="email" type="email" autocomplete="email" maxlength="${LIMITS.emailMax}" value="${attr(v('email'))}"${verified ? ' required' : ''}${d}${i}>`,
+        {
+          label: t('publicConsultation.form.email'),
+          hint: verified
+            ? t('publicConsultation.form.emailHintVerified', {
+                hours: CONSULTATION_LIMITS.verifyHours,
+              })
+            : t('publicConsultation.form.emailHint'),
+          required: verified,
+        },
+      ),
+      field(
+        ctx,
+        state,
+        'stakeholderGroup',
+        (d, i) =>
+          `<select id="stakeholderGroup" name="stakeholderGroup" required${d}${i}>${groupOptions}</select>`,
+        {
+          label: t('publicConsultation.form.stakeholderGroup'),
+          hint: t('publicConsultation.form.stakeholderGroupHint'),
+          required: true,
+        },
+      ),
+      field(
+        ctx,
+        state,
+        'organisation',
+        (d, i) =>
+          `<input id="organisation" name="organisation" type="text" autocomplete="organization" maxlength="${LIMITS.organisationMax}" value="${attr(v('organisation'))}"${d}${i}>`,
+        { label: t('publicConsultation.form.organisation') },
+      ),
+      '</fieldset>',
+    )
+  }
+  out.push(
+    field(
+      ctx,
+      state,
+      'quote',
+      (d, i) =>
+        `<textarea id="quote" name="quote" rows="2" maxlength="${LIMITS.quoteMax}"${d}${i}>${text(v('quote'))}</textarea>`,
+      { label: t('publicConsultation.form.quote'), hint: t('publicConsultation.form.quoteHint') },
+    ),
+    field(
+      ctx,
+      state,
+      'body',
+      (d, i) =>
+        `<textarea id="body" name="body" rows="8" required maxlength="${LIMITS.commentBodyMax}"${d}${i}>${text(v('body'))}</textarea>`,
+      {
+        label: t('publicConsultation.form.body'),
+        hint: t('publicConsultation.form.bodyHint', { max: LIMITS.commentBodyMax }),
+        required: true,
+      },
+    ),
+  )
+  // The honeypot: hidden from people by the style sheet and skipped by keyboard; bots fill it.
+  out.push(
+    `<div class="hp"><label for="website">${text(t('publicConsultation.form.website'))}</label><input id="website" name="website" type="text" tabindex="-1" autocomplete="off" value=""></div>`,
+  )
+  const consentProblems = state.problems.filter((p) => p.field === 'consent')
+  out.push(
+    `<div class="field checkbox${consentProblems.length > 0 ? ' has-error' : ''}">${
+      consentProblems.length > 0
+        ? `<p class="field-error" id="consent-error">${consentProblems.map((p) => text(problemText(ctx, p))).join(' ')}</p>`
+        : ''
+    }<input id="consent" name="consent" type="checkbox" value="yes" required${v('consent') !== '' ? ' checked' : ''}${
+      consentProblems.length > 0 ? ' aria-invalid="true" aria-describedby="consent-error"' : ''
+    }> <label for="consent">${text(t(`publicConsultation.form.consent.${c.visibility}`))}</label></div>`,
+  )
+  out.push(`<p><button type="submit">${text(t('publicConsultation.form.submit'))}</button></p>`)
+  out.push(
+    `<p class="hint">${text(t(c.moderation === 'before' ? 'publicConsultation.form.moderatedBefore' : 'publicConsultation.form.moderatedAfter'))}</p>`,
+  )
+  out.push('</form>')
+  return out.join('\n')
+}
+
+/** GET /c/:slug/sections/:sectionId: one section, its comments and the comment form. */
+export function sectionPage(ctx: PageContext, data: SectionPageData): string {
+  const { t, pc } = ctx
+  const slug = pc.consultation.slug
+  const sectionTitle = data.title || t('publicConsultation.untitledSection')
+  const pageTitle = `${t('publicConsultation.commentOnTitle', { section: sectionTitle })} — ${titleOf(ctx)}`
+  const body = [
+    `<p class="back"><a href="${attr(withLang(`/c/${slug}`, ctx.lang))}#${attr(data.sectionId)}">${text(t('publicConsultation.backToDocument'))}</a></p>`,
+    `<h1>${text(t('publicConsultation.commentOnTitle', { section: sectionTitle }))}</h1>`,
+    `<p class="consultation-name">${text(titleOf(ctx))}</p>`,
+    `<section class="section-text" aria-labelledby="section-text-heading"><h2 id="section-text-heading">${text(t('publicConsultation.sectionText'))}</h2>${data.html}</section>`,
+    countLine(ctx, data.count),
+    `<section class="form-section" aria-labelledby="form-heading"><h2 id="form-heading">${text(t('publicConsultation.form.heading'))}</h2>`,
+    commentForm(ctx, data),
+    '</section>',
+    data.commentsVisible || data.threads.length > 0
+      ? commentList(ctx, data.threads, 'section-comments', sectionTitle)
+      : '',
+  ].join('\n')
+  return layout(ctx, pageTitle, body)
+}
+
+/** The section of the version with its HTML, for the section page; undefined if it is not a top-level one. */
+export function sectionOf(
+  doc: Node,
+  sectionId: string,
+): { title: string; level: number; html: string } | undefined {
+  const parts = partsOf(doc)
+  const index = parts.findIndex((p) => p.sectionId === sectionId)
+  if (index === -1) {
+    return undefined
+  }
+  const part = parts[index]!
+  // The section runs to the next heading of its level or higher, as sections do (section-ids.ts).
+  const html: string[] = [renderBlocks(part.blocks)]
+  for (const next of parts.slice(index + 1)) {
+    if (next.level <= part.level) {
+      break
+    }
+    const tag = `h${Math.min(6, next.level + 1)}`
+    html.push(`<${tag}>${text(next.title)}</${tag}>`, renderBlocks(next.blocks))
+  }
+  return { title: part.title, level: part.level, html: html.join('\n') }
+}
+
+// ---------------------------------------------------------------------------------------
+// Receipts, confirmation, errors
+
+/** The receipt of a submission: its reference and where it stands. It names no person. */
+export function receiptPage(
+  ctx: PageContext,
+  submission: SubmissionRow,
+  options: { pending: boolean; confirmed?: boolean },
+): string {
+  const { t, pc } = ctx
+  const slug = pc.consultation.slug
+  const section = pc.consultation.version_sections.find((s) => s.id === submission.section_id)
+  const waiting = submission.status === 'unverified'
+  let status: string
+  if (waiting) {
+    status = t('publicConsultation.receipt.checkEmail', { hours: CONSULTATION_LIMITS.verifyHours })
+  } else if (options.pending) {
+    status = t('publicConsultation.receipt.pending')
+  } else if (pc.consultation.visibility === 'immediately') {
+    status = t('publicConsultation.receipt.published')
+  } else {
+    status = t(
+      pc.consultation.visibility === 'never'
+        ? 'publicConsultation.receipt.notPublic'
+        : 'publicConsultation.receipt.afterClose',
+    )
+  }
+  const heading = waiting
+    ? t('publicConsultation.receipt.waitingHeading')
+    : options.confirmed
+      ? t('publicConsultation.receipt.confirmedHeading')
+      : t('publicConsultation.receipt.heading')
+  const body = [
+    `<h1>${text(heading)}</h1>`,
+    `<p class="consultation-name">${text(titleOf(ctx))}</p>`,
+    '<dl class="receipt">',
+    `<dt>${text(t('publicConsultation.receipt.reference'))}</dt><dd><strong class="reference">${text(submission.reference)}</strong></dd>`,
+    `<dt>${text(t('publicConsultation.receipt.received'))}</dt><dd>${timeElement(ctx, submission.created_at)}</dd>`,
+    section
+      ? `<dt>${text(t('publicConsultation.receipt.section'))}</dt><dd>${text(section.title)}</dd>`
+      : '',
+    '</dl>',
+    `<p class="receipt-status">${text(status)}</p>`,
+    `<p>${text(t('publicConsultation.receipt.keep'))}</p>`,
+    `<p><a href="${attr(withLang(`/c/${slug}`, ctx.lang))}#${attr(submission.section_id)}">${text(t('publicConsultation.backToDocument'))}</a></p>`,
+  ].join('\n')
+  return layout(ctx, `${heading} — ${titleOf(ctx)}`, body)
+}
+
+/** A page that says something went wrong with a link back: an expired link, a refusal. */
+export function messagePage(ctx: PageContext, heading: string, message: string): string {
+  const body = [
+    `<h1>${text(heading)}</h1>`,
+    `<p>${text(message)}</p>`,
+    `<p><a href="${attr(withLang(`/c/${ctx.pc.consultation.slug}`, ctx.lang))}">${text(ctx.t('publicConsultation.backToDocument'))}</a></p>`,
+  ].join('\n')
+  return layout(ctx, heading, body)
+}
+
+/**
+ * The one 404 page of the public side: an unknown slug and a draft look exactly the same
+ * (issue 6: a draft is never visible). It is in English and Spanish, since no process tells
+ * us the language.
+ */
+export function notFoundPage(assets: PageAssets, lang: string): string {
+  const t = translator(lang)
+  const ui = uiLanguageOf(lang)
+  return [
+    '<!doctype html>',
+    `<html lang="${ui}">`,
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${text(t('publicConsultation.notFound.title'))}</title>`,
+    `<link rel="stylesheet" href="${attr(assets.stylesheet)}">`,
+    '</head>',
+    '<body>',
+    `<a class="skip-link" href="#main">${text(t('publicConsultation.skipToContent'))}</a>`,
+    `<header class="site-header"><p class="site-name">Concord</p></header>`,
+    '<main id="main" tabindex="-1">',
+    `<h1>${text(t('publicConsultation.notFound.title'))}</h1>`,
+    `<p>${text(t('publicConsultation.notFound.body'))}</p>`,
+    '</main>',
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n')
+}
+
+// ---------------------------------------------------------------------------------------
+// What we heard
+
+/** GET /c/:slug/report: totals by group × section, submissions over time, every thread. */
+export function reportPage(ctx: PageContext, report: ConsultationReport | null): string {
+  const { t, pc } = ctx
+  const slug = pc.consultation.slug
+  const heading = t('publicConsultation.report.heading')
+  const title = `${heading} — ${titleOf(ctx)}`
+  const back = `<p class="back"><a href="${attr(withLang(`/c/${slug}`, ctx.lang))}">${text(t('publicConsultation.backToDocument'))}</a></p>`
+  if (report === null) {
+    const body = [
+      back,
+      `<h1>${text(heading)}</h1>`,
+      `<p class="consultation-name">${text(titleOf(ctx))}</p>`,
+      `<p>${text(t('publicConsultation.report.notYet', { when: formatDate(ctx, pc.consultation.closes_at) }))}</p>`,
+    ].join('\n')
+    return layout(ctx, title, body)
+  }
+  const sections = report.sections.filter((s) => s.id !== null)
+  const groups = Object.keys(report.totals.byGroup)
+  const groupName = (key: string) => groupLabel(t, key, pc.groups)
+  const number = (n: number) => new Intl.NumberFormat(ctx.lang).format(n)
+
+  const matrixRows = sections
+    .map((s) => {
+      const row = report.totals.matrix[s.id!] ?? {}
+      const cells = groups.map((g) => `<td>${number(row[g] ?? 0)}</td>`).join('')
+      return `<tr><th scope="row">${text(s.title)}</th>${cells}<td>${number(report.totals.bySection[s.id!] ?? 0)}</td></tr>`
+    })
+    .join('\n')
+  const matrix = [
+    '<div class="table-scroll" role="region" tabindex="0" aria-labelledby="matrix-heading">',
+    '<table class="matrix">',
+    `<caption class="visually-hidden">${text(t('publicConsultation.report.matrixCaption'))}</caption>`,
+    `<thead><tr><th scope="col">${text(t('publicConsultation.report.section'))}</th>${groups.map((g) => `<th scope="col">${text(groupName(g))}</th>`).join('')}<th scope="col">${text(t('publicConsultation.report.total'))}</th></tr></thead>`,
+    `<tbody>${matrixRows}</tbody>`,
+    `<tfoot><tr><th scope="row">${text(t('publicConsultation.report.total'))}</th>${groups.map((g) => `<td>${number(report.totals.byGroup[g] ?? 0)}</td>`).join('')}<td>${number(report.totals.submissions)}</td></tr></tfoot>`,
+    '</table>',
+    '</div>',
+  ].join('\n')
+
+  const maxDay = Math.max(1, ...report.overTime.map((d) => d.submissions))
+  const overTime =
+    report.overTime.length === 0
+      ? `<p>${text(t('publicConsultation.report.noSubmissions'))}</p>`
+      : [
+          '<table class="over-time">',
+          `<caption class="visually-hidden">${text(t('publicConsultation.report.overTimeCaption'))}</caption>`,
+          `<thead><tr><th scope="col">${text(t('publicConsultation.report.date'))}</th><th scope="col">${text(t('publicConsultation.report.submissions'))}</th></tr></thead>`,
+          '<tbody>',
+          ...report.overTime.map(
+            (d) =>
+              `<tr><th scope="row"><time datetime="${attr(d.date)}">${text(new Intl.DateTimeFormat(ctx.lang, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${d.date}T12:00:00Z`)))}</time></th><td><span class="bar" data-value="${d.submissions}"><meter min="0" max="${maxDay}" value="${d.submissions}" aria-hidden="true"></meter> ${number(d.submissions)}</span></td></tr>`,
+          ),
+          '</tbody>',
+          '</table>',
+        ].join('\n')
+
+  const threads = report.threads.map((th) => {
+    const disposition = th.disposition
+      ? `<span class="disposition disposition-${attr(th.disposition)}">${text(t(`publicConsultation.dispositions.${th.disposition}`))}</span>`
+      : `<span class="disposition">${text(t('publicConsultation.awaitingAnswer'))}</span>`
+    const who = th.hidden
+      ? ''
+      : `<p class="comment-meta"><span class="author">${text(th.author.trim() === '' ? t('publicConsultation.anonymous') : th.author)}</span> · <span class="group">${text(groupName(th.stakeholderGroup))}${th.selfDeclared ? ` <span class="badge">${text(t('publicConsultation.selfDeclared'))}</span>` : ''}</span>${th.organisation ? ` · <span class="organisation">${text(th.organisation)}</span>` : ''}</p>`
+    const comment = th.hidden
+      ? `<p class="hidden-note">${text(t('publicConsultation.hiddenByModerator', { reason: (th.hiddenReason ?? th.comment).trim() || t('publicConsultation.noReason') }))}</p>`
+      : report.commentsPublished === false
+        ? ''
+        : `<div class="comment-body">${paragraphs(th.comment)}</div>`
+    return [
+      '<li class="comment">',
+      `<p class="report-thread-head"><strong>#${th.number}</strong> · ${text(th.sectionTitle)} · ${disposition}${th.submissions > 1 ? ` · ${text(t('publicConsultation.identicalSubmissions', { count: th.submissions }))}` : ''}</p>`,
+      who,
+      comment,
+      th.answer
+        ? `<div class="answer"><p class="answer-head"><strong>${text(t('publicConsultation.answer'))}</strong></p>${paragraphs(th.answer)}</div>`
+        : '',
+      '</li>',
+    ].join('\n')
+  })
+
+  const dispositions = Object.entries(report.totals.byDisposition)
+    .map(
+      ([key, n]) =>
+        `<li>${text(key === 'none' ? t('publicConsultation.awaitingAnswer') : t(`publicConsultation.dispositions.${key}`))}: ${number(n)}</li>`,
+    )
+    .join('')
+
+  const body = [
+    back,
+    `<h1>${text(heading)}</h1>`,
+    `<p class="consultation-name">${text(titleOf(ctx))}</p>`,
+    `<p>${text(t('publicConsultation.report.summary', { submissions: report.totals.submissions, threads: report.totals.threads, answered: report.totals.answered }))}</p>`,
+    dispositions ? `<ul class="dispositions">${dispositions}</ul>` : '',
+    `<section aria-labelledby="matrix-heading"><h2 id="matrix-heading">${text(t('publicConsultation.report.matrixHeading'))}</h2>${matrix}</section>`,
+    `<section aria-labelledby="over-time-heading"><h2 id="over-time-heading">${text(t('publicConsultation.report.overTimeHeading'))}</h2>${overTime}</section>`,
+    `<section aria-labelledby="threads-heading"><h2 id="threads-heading">${text(t('publicConsultation.report.threadsHeading'))}</h2>`,
+    report.commentsPublished === false
+      ? `<p class="note">${text(t('publicConsultation.report.commentsNotPublic'))}</p>`
+      : '',
+    threads.length > 0
+      ? `<ol class="comment-list">${threads.join('\n')}</ol>`
+      : `<p>${text(t('publicConsultation.report.noSubmissions'))}</p>`,
+    '</section>',
+  ].join('\n')
+  return layout(ctx, title, body)
+}

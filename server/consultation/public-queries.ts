@@ -1,0 +1,303 @@
+import { sql, type Insertable } from 'kysely'
+import type {
+  CommentsTable,
+  ConsultationSubmissionsTable,
+  Executor,
+  ThreadsTable,
+} from '../db/database'
+
+// Queries of the public side of a consultation (issue 6, items 3–6). They return rows or
+// undefined and never throw HTTP errors (STYLE 2.2).
+
+/** The process a consultation belongs to: its title and languages. */
+export function findProcessOf(db: Executor, processId: string) {
+  return db
+    .selectFrom('processes')
+    .select(['id', 'title', 'languages', 'archived_at'])
+    .where('id', '=', processId)
+    .executeTakeFirst()
+}
+
+/** The process's stakeholder groups in their order, with the labels of added groups. */
+export function listGroups(db: Executor, processId: string) {
+  return db
+    .selectFrom('stakeholder_groups')
+    .select(['key', 'label'])
+    .where('process_id', '=', processId)
+    .orderBy('position')
+    .execute()
+}
+
+/** The frozen content of a version as ProseMirror JSON. */
+export function findVersionContent(db: Executor, versionId: string) {
+  return db
+    .selectFrom('document_versions')
+    .select('content')
+    .where('id', '=', versionId)
+    .executeTakeFirst()
+}
+
+/** Accepted submissions per section of a consultation (campaigns count every submission). */
+export async function countAcceptedBySection(
+  db: Executor,
+  consultationId: string,
+): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('consultation_submissions')
+    .select(['section_id', sql<number>`count(*)::int`.as('n')])
+    .where('consultation_id', '=', consultationId)
+    .where('status', '=', 'accepted')
+    .groupBy('section_id')
+    .execute()
+  return new Map(rows.map((r) => [r.section_id, Number(r.n)]))
+}
+
+/** A thread as the public page may show it, with its root comment and its answer. */
+export interface PublicThreadRow {
+  id: string
+  number: number
+  section_id: string
+  consultation_id: string | null
+  submission_count: number
+  quote: string | null
+  created_at: Date
+  disposition: string | null
+  answer: string | null
+  answered_at: Date | null
+  answered_by_name: string | null
+  answer_section_title: string | null
+  answer_version_name: string | null
+  author_name: string
+  author_group: string
+  author_organisation: string
+  self_declared: boolean
+  body: string
+  hidden_at: Date | null
+  hidden_reason: string | null
+}
+
+/**
+ * The threads the public page may list: those the consultation made (published or hidden by a
+ * moderator, never those awaiting approval, never withdrawn ones) and, when `memberThreads`,
+ * members' own threads on the document that are neither hidden nor withdrawn. Oldest first.
+ */
+export async function listPublicThreads(
+  db: Executor,
+  consultation: { id: string; document_id: string },
+  options: { consultationThreads: boolean; memberThreads: boolean; sectionId?: string },
+): Promise<PublicThreadRow[]> {
+  if (!options.consultationThreads && !options.memberThreads) {
+    return []
+  }
+  let query = db
+    .selectFrom('threads as t')
+    .innerJoin('comments as r', (join) =>
+      join.onRef('r.thread_id', '=', 't.id').on('r.is_root', '=', true),
+    )
+    .leftJoin('document_versions as av', 'av.id', 't.answer_version_id')
+    .select([
+      't.id',
+      't.number',
+      't.section_id',
+      't.consultation_id',
+      't.submission_count',
+      't.quote',
+      't.created_at',
+      't.disposition',
+      't.answer',
+      't.answered_at',
+      't.answered_by_name',
+      't.answer_section_title',
+      'av.name as answer_version_name',
+      'r.author_name',
+      'r.author_group',
+      'r.author_organisation',
+      'r.self_declared',
+      'r.body',
+      'r.hidden_at',
+      'r.hidden_reason',
+    ])
+    .where('t.document_id', '=', consultation.document_id)
+    .where('r.withdrawn_at', 'is', null)
+    .where('r.pending', '=', false)
+    .where((eb) => {
+      const branches = []
+      if (options.consultationThreads) {
+        branches.push(eb('t.consultation_id', '=', consultation.id))
+      }
+      if (options.memberThreads) {
+        branches.push(eb.and([eb('t.consultation_id', 'is', null), eb('r.hidden_at', 'is', null)]))
+      }
+      return eb.or(branches)
+    })
+  if (options.sectionId !== undefined) {
+    query = query.where('t.section_id', '=', options.sectionId)
+  }
+  const rows = await query.orderBy('t.created_at').orderBy('t.number').execute()
+  return rows as PublicThreadRow[]
+}
+
+/**
+ * Takes transaction-scoped advisory locks on one address's and (when given) one e-mail
+ * address's submissions, always in that order, so parallel requests are counted one after
+ * the other and cannot all pass the limit before any of them is stored.
+ */
+export async function lockSubmitter(
+  trx: Executor,
+  addressHash: string,
+  email: string | null,
+): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtext('concord-public-address'), hashtext(${addressHash}))`.execute(
+    trx,
+  )
+  if (email !== null) {
+    await sql`SELECT pg_advisory_xact_lock(hashtext('concord-public-email'), hashtext(${email}))`.execute(
+      trx,
+    )
+  }
+}
+
+/** Submissions (any status, any consultation) from one address since `since`. */
+export async function countByAddress(
+  db: Executor,
+  addressHash: string,
+  since: Date,
+): Promise<number> {
+  const row = await db
+    .selectFrom('consultation_submissions')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('address_hash', '=', addressHash)
+    .where('created_at', '>', since)
+    .executeTakeFirst()
+  return Number(row?.n ?? 0)
+}
+
+/** Submissions (any status, any consultation) with one e-mail address since `since`. */
+export async function countByEmail(db: Executor, email: string, since: Date): Promise<number> {
+  const row = await db
+    .selectFrom('consultation_submissions')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('email', '=', email)
+    .where('created_at', '>', since)
+    .executeTakeFirst()
+  return Number(row?.n ?? 0)
+}
+
+/**
+ * Hands out the consultation's next submission number and returns its window as it stands
+ * now. The update takes the consultation row's lock until commit, so closing early or
+ * extending (which lock the row too) and submissions take turns, and every submission of one
+ * consultation is stored in turn (campaign grouping cannot race).
+ */
+export function nextSubmissionNumber(trx: Executor, consultationId: string) {
+  return trx
+    .updateTable('consultations')
+    .set((eb) => ({ submission_seq: eb('submission_seq', '+', 1) }))
+    .where('id', '=', consultationId)
+    .returning(['submission_seq', 'opens_at', 'closes_at', 'published_at'])
+    .executeTakeFirst()
+}
+
+/** The thread of the first accepted submission with the same text on the same section. */
+export function findCampaignThread(
+  trx: Executor,
+  consultationId: string,
+  sectionId: string,
+  textHash: string,
+) {
+  return trx
+    .selectFrom('consultation_submissions as s')
+    .innerJoin('threads as t', 't.id', 's.thread_id')
+    .selectAll('t')
+    .where('s.consultation_id', '=', consultationId)
+    .where('s.section_id', '=', sectionId)
+    .where('s.text_hash', '=', textHash)
+    .where('s.status', '=', 'accepted')
+    .orderBy('s.created_at')
+    .limit(1)
+    .executeTakeFirst()
+}
+
+/** Counts one more identical submission on a campaign's thread. */
+export function incrementSubmissionCount(trx: Executor, threadId: string) {
+  return trx
+    .updateTable('threads')
+    .set((eb) => ({
+      submission_count: eb('submission_count', '+', 1),
+      last_activity_at: sql`now()` as unknown as string,
+    }))
+    .where('id', '=', threadId)
+    .returningAll()
+    .executeTakeFirstOrThrow()
+}
+
+/** The root comment of a thread. */
+export function findRoot(db: Executor, threadId: string) {
+  return db
+    .selectFrom('comments')
+    .selectAll()
+    .where('thread_id', '=', threadId)
+    .where('is_root', '=', true)
+    .executeTakeFirst()
+}
+
+/** Hands out the next thread number of a process (takes the process row's lock until commit). */
+export async function nextThreadNumber(trx: Executor, processId: string): Promise<number> {
+  const row = await trx
+    .updateTable('processes')
+    .set((eb) => ({ thread_seq: eb('thread_seq', '+', 1) }))
+    .where('id', '=', processId)
+    .returning('thread_seq')
+    .executeTakeFirstOrThrow()
+  return Number(row.thread_seq)
+}
+
+export function insertThread(trx: Executor, values: Insertable<ThreadsTable>) {
+  return trx.insertInto('threads').values(values).returningAll().executeTakeFirstOrThrow()
+}
+
+export function insertComment(trx: Executor, values: Insertable<CommentsTable>) {
+  return trx.insertInto('comments').values(values).returningAll().executeTakeFirstOrThrow()
+}
+
+export function insertSubmission(trx: Executor, values: Insertable<ConsultationSubmissionsTable>) {
+  return trx
+    .insertInto('consultation_submissions')
+    .values(values)
+    .returningAll()
+    .executeTakeFirstOrThrow()
+}
+
+/** A submission of a consultation by its receipt reference. */
+export function findSubmissionByReference(db: Executor, consultationId: string, reference: string) {
+  return db
+    .selectFrom('consultation_submissions')
+    .selectAll()
+    .where('consultation_id', '=', consultationId)
+    .where('reference', '=', reference)
+    .executeTakeFirst()
+}
+
+/** Locks the submission a confirmation link was made for, by the link's stored hash. */
+export function lockSubmissionByToken(trx: Executor, tokenHash: string) {
+  return trx
+    .selectFrom('consultation_submissions')
+    .selectAll()
+    .where('verify_token_hash', '=', tokenHash)
+    .forUpdate()
+    .executeTakeFirst()
+}
+
+/** Marks a waiting submission confirmed and accepted into a thread. */
+export function markAccepted(trx: Executor, submissionId: string, threadId: string) {
+  return trx
+    .updateTable('consultation_submissions')
+    .set({
+      status: 'accepted',
+      thread_id: threadId,
+      email_verified_at: sql`now()` as unknown as string,
+    })
+    .where('id', '=', submissionId)
+    .returningAll()
+    .executeTakeFirstOrThrow()
+}
