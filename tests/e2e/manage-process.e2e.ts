@@ -167,7 +167,7 @@ describe('running a process', () => {
       .getByRole('navigation', { name: 'Process sections' })
       .getByRole('link')
       .allTextContents()
-    expect(tabs).toEqual(['Documents', 'Threads', 'Members', 'Stakeholder groups'])
+    expect(tabs).toEqual(['Documents', 'Threads', 'Consultations', 'Members', 'Stakeholder groups'])
     expect(await page.getByRole('button', { name: /^Edit / }).count()).toBe(0)
     expect(await page.getByRole('button', { name: 'Add a member' }).count()).toBe(0)
 
