@@ -38,6 +38,7 @@ import { notificationRoutes } from './notifications/routes'
 import { liveRoutes } from './live/routes'
 import { versionRoutes } from './versions/routes'
 import { consultationRoutes } from './consultation/routes'
+import { reportRoutes } from './consultation/report-routes'
 import { publicConsultationRoutes } from './consultation/public-routes'
 import { collabPlugin, type CollabPluginOptions } from './collab/websocket'
 
@@ -166,6 +167,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(commentRoutes)
   await app.register(versionRoutes)
   await app.register(consultationRoutes)
+  await app.register(reportRoutes)
   await app.register(publicConsultationRoutes)
   await app.register(notificationRoutes)
   await app.register(liveRoutes)

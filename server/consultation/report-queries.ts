@@ -1,16 +1,4 @@
-import type { ConsultationRow, Executor, StoredSection } from '../db/database'
-
-/** One consultation by id, or undefined. */
-export function findReportConsultation(
-  db: Executor,
-  consultationId: string,
-): Promise<ConsultationRow | undefined> {
-  return db
-    .selectFrom('consultations')
-    .selectAll()
-    .where('id', '=', consultationId)
-    .executeTakeFirst()
-}
+import type { Executor, StoredSection } from '../db/database'
 
 /** The frozen section list of a version. */
 export async function findVersionSections(
