@@ -140,6 +140,7 @@ export async function buildReport(
   audience: ReportAudience,
   now: Date = new Date(),
 ): Promise<ConsultationReport> {
+  // One query at a time, in order: PGlite has a single connection.
   const [storedSections, processGroups, threadRows, submissionRows] = [
     await queries.findVersionSections(db, consultation.version_id),
     await queries.listProcessGroups(db, consultation.process_id),
