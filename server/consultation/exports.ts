@@ -208,7 +208,7 @@ const simpleTable = (rows: string[][], widths: number[]) =>
     rows: rows.map(
       (row, index) =>
         new TableRow({
-          tableHeader: index === 0,
+          ...(index === 0 ? { tableHeader: true } : {}),
           children: row.map((text, column) =>
             cell(
               paragraphs(text, { bold: index === 0 || column === 0 }),

@@ -672,7 +672,12 @@ describe('exports', () => {
     expect(xml).toMatch(/<w:pgSz[^>]*w:orient="landscape"/)
     const size = /<w:pgSz w:w="(\d+)" w:h="(\d+)"/.exec(xml)!
     expect(Number(size[1])).toBeGreaterThan(Number(size[2]))
-    expect(xml).toContain('<w:tblHeader/>')
+    // The matrix is the last table: its first row, and only that one, repeats on every page.
+    const matrixXml = xml.slice(xml.lastIndexOf('<w:tbl>'))
+    const matrixRows = matrixXml.split('<w:tr>').slice(1)
+    expect(matrixRows).toHaveLength(1 + 5)
+    expect(matrixRows[0]).toContain('<w:tblHeader/>')
+    expect(matrixRows.slice(1).some((r) => r.includes('tblHeader'))).toBe(false)
 
     const { value: html } = await mammoth.convertToHtml({ buffer })
     const { document } = parseHTML(`<!doctype html><html><body>${html}</body></html>`)
@@ -867,4 +872,29 @@ it('reports an empty consultation with zeros and no threads', async () => {
     .where('consultation_id', '=', consultation.id)
     .executeTakeFirstOrThrow()
   expect(count.n).toBe(0)
+})
+
+it('keeps no text of a comment its author withdrew, for either audience, and still counts it', async () => {
+  const fx = await fixture()
+  await db
+    .updateTable('comments')
+    .set({ withdrawn_at: '2026-03-10T20:00:00Z' })
+    .where('thread_id', '=', fx.threadIds.t6)
+    .where('is_root', '=', true)
+    .execute()
+  const row = await consultationRow(fx)
+  for (const audience of ['secretariat', 'public'] as const) {
+    const report = await buildReport(db, row, audience, new Date('2026-03-12T00:00:00Z'))
+    expect(report.totals.submissions, audience).toBe(7)
+    expect(
+      report.threads.find((x) => x.number === fx.numbers.t6),
+      audience,
+    ).toMatchObject({
+      withdrawn: true,
+      comment: '',
+      quote: null,
+      organisation: 'Ministerio TIC',
+    })
+    expect(JSON.stringify(report), audience).not.toContain('Línea')
+  }
 })
