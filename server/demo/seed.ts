@@ -8,6 +8,8 @@ import { insertDocument } from '../documents/service'
 import { parseMarkdown } from '../render/markdown'
 import { DRAFT_EN, DRAFT_EN_TITLE, DRAFT_ES, DRAFT_ES_TITLE } from './strategy-drafts'
 import { seedDemoThreads, type DemoMember } from './threads'
+import { seedDemoConsultation } from './consultation'
+import { findLiveDocument } from '../documents/queries'
 
 export const DEMO_PASSWORD = 'concord-demo'
 export const DEMO_PROCESS_TITLE = 'National Cybersecurity Strategy — demo'
@@ -42,7 +44,8 @@ export async function demoExists(db: Db): Promise<boolean> {
  * Creates the demo: accounts for each role and group (all with DEMO_PASSWORD), the
  * process "National Cybersecurity Strategy — demo" in English and Spanish with a technical
  * community group added, and a draft strategy in English and one in Spanish (two documents
- * with real content), discussed in threads from every group (demo/threads.ts). Runs in one transaction; does nothing if the demo exists. Returns
+ * with real content), discussed in threads from every group (demo/threads.ts), and an open public consultation on
+ * the English draft at /c/demo (demo/consultation.ts). Runs in one transaction; does nothing if the demo exists. Returns
  * whether it seeded.
  */
 export async function seedDemo(db: Db): Promise<boolean> {
@@ -88,6 +91,8 @@ export async function seedDemo(db: Db): Promise<boolean> {
     const en = await insertDocument(trx, processId, DRAFT_EN_TITLE, origin, { content: parseMarkdown(DRAFT_EN), source: 'demo' })
     const es = await insertDocument(trx, processId, DRAFT_ES_TITLE, origin, { content: parseMarkdown(DRAFT_ES), source: 'demo' })
     await seedDemoThreads(trx, processId, { en: en.id, es: es.id }, (email) => members.get(email)!)
+    const facilitator = members.get('facilitator@example.org')!
+    await seedDemoConsultation(trx, (await findLiveDocument(trx, en.id))!, origin, facilitator)
   })
   return true
 }

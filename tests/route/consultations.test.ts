@@ -4,10 +4,11 @@ import type { Consultation, ConsultationList } from '../../shared/api/consultati
 import type { Section } from '../../shared/api/documents'
 import type { Thread } from '../../shared/api/threads'
 import type { Version } from '../../shared/api/versions'
-import type { Role } from '../../shared/domain/roles'
-import { createTestApp, type Client } from '../support/app'
+import { findConsultation } from '../../server/consultation/queries'
+import { recordSubmission } from '../../server/consultation/public-service'
+import { createTestApp } from '../support/app'
+import { makeWorld, type World } from '../support/world'
 import { consultationBody, openConsultation, testSlug } from '../support/consultations'
-import type { TestProcess } from '../support/factories'
 import { sectionId, THREAD_DRAFT } from '../support/threads'
 
 const t = await createTestApp()
@@ -24,46 +25,7 @@ const count = async (
       .executeTakeFirstOrThrow()
   ).n
 
-interface World {
-  process: TestProcess
-  documentId: string
-  owner: Client
-  people: Record<Exclude<Role, 'secretariat'>, Client>
-}
-
-async function world(markdown: string = THREAD_DRAFT): Promise<World> {
-  const users = {
-    drafter: await factories.createUser(),
-    stakeholder: await factories.createUser(),
-    facilitator: await factories.createUser(),
-    observer: await factories.createUser(),
-  }
-  const process = await factories.createProcess({
-    members: [
-      { user: users.drafter, role: 'drafter' },
-      { user: users.stakeholder, role: 'stakeholder' },
-      { user: users.facilitator, role: 'facilitator' },
-      { user: users.observer, role: 'observer' },
-    ],
-  })
-  const { id: documentId } = await factories.createDocument(
-    process.id,
-    process.secretariat,
-    'Strategy',
-    markdown,
-  )
-  return {
-    process,
-    documentId,
-    owner: await t.as(process.secretariat),
-    people: {
-      drafter: await t.as(users.drafter),
-      stakeholder: await t.as(users.stakeholder),
-      facilitator: await t.as(users.facilitator),
-      observer: await t.as(users.observer),
-    },
-  }
-}
+const world = (markdown?: string) => makeWorld(t, markdown)
 
 describe('opening a consultation', () => {
   it('freezes the document and opens a published consultation on it, logged', async () => {
@@ -335,5 +297,135 @@ describe('answering threads', () => {
     }
     const row = await db.selectFrom('threads').select(['disposition', 'answer']).where('id', '=', thread.id).executeTakeFirstOrThrow()
     expect(row).toEqual({ disposition: null, answer: null })
+  })
+})
+
+describe('the demo', () => {
+  it('has an open consultation at /c/demo with public comments from several groups, a campaign, a hidden one and answers', async () => {
+    const demo = await createTestApp()
+    const { seedDemo } = await import('../../server/demo/seed')
+    expect(await seedDemo(demo.db)).toBe(true)
+    const owner = await demo.as({ id: '', email: 'secretariat@example.org', password: 'concord-demo', name: '', isAdmin: false })
+    const [process] = (await owner.get('/api/processes')).json() as { id: string }[]
+    const { items } = (await owner.get(`/api/processes/${process!.id}/consultations`)).json() as ConsultationList
+    expect(items).toHaveLength(1)
+    const c = items[0]!
+    expect(c).toMatchObject({ slug: 'demo', phase: 'open', access: 'anonymous', moderation: 'after', visibility: 'immediately', submissions: 9, threads: 6 })
+    expect(Object.keys(c.title).sort()).toEqual(['en', 'es'])
+    const list = async (query: string) =>
+      ((await owner.get(`/api/processes/${process!.id}/threads?limit=200&${query}`)).json().items as Thread[])
+    const publicThreads = await list('origin=public&hidden=include')
+    expect(publicThreads).toHaveLength(6)
+    expect(publicThreads.every((thread) => thread.origin?.consultationId === c.id)).toBe(true)
+    expect((await list(`consultation=${c.id}`)).map((thread) => thread.id).sort()).toEqual(
+      publicThreads.filter((thread) => thread.root.hidden === null).map((thread) => thread.id).sort(),
+    )
+    const members = await list('origin=members&hidden=include')
+    expect(members.length).toBeGreaterThan(5)
+    expect(members.every((thread) => thread.origin === null && !thread.root.author?.selfDeclared)).toBe(true)
+    expect(publicThreads.every((thread) => thread.root.author?.selfDeclared)).toBe(true)
+    expect(new Set(publicThreads.map((thread) => thread.root.author?.stakeholderGroup))).toEqual(
+      new Set(['individual', 'private-sector', 'academia', 'civil-society']),
+    )
+    expect(publicThreads.map((thread) => thread.origin!.submissions).sort()).toEqual([1, 1, 1, 1, 1, 4])
+    expect(publicThreads.filter((thread) => thread.answer !== null)).toHaveLength(3)
+    expect(publicThreads.filter((thread) => thread.root.hidden !== null)).toHaveLength(1)
+    expect(publicThreads.some((thread) => thread.quote === 'within 24 hours')).toBe(true)
+    const progress = (await owner.get(`/api/consultations/${c.id}/progress`)).json()
+    expect(progress).toMatchObject({ total: 5, answered: 3, unanswered: 2 })
+    await demo.close()
+  })
+})
+
+describe('public comments in members’ views', () => {
+  // Records a public submission the way the public form does, after its checks.
+  async function submit(c: Consultation, sectionId: string, body: string, group = 'individual') {
+    const consultation = (await findConsultation(db, c.id))!
+    const recorded = await db.transaction().execute((trx) =>
+      recordSubmission(
+        trx,
+        consultation,
+        { sectionId, name: null, stakeholderGroup: group, organisation: '', email: null, consent: true, body, quote: null, language: 'en' },
+        { addressHash: `test-${Math.random()}`, checkLimits: false },
+      ),
+    )
+    return recorded.thread!
+  }
+
+  it('keeps a comment awaiting approval from everyone but moderators until approved', async () => {
+    const w = await world()
+    const c = await openConsultation(w.owner, w.process.id, w.documentId, { moderation: 'before' })
+    const sections = (await w.owner.get(`/api/documents/${w.documentId}/sections`)).json() as Section[]
+    const thread = await submit(c, sectionId(sections, 'Vision'), 'Please define resilience.')
+    const root = await db.selectFrom('comments').select('id').where('thread_id', '=', thread.id).executeTakeFirstOrThrow()
+    expect((await w.people.stakeholder.get(`/api/threads/${thread.id}`)).statusCode).toBe(404)
+    expect((await w.people.drafter.get(`/api/processes/${w.process.id}/threads?origin=public`)).json().total).toBe(0)
+    const counts = (await w.people.drafter.get(`/api/documents/${w.documentId}/thread-counts`)).json() as { open: number }[]
+    expect(counts.reduce((sum, s) => sum + s.open, 0)).toBe(0)
+    const queue = (await w.people.facilitator.get(`/api/processes/${w.process.id}/moderation/queue?state=pending`)).json()
+    expect(queue.map((item: { comment: { id: string; hidden: { pending: boolean } } }) => [item.comment.id, item.comment.hidden.pending])).toEqual([[root.id, true]])
+    expect((await w.people.facilitator.get(`/api/processes/${w.process.id}/moderation/queue?state=hidden`)).json()).toEqual([])
+    expect((await w.people.stakeholder.post(`/api/comments/${root.id}/approve`, { reason: 'Fine' })).statusCode).toBe(404)
+    expect((await w.people.facilitator.post(`/api/comments/${root.id}/restore`, { reason: 'Fine' })).statusCode).toBe(409)
+    const progress = (await w.owner.get(`/api/consultations/${c.id}/progress`)).json()
+    expect(progress).toMatchObject({ total: 1, unanswered: 1 })
+    const approved = await w.people.facilitator.post(`/api/comments/${root.id}/approve`, { reason: 'On topic' })
+    expect(approved.statusCode, approved.body).toBe(200)
+    expect(approved.json().hidden).toBeNull()
+    expect((await w.people.facilitator.post(`/api/comments/${root.id}/approve`, { reason: 'Again' })).statusCode).toBe(409)
+    const seen = (await w.people.stakeholder.get(`/api/threads/${thread.id}`)).json() as Thread
+    expect(seen.root.author).toMatchObject({ selfDeclared: true, stakeholderGroup: 'individual', userId: null })
+    expect(seen.origin).toEqual({ consultationId: c.id, consultationSlug: c.slug, submissions: 1 })
+    const log = (await w.owner.get(`/api/processes/${w.process.id}/moderation/log`)).json()
+    expect(log[0]).toMatchObject({ action: 'approve', reason: 'On topic' })
+  })
+
+  it('lets a moderator hide a pending comment, which then shows its reason', async () => {
+    const w = await world()
+    const c = await openConsultation(w.owner, w.process.id, w.documentId, { moderation: 'before' })
+    const sections = (await w.owner.get(`/api/documents/${w.documentId}/sections`)).json() as Section[]
+    const thread = await submit(c, sectionId(sections, 'Vision'), 'Spam spam spam')
+    const root = await db.selectFrom('comments').select('id').where('thread_id', '=', thread.id).executeTakeFirstOrThrow()
+    const hidden = await w.people.facilitator.post(`/api/comments/${root.id}/hide`, { reason: 'Advertising' })
+    expect(hidden.statusCode, hidden.body).toBe(200)
+    expect(hidden.json().hidden).toMatchObject({ reason: 'Advertising', pending: false })
+    expect((await w.people.facilitator.get(`/api/processes/${w.process.id}/moderation/queue?state=pending`)).json()).toEqual([])
+    expect((await w.owner.get(`/api/consultations/${c.id}/progress`)).json()).toMatchObject({ total: 0 })
+  })
+
+  it('counts progress per section and group, and answering takes a thread off the list', async () => {
+    const w = await world()
+    const c = await openConsultation(w.owner, w.process.id, w.documentId)
+    const sections = (await w.owner.get(`/api/documents/${w.documentId}/sections`)).json() as Section[]
+    const vision = sectionId(sections, 'Vision')
+    const governance = sectionId(sections, 'Governance')
+    const first = await submit(c, governance, 'More budget.', 'civil-society')
+    await submit(c, governance, '  more   BUDGET. ', 'individual')
+    await submit(c, vision, 'Shorter, please.', 'academia')
+    const member = await w.people.stakeholder.post(`/api/documents/${w.documentId}/threads`, {
+      sectionId: vision,
+      kind: 'comment',
+      body: 'A member’s own thread is not part of the consultation’s progress.',
+    })
+    expect(member.statusCode).toBe(201)
+    const progress = async () => (await w.people.observer.get(`/api/consultations/${c.id}/progress`)).json()
+    expect(await progress()).toEqual({
+      total: 2,
+      answered: 0,
+      unanswered: 2,
+      bySection: [
+        { sectionId: vision, sectionTitle: 'Vision', total: 1, unanswered: 1 },
+        { sectionId: governance, sectionTitle: 'Governance', total: 1, unanswered: 1 },
+      ],
+      byGroup: [
+        { group: 'academia', total: 1, unanswered: 1 },
+        { group: 'civil-society', total: 1, unanswered: 1 },
+      ],
+    })
+    const answered = await w.owner.put(`/api/threads/${first.id}/answer`, { disposition: 'accepted', answer: 'Added to 4.1.' })
+    expect((answered.json() as Thread).origin?.submissions).toBe(2)
+    expect(await progress()).toMatchObject({ total: 2, answered: 1, unanswered: 1 })
+    const listed = (await w.owner.get(`/api/consultations/${c.id}`)).json() as Consultation
+    expect(listed).toMatchObject({ submissions: 3, threads: 2 })
   })
 })
