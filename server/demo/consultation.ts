@@ -79,6 +79,7 @@ export async function seedDemoConsultation(
     kind: 'published',
     closes_after: new Date(now + 60 * DAY).toISOString(),
     actor_name: secretariat.name,
+    created_at: opensAt.toISOString(),
   })
   await recordAudit(trx, secretariat, {
     processId: document.process_id,
