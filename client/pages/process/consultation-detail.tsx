@@ -27,7 +27,7 @@ import { useResource } from '../../components/use-resource'
 import { formatDateTime, formatDateTimeIn, formatNumber, t } from '../../i18n'
 import { allows, groupLabel } from '../../state/process'
 import { problems, validateRequired } from '../validation'
-import { AdequacyView, serverFieldErrors } from './consultation-form'
+import { AdequacyView, ConsultationForm, serverFieldErrors } from './consultation-form'
 import { PhaseBadge, consultationsPath, inLanguage, windowText } from './consultations'
 import { isoToZoned, zonedToIso } from './zoned-time'
 
@@ -36,7 +36,7 @@ function createdFromHistory(): boolean {
   return Boolean(state && typeof state === 'object' && 'created' in state && state.created)
 }
 
-type Panel = 'close' | 'extend' | null
+type Panel = 'close' | 'extend' | 'edit' | null
 
 /**
  * One consultation as the secretariat and members see it: its settings, public link, the
@@ -95,6 +95,7 @@ export function ConsultationDetail({
           <Settings process={process} consultation={c} />
           {allows('consultations.manage') ? (
             <Actions
+              process={process}
               consultation={c}
               onChanged={(fresh, message) => {
                 consultation.setData(fresh)
@@ -202,14 +203,23 @@ function Settings({
           {t('consultations.detail.threadsLink')}
         </Link>
       </p>
+      <p>
+        <Link
+          href={`/processes/${encodeURIComponent(process.id)}/threads?consultation=${encodeURIComponent(c.id)}`}
+        >
+          {t('consultations.detail.consultationThreadsLink')}
+        </Link>
+      </p>
     </div>
   )
 }
 
 function Actions({
+  process,
   consultation: c,
   onChanged,
 }: {
+  process: ProcessDetail
   consultation: Consultation
   onChanged: (fresh: Consultation, message: string) => void
 }) {
@@ -239,6 +249,14 @@ function Actions({
         {c.phase === 'draft' ? (
           <Button variant="primary" busy={busy} onClick={() => void publish()}>
             {t('consultations.detail.publish')}
+          </Button>
+        ) : null}
+        {c.phase === 'draft' ? (
+          <Button
+            aria-expanded={panel === 'edit'}
+            onClick={() => setPanel(panel === 'edit' ? null : 'edit')}
+          >
+            {t('consultations.detail.edit')}
           </Button>
         ) : null}
         {canClose ? (
@@ -271,6 +289,17 @@ function Actions({
             const fresh = await closeConsultation(c.id, reason)
             setPanel(null)
             onChanged(fresh, t('consultations.detail.closedDone'))
+          }}
+        />
+      ) : panel === 'edit' && c.phase === 'draft' ? (
+        <ConsultationForm
+          process={process}
+          editing={c}
+          minimumDaysPerPage={c.adequacy.minimumDaysPerPage}
+          onCancel={() => setPanel(null)}
+          onCreated={(fresh) => {
+            setPanel(null)
+            onChanged(fresh, t('consultations.detail.editedDone'))
           }}
         />
       ) : panel === 'extend' ? (
@@ -549,6 +578,14 @@ function Exports({ consultation: c }: { consultation: Consultation }) {
           </li>
         ))}
       </ul>
+      {c.phase === 'closed' ? (
+        <p>
+          <a href={`${c.publicUrl}/report`} target="_blank" rel="noopener">
+            {t('consultations.exports.publicReport')}
+            <span class="visually-hidden"> ({t('consultations.newTab')})</span>
+          </a>
+        </p>
+      ) : null}
     </div>
   )
 }

@@ -15,7 +15,12 @@ import {
 } from '../../../shared/api/consultations'
 import type { ProcessDetail } from '../../../shared/api/processes'
 import { toApiError, type ApiError } from '../../api/client'
-import { checkAdequacy, createConsultation, listVersions } from '../../api/consultations'
+import {
+  checkAdequacy,
+  createConsultation,
+  listVersions,
+  updateConsultation,
+} from '../../api/consultations'
 import { listDocuments } from '../../api/documents'
 import { Button } from '../../components/buttons'
 import { FormError, fieldErrorsFrom } from '../../components/errors'
@@ -196,31 +201,45 @@ export function ConsultationForm({
   minimumDaysPerPage,
   onCreated,
   onCancel,
+  editing,
 }: {
   process: ProcessDetail
   minimumDaysPerPage: number
   onCreated: (consultation: Consultation) => void
   onCancel: () => void
+  /** A draft to change (PATCH): its settings only, since its version stays. */
+  editing?: Consultation
 }) {
   const documents = useResource(() => listDocuments(process.id), [process.id])
   const zones = useMemo(timeZones, [])
-  const [initialZone] = useState(browserTimeZone)
-  const [initialWindow] = useState(() => defaultWindow(initialZone))
+  const [initialZone] = useState(() => editing?.timeZone ?? browserTimeZone())
+  const [initialWindow] = useState(() =>
+    editing
+      ? {
+          opens: isoToZoned(editing.opensAt, editing.timeZone),
+          closes: isoToZoned(editing.closesAt, editing.timeZone),
+        }
+      : defaultWindow(initialZone),
+  )
 
   const [source, setSource] = useState<Source>('document')
   const [documentId, setDocumentId] = useState('')
   const [versionName, setVersionName] = useState('')
   const [versionId, setVersionId] = useState('')
-  const [slug, setSlug] = useState('')
-  const [titles, setTitles] = useState<Record<string, string>>({})
-  const [intros, setIntros] = useState<Record<string, string>>({})
+  const [slug, setSlug] = useState(editing?.slug ?? '')
+  const [titles, setTitles] = useState<Record<string, string>>(editing?.title ?? {})
+  const [intros, setIntros] = useState<Record<string, string>>(editing?.introduction ?? {})
   const [opens, setOpens] = useState(initialWindow.opens)
   const [closes, setCloses] = useState(initialWindow.closes)
   const [timeZone, setTimeZone] = useState(initialZone)
-  const [access, setAccess] = useState<ConsultationAccess>('anonymous')
-  const [moderation, setModeration] = useState<ConsultationModeration>('after')
-  const [visibility, setVisibility] = useState<ConsultationVisibility>('immediately')
-  const [showMemberThreads, setShowMemberThreads] = useState(false)
+  const [access, setAccess] = useState<ConsultationAccess>(editing?.access ?? 'anonymous')
+  const [moderation, setModeration] = useState<ConsultationModeration>(
+    editing?.moderation ?? 'after',
+  )
+  const [visibility, setVisibility] = useState<ConsultationVisibility>(
+    editing?.visibility ?? 'immediately',
+  )
+  const [showMemberThreads, setShowMemberThreads] = useState(editing?.showMemberThreads ?? false)
   const [publish, setPublish] = useState(false)
 
   const [errors, setErrors] = useState<Record<string, string>>({})
@@ -256,7 +275,7 @@ export function ConsultationForm({
   const windowValid = opensAt !== null && closesAt !== null && closesAt > opensAt
   useEffect(() => {
     setServerAdequacy(null)
-    if (source !== 'document' || !documentId || !windowValid) {
+    if (editing || source !== 'document' || !documentId || !windowValid) {
       return
     }
     const controller = new AbortController()
@@ -275,8 +294,17 @@ export function ConsultationForm({
     }
   }, [source, documentId, opensAt, closesAt])
 
-  const adequacy: Adequacy | null =
-    source === 'version'
+  const adequacy: Adequacy | null = editing
+    ? windowValid
+      ? adequacyOf(
+          editing.adequacy.words,
+          editing.adequacy.estimatedPages,
+          new Date(opensAt ?? ''),
+          new Date(closesAt ?? ''),
+          minimumDaysPerPage,
+        )
+      : null
+    : source === 'version'
       ? version && windowValid
         ? adequacyOf(
             version.words,
@@ -290,9 +318,12 @@ export function ConsultationForm({
 
   function validate(): Record<string, string> {
     const found: Record<string, string | null> = {
-      documentId: documentId ? null : t('consultations.form.chooseDocument'),
-      versionName: source === 'document' ? validateRequired(versionName) : null,
-      versionId: source === 'version' && !versionId ? t('consultations.form.chooseVersion') : null,
+      documentId: editing || documentId ? null : t('consultations.form.chooseDocument'),
+      versionName: !editing && source === 'document' ? validateRequired(versionName) : null,
+      versionId:
+        !editing && source === 'version' && !versionId
+          ? t('consultations.form.chooseVersion')
+          : null,
       slug: !slug.trim()
         ? t('validation.required')
         : slug.length < 2 || !SLUG.test(slug)
@@ -333,8 +364,7 @@ export function ConsultationForm({
       title[language] = (titles[language] ?? '').trim()
       introduction[language] = (intros[language] ?? '').trim()
     }
-    const body: CreateConsultationBody = {
-      ...(source === 'document' ? { documentId, versionName: versionName.trim() } : { versionId }),
+    const settings = {
       slug: slug.trim(),
       title,
       introduction,
@@ -345,11 +375,19 @@ export function ConsultationForm({
       moderation,
       visibility,
       showMemberThreads,
+    }
+    const body: CreateConsultationBody = {
+      ...(source === 'document' ? { documentId, versionName: versionName.trim() } : { versionId }),
+      ...settings,
       publish,
     }
     setBusy(true)
     try {
-      onCreated(await createConsultation(process.id, body))
+      onCreated(
+        editing
+          ? await updateConsultation(editing.id, settings)
+          : await createConsultation(process.id, body),
+      )
     } catch (e) {
       const apiError = toApiError(e)
       setError(apiError)
@@ -391,60 +429,66 @@ export function ConsultationForm({
       noValidate
       aria-labelledby="consultation-form-heading"
     >
-      <h3 id="consultation-form-heading">{t('consultations.form.title')}</h3>
-      <p class="panel-intro">{t('consultations.form.lead')}</p>
+      <h3 id="consultation-form-heading">
+        {editing ? t('consultations.form.editTitle') : t('consultations.form.title')}
+      </h3>
+      <p class="panel-intro">
+        {editing ? t('consultations.form.editLead') : t('consultations.form.lead')}
+      </p>
       <FormError id="consultation-form-error" error={error} />
 
-      <fieldset class="form-section">
-        <legend>{t('consultations.form.textLegend')}</legend>
-        <SelectField
-          id="consultation-document"
-          label={t('consultations.form.document')}
-          value={documentId}
-          options={documentOptions}
-          onValue={(v) => {
-            setDocumentId(v)
-            setVersionId('')
-          }}
-          error={errors.documentId}
-        />
-        <RadioChoices<Source>
-          id="consultation-source"
-          legend={t('consultations.form.source')}
-          values={['document', 'version']}
-          value={source}
-          onValue={setSource}
-          label={(v) => t(`consultations.form.sources.${v}`)}
-          hint={(v) => t(`consultations.form.sourceHints.${v}`)}
-        />
-        {source === 'document' ? (
-          <TextField
-            id="consultation-version-name"
-            label={t('consultations.form.versionName')}
-            hint={t('consultations.form.versionNameHint')}
-            maxLength={200}
-            value={versionName}
-            onValue={setVersionName}
-            error={errors.versionName}
-            required
-          />
-        ) : versions.loading && !versions.data ? (
-          <Loading />
-        ) : versionOptions.length ? (
+      {editing ? null : (
+        <fieldset class="form-section">
+          <legend>{t('consultations.form.textLegend')}</legend>
           <SelectField
-            id="consultation-version"
-            label={t('consultations.form.version')}
-            value={versionId}
-            options={versionOptions}
-            onValue={setVersionId}
-            error={errors.versionId}
+            id="consultation-document"
+            label={t('consultations.form.document')}
+            value={documentId}
+            options={documentOptions}
+            onValue={(v) => {
+              setDocumentId(v)
+              setVersionId('')
+            }}
+            error={errors.documentId}
           />
-        ) : (
-          <p class="field-error" id="consultation-version-error">
-            {t('consultations.form.noVersions')}
-          </p>
-        )}
-      </fieldset>
+          <RadioChoices<Source>
+            id="consultation-source"
+            legend={t('consultations.form.source')}
+            values={['document', 'version']}
+            value={source}
+            onValue={setSource}
+            label={(v) => t(`consultations.form.sources.${v}`)}
+            hint={(v) => t(`consultations.form.sourceHints.${v}`)}
+          />
+          {source === 'document' ? (
+            <TextField
+              id="consultation-version-name"
+              label={t('consultations.form.versionName')}
+              hint={t('consultations.form.versionNameHint')}
+              maxLength={200}
+              value={versionName}
+              onValue={setVersionName}
+              error={errors.versionName}
+              required
+            />
+          ) : versions.loading && !versions.data ? (
+            <Loading />
+          ) : versionOptions.length ? (
+            <SelectField
+              id="consultation-version"
+              label={t('consultations.form.version')}
+              value={versionId}
+              options={versionOptions}
+              onValue={setVersionId}
+              error={errors.versionId}
+            />
+          ) : (
+            <p class="field-error" id="consultation-version-error">
+              {t('consultations.form.noVersions')}
+            </p>
+          )}
+        </fieldset>
+      )}
 
       <fieldset class="form-section">
         <legend>{t('consultations.form.publicLegend')}</legend>
@@ -571,19 +615,25 @@ export function ConsultationForm({
         </label>
       </fieldset>
 
-      <label class="checkbox" for="consultation-publish">
-        <input
-          type="checkbox"
-          id="consultation-publish"
-          checked={publish}
-          onChange={(e) => setPublish(e.currentTarget.checked)}
-        />
-        <span>{t('consultations.form.publishNow')}</span>
-      </label>
+      {editing ? null : (
+        <label class="checkbox" for="consultation-publish">
+          <input
+            type="checkbox"
+            id="consultation-publish"
+            checked={publish}
+            onChange={(e) => setPublish(e.currentTarget.checked)}
+          />
+          <span>{t('consultations.form.publishNow')}</span>
+        </label>
+      )}
 
       <div class="form-actions">
         <Button type="submit" variant="primary" busy={busy}>
-          {publish ? t('consultations.form.submitPublish') : t('consultations.form.submitDraft')}
+          {editing
+            ? t('consultations.form.submitEdit')
+            : publish
+              ? t('consultations.form.submitPublish')
+              : t('consultations.form.submitDraft')}
         </Button>
         <Button variant="ghost" onClick={onCancel}>
           {t('common.cancel')}

@@ -8,6 +8,7 @@ import {
   type ThreadSort,
 } from '../../../shared/api/threads'
 import { LIMITS } from '../../../shared/limits'
+import { listConsultations } from '../../api/consultations'
 import { listDocuments, listSections } from '../../api/documents'
 import { useLiveEvents } from '../../api/events'
 import { listMembers } from '../../api/members'
@@ -27,8 +28,21 @@ import '../../styles/threads.css'
 
 const PAGE_SIZE = 20
 
+/** Where threads come from: public comments from consultations, or members' own threads. */
+const THREAD_ORIGINS = ['public', 'members'] as const
+
 /** The filter names kept in the URL query, so a view can be bookmarked and shared. */
-const FILTERS = ['document', 'section', 'group', 'kind', 'status', 'author', 'q'] as const
+const FILTERS = [
+  'document',
+  'section',
+  'group',
+  'kind',
+  'status',
+  'author',
+  'origin',
+  'consultation',
+  'q',
+] as const
 type FilterName = (typeof FILTERS)[number]
 
 function oneOf<T extends string>(values: readonly T[], value: string | null): T | undefined {
@@ -46,6 +60,8 @@ export function readThreadQuery(search: URLSearchParams): ThreadListQuery {
     kind: oneOf(THREAD_KINDS, search.get('kind')),
     status: oneOf(THREAD_STATUSES, search.get('status')),
     author: text('author'),
+    origin: oneOf(THREAD_ORIGINS, search.get('origin')),
+    consultation: text('consultation'),
     q: text('q')?.slice(0, LIMITS.searchMax),
     sort: oneOf(THREAD_SORTS, search.get('sort')),
     offset: Number.isInteger(offset) && offset > 0 ? offset : undefined,
@@ -73,6 +89,7 @@ export function ThreadsSection({ process }: { process: ProcessDetail }) {
   const page = useResource(() => listThreads(process.id, query), [key])
   const documents = useResource(() => listDocuments(process.id), [process.id])
   const members = useResource(() => listMembers(process.id), [process.id])
+  const consultations = useResource(() => listConsultations(process.id), [process.id])
   const sections = useResource(
     () => (query.document ? listSections(query.document) : Promise.resolve([])),
     [query.document ?? ''],
@@ -126,6 +143,17 @@ export function ThreadsSection({ process }: { process: ProcessDetail }) {
   const authorOptions: Option[] = [
     any,
     ...(members.data ?? []).map((m) => ({ value: m.userId, label: m.name })),
+  ]
+  const originOptions: Option[] = [
+    any,
+    ...THREAD_ORIGINS.map((o) => ({ value: o, label: t(`consultations.origins.${o}`) })),
+  ]
+  const consultationOptions: Option[] = [
+    any,
+    ...(consultations.data?.items ?? []).map((c) => ({
+      value: c.id,
+      label: `/c/${c.slug}`,
+    })),
   ]
   const sortOptions: Option[] = THREAD_SORTS.map((s) => ({
     value: s,
@@ -201,6 +229,22 @@ export function ThreadsSection({ process }: { process: ProcessDetail }) {
             options={authorOptions}
             onValue={(v) => go({ author: v || undefined })}
           />
+          <SelectField
+            id="filter-origin"
+            label={t('consultations.filters.origin')}
+            value={query.origin ?? ''}
+            options={originOptions}
+            onValue={(v) => go({ origin: oneOf(THREAD_ORIGINS, v) })}
+          />
+          {consultationOptions.length > 1 ? (
+            <SelectField
+              id="filter-consultation"
+              label={t('consultations.filters.consultation')}
+              value={query.consultation ?? ''}
+              options={consultationOptions}
+              onValue={(v) => go({ consultation: v || undefined })}
+            />
+          ) : null}
           <div class="field">
             <label for="filter-q">{t('threads.list.q')}</label>
             <input
