@@ -110,7 +110,13 @@ describe('consultations in the workspace', () => {
   /** A comment from the public through the consultation's public form route. */
   async function publicComment(
     slug: string,
-    body: { sectionId: string; body: string; name?: string; stakeholderGroup?: string },
+    body: {
+      sectionId: string
+      body: string
+      name?: string
+      stakeholderGroup?: string
+      quote?: string
+    },
   ) {
     const response = await fetch(`${server.url}/c/${slug}/comments`, {
       method: 'POST',
@@ -251,6 +257,18 @@ describe('consultations in the workspace', () => {
       timeoutMs: 5_000,
     })
 
+    // A draft's settings can still change; its title is the page's heading.
+    await page.getByRole('button', { name: 'Edit the draft' }).click()
+    expect(await page.getByLabel('Public address').inputValue()).toBe(draftOne.slug)
+    await page.getByLabel('Title (English)').fill('Renamed consultation')
+    await page.getByRole('button', { name: 'Save the draft' }).click()
+    await waitFor(
+      async () =>
+        (await page.locator('#section-heading').textContent()) === 'Renamed consultation' ||
+        undefined,
+      { timeoutMs: 5_000, message: 'the edited title' },
+    )
+
     await page.getByRole('button', { name: 'Publish now' }).click()
     await waitFor(async () => (await phase.textContent())?.includes('Open') || undefined, {
       timeoutMs: 5_000,
@@ -311,6 +329,7 @@ describe('consultations in the workspace', () => {
       body: 'Who chairs the council?',
       name: 'Marta Gómez',
       stakeholderGroup: 'academia',
+      quote: 'coordinates every ministry',
     })
     const made = await threadsOf(consultation)
     expect(made).toHaveLength(2)
@@ -346,6 +365,19 @@ describe('consultations in the workspace', () => {
     expect(cardText).toContain(`From the public consultation /c/${consultation.slug}`)
     const named = page.locator(`article[data-thread-id="${made.find((t) => t !== campaign)!.id}"]`)
     expect(await named.textContent()).toContain('Marta Gómez')
+    // The passage a public comment quotes, without an anchor in the live text.
+    expect(await named.locator('.thread-quote blockquote').textContent()).toBe(
+      'coordinates every ministry',
+    )
+
+    // Public comments and members' threads can be told apart by a filter.
+    await page.getByLabel('Origin', { exact: true }).selectOption({ label: "Members' threads" })
+    await waitFor(async () => (await card.count()) === 0 || undefined, {
+      timeoutMs: 5_000,
+      message: 'public comments filtered out',
+    })
+    await page.getByLabel('Origin', { exact: true }).selectOption({ label: 'Public comments' })
+    await waitFor(() => card.isVisible(), { timeoutMs: 5_000, message: 'public comments back' })
 
     // The answer form: a disposition is needed, then the answer shows on the card.
     await card.getByRole('button', { name: /^Answer/ }).click()
