@@ -69,19 +69,24 @@ export function titleOf(ctx: PageContext): string {
 }
 
 function formatDate(ctx: PageContext, at: Date | string): string {
+  // Spelled out with the zone's short name ("December 31, 2026, 8:15 PM GMT-5"): dateStyle
+  // and timeZoneName cannot be combined.
   const options: Intl.DateTimeFormatOptions = {
-    dateStyle: 'long',
-    timeStyle: 'short',
-    timeZone: ctx.pc.consultation.time_zone,
+    year: 'numeric',
+    month: 'long',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+    timeZoneName: 'short',
   }
   try {
     return new Intl.DateTimeFormat(ctx.lang, {
       ...options,
-      timeZoneName: 'short',
-    } as Intl.DateTimeFormatOptions).format(new Date(at))
+      timeZone: ctx.pc.consultation.time_zone,
+    }).format(new Date(at))
   } catch {
-    // dateStyle and timeZoneName do not combine in every engine; the zone is named on the page.
-    return new Intl.DateTimeFormat(ctx.lang, options).format(new Date(at))
+    // A zone this engine does not know: UTC, named as such.
+    return new Intl.DateTimeFormat(ctx.lang, { ...options, timeZone: 'UTC' }).format(new Date(at))
   }
 }
 
