@@ -943,3 +943,20 @@ describe('what we heard', () => {
     )
   })
 })
+
+describe('the demo', () => {
+  it('serves /c/demo to the public, with its campaign, a hidden comment and answers, in English and Spanish', async () => {
+    const { seedDemo } = await import('../../server/demo/seed')
+    expect(await seedDemo(db)).toBe(true)
+    const page = await get('/c/demo')
+    expect(page.statusCode).toBe(200)
+    expect(page.body).toContain('Open for comments')
+    expect(page.body).toContain('4 identical submissions')
+    expect(page.body).toContain('Hidden by the moderator:')
+    expect(page.body).toContain('<span class="badge">self-declared</span>')
+    expect(page.body).toMatch(/class="disposition disposition-/)
+    const es = await get('/c/demo?lang=es')
+    expect(es.body).toContain('<html lang="es">')
+    expect(es.body).toContain('4 envíos idénticos')
+  })
+})
