@@ -341,6 +341,16 @@ export function findComment(db: Executor, commentId: string) {
   return db.selectFrom('comments').selectAll().where('id', '=', commentId).executeTakeFirst()
 }
 
+/** A thread's opening comment. */
+export function findRootComment(db: Executor, threadId: string) {
+  return db
+    .selectFrom('comments')
+    .selectAll()
+    .where('thread_id', '=', threadId)
+    .where('is_root', '=', true)
+    .executeTakeFirstOrThrow()
+}
+
 export function lockComment(trx: Executor, commentId: string) {
   return trx
     .selectFrom('comments')

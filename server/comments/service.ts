@@ -1120,3 +1120,30 @@ export async function insertSeedThread(trx: Executor, seed: SeedThread): Promise
   }
   return thread.id
 }
+
+/**
+ * Hides a thread's opening comment inside an existing transaction, with its moderation-log
+ * entry, without the checks and events of the request path: for the demo.
+ */
+export async function hideSeedThread(
+  trx: Executor,
+  threadId: string,
+  moderator: { userId: string; name: string },
+  reason: string,
+): Promise<void> {
+  const root = await queries.findRootComment(trx, threadId)
+  await queries.updateComment(trx, root.id, {
+    hidden_at: new Date().toISOString(),
+    hidden_by_name: moderator.name,
+    hidden_reason: reason,
+  })
+  await queries.insertModerationEntry(trx, {
+    process_id: root.process_id,
+    comment_id: root.id,
+    thread_id: threadId,
+    action: 'hide',
+    reason,
+    moderator_id: moderator.userId,
+    moderator_name: moderator.name,
+  })
+}

@@ -164,6 +164,32 @@ export function listProgressThreads(db: Executor, consultationId: string) {
     .execute()
 }
 
+/** A live (not deleted) document. */
+export function findLiveDocument(db: Executor, documentId: string) {
+  return db
+    .selectFrom('documents')
+    .selectAll()
+    .where('id', '=', documentId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst()
+}
+
+/** A version of a live document: what opening a consultation on it needs. */
+export function findVersionSummary(db: Executor, versionId: string) {
+  return db
+    .selectFrom('document_versions as v')
+    .innerJoin('documents as d', 'd.id', 'v.document_id')
+    .select(['v.id', 'v.process_id', 'v.document_id', 'v.words'])
+    .where('v.id', '=', versionId)
+    .where('d.deleted_at', 'is', null)
+    .executeTakeFirst()
+}
+
+/** Locks a thread's row, so answers recorded at once take turns. */
+export function lockThread(trx: Executor, threadId: string) {
+  return trx.selectFrom('threads').select('id').where('id', '=', threadId).forUpdate().executeTakeFirst()
+}
+
 /** Records a thread's disposition and answer. */
 export function updateAnswer(
   trx: Executor,

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
 import { errorResponses, IdParams } from '../../shared/api/common'
 import {
   Adequacy,
@@ -127,6 +128,7 @@ export async function consultationRoutes(app: App) {
         tags,
         summary: 'Publish a draft consultation at /c/:slug',
         params: ConsultationParams,
+        body: Type.Object({}, { additionalProperties: false }),
         response: { 200: Consultation, ...errorResponses(400, 401, 403, 404, 409) },
       },
     },

@@ -20,9 +20,6 @@ import { inTransaction } from '../db/transaction'
 import { recordAudit } from '../audit/record'
 import { AppError, badRequest, conflict, notFound } from '../errors'
 import { announceThread, getThread, authorizeThread } from '../comments/service'
-import * as comments from '../comments/queries'
-import { findLiveDocument } from '../documents/queries'
-import { findVersion } from '../versions/queries'
 import { freezeDocument, insertFrozenVersion } from '../versions/service'
 import * as queries from './queries'
 import { phaseOfRow, toConsultation } from './present'
@@ -98,7 +95,7 @@ export function getConsultation(ctx: Ctx, access: ConsultationAccess): Promise<C
 
 // A live document of the process, or the same 404 as an unknown one.
 async function documentOf(db: Executor, processId: string, documentId: string): Promise<DocumentRow> {
-  const document = await findLiveDocument(db, documentId)
+  const document = await queries.findLiveDocument(db, documentId)
   if (!document || document.process_id !== processId) {
     throw notFound('Document')
   }
@@ -106,7 +103,7 @@ async function documentOf(db: Executor, processId: string, documentId: string): 
 }
 
 async function versionOf(db: Executor, processId: string, versionId: string) {
-  const version = await findVersion(db, versionId)
+  const version = await queries.findVersionSummary(db, versionId)
   if (!version || version.process_id !== processId) {
     throw notFound('Version')
   }
@@ -526,7 +523,7 @@ export async function answerThread(
     }
   }
   await inTransaction(ctx.db, async (trx) => {
-    await comments.lockThread(trx, threadId)
+    await queries.lockThread(trx, threadId)
     await queries.updateAnswer(trx, threadId, {
       disposition: body.disposition,
       answer: body.answer.trim(),
@@ -546,4 +543,81 @@ export async function answerThread(
   announceThread(ctx, access.thread, access.root.hidden_at !== null)
   const fresh = await authorizeThread(ctx.db, actor, threadId, 'threads.read')
   return getThread(ctx, actor, fresh)
+}
+
+/** A consultation as the demo seed writes it: published, with its publication logged. */
+export interface SeedConsultation {
+  processId: string
+  documentId: string
+  versionId: string
+  slug: string
+  title: PerLanguage
+  introduction: PerLanguage
+  opensAt: Date
+  closesAt: Date
+  timeZone: string
+  access: string
+  moderation: string
+  visibility: string
+}
+
+/**
+ * Writes a published consultation inside an existing transaction, without the checks of the
+ * request path: for the demo. Its publication is logged as of its opening.
+ */
+export async function insertSeedConsultation(
+  trx: Executor,
+  seed: SeedConsultation,
+  origin: Origin,
+): Promise<queries.ConsultationWithVersion> {
+  const { id } = await queries.insertConsultation(trx, {
+    process_id: seed.processId,
+    document_id: seed.documentId,
+    version_id: seed.versionId,
+    slug: seed.slug,
+    title: JSON.stringify(seed.title),
+    introduction: JSON.stringify(seed.introduction),
+    opens_at: seed.opensAt.toISOString(),
+    closes_at: seed.closesAt.toISOString(),
+    time_zone: seed.timeZone,
+    access: seed.access,
+    moderation: seed.moderation,
+    visibility: seed.visibility,
+    published_at: seed.opensAt.toISOString(),
+    created_by: origin.userId,
+    created_by_name: origin.name,
+  })
+  await queries.insertChange(trx, {
+    consultation_id: id,
+    kind: 'published',
+    closes_after: seed.closesAt.toISOString(),
+    actor_name: origin.name,
+    created_at: seed.opensAt.toISOString(),
+  })
+  await recordAudit(trx, origin, {
+    processId: seed.processId,
+    action: 'consultation.opened',
+    targetType: 'consultation',
+    targetId: id,
+    details: { slug: seed.slug, versionId: seed.versionId, published: true },
+  })
+  return (await queries.findConsultation(trx, id))!
+}
+
+/** Records an answer inside an existing transaction, as of `at`: for the demo. */
+export async function insertSeedAnswer(
+  trx: Executor,
+  threadId: string,
+  answer: { disposition: string; text: string; by: string; at: Date },
+): Promise<void> {
+  await trx
+    .updateTable('threads')
+    .set({
+      disposition: answer.disposition,
+      answer: answer.text,
+      answered_at: answer.at.toISOString(),
+      answered_by_name: answer.by,
+    })
+    .where('id', '=', threadId)
+    .execute()
 }

@@ -1,9 +1,8 @@
 import type { Origin } from '../context'
 import type { DocumentRow, Trx } from '../db/database'
-import { recordAudit } from '../audit/record'
-import { findConsultation, insertChange, insertConsultation } from '../consultation/queries'
+import { insertSeedAnswer, insertSeedConsultation } from '../consultation/service'
 import { recordSubmission, type SubmissionInput } from '../consultation/public-service'
-import * as comments from '../comments/queries'
+import { hideSeedThread } from '../comments/service'
 import { loadState } from '../documents/state'
 import { freezeState, insertFrozenVersion } from '../versions/service'
 
@@ -33,7 +32,7 @@ interface DemoSubmission {
  */
 export async function seedDemoConsultation(
   trx: Trx,
-  document: DocumentRow,
+  document: Pick<DocumentRow, 'id' | 'process_id' | 'title'>,
   secretariat: Origin,
   moderator: { userId: string; name: string },
 ): Promise<void> {
@@ -47,48 +46,34 @@ export async function seedDemoConsultation(
     secretariat,
   )
   const opensAt = new Date(now - 7 * DAY)
-  const { id } = await insertConsultation(trx, {
-    process_id: document.process_id,
-    document_id: document.id,
-    version_id: version.id,
-    slug: 'demo',
-    title: JSON.stringify({
-      en: 'National Cybersecurity Strategy: public consultation',
-      es: 'Estrategia Nacional de Ciberseguridad: consulta pública',
-    }),
-    introduction: JSON.stringify({
-      en:
-        'The Ministry invites everyone — citizens, organisations, universities and companies — to comment on the draft strategy, section by section. ' +
-        'Every comment will receive a published answer.',
-      es:
-        'El Ministerio invita a todas las personas — ciudadanía, organizaciones, universidades y empresas — a comentar el borrador de estrategia, sección por sección. ' +
-        'Cada comentario recibirá una respuesta publicada.',
-    }),
-    opens_at: opensAt.toISOString(),
-    closes_at: new Date(now + 60 * DAY).toISOString(),
-    time_zone: 'America/Bogota',
-    access: 'anonymous',
-    moderation: 'after',
-    visibility: 'immediately',
-    published_at: opensAt.toISOString(),
-    created_by: secretariat.userId,
-    created_by_name: secretariat.name,
-  })
-  await insertChange(trx, {
-    consultation_id: id,
-    kind: 'published',
-    closes_after: new Date(now + 60 * DAY).toISOString(),
-    actor_name: secretariat.name,
-    created_at: opensAt.toISOString(),
-  })
-  await recordAudit(trx, secretariat, {
-    processId: document.process_id,
-    action: 'consultation.opened',
-    targetType: 'consultation',
-    targetId: id,
-    details: { slug: 'demo', versionId: version.id, published: true },
-  })
-  const consultation = (await findConsultation(trx, id))!
+  const consultation = await insertSeedConsultation(
+    trx,
+    {
+      processId: document.process_id,
+      documentId: document.id,
+      versionId: version.id,
+      slug: 'demo',
+      title: {
+        en: 'National Cybersecurity Strategy: public consultation',
+        es: 'Estrategia Nacional de Ciberseguridad: consulta pública',
+      },
+      introduction: {
+        en:
+          'The Ministry invites everyone — citizens, organisations, universities and companies — to comment on the draft strategy, section by section. ' +
+          'Every comment will receive a published answer.',
+        es:
+          'El Ministerio invita a todas las personas — ciudadanía, organizaciones, universidades y empresas — a comentar el borrador de estrategia, sección por sección. ' +
+          'Cada comentario recibirá una respuesta publicada.',
+      },
+      opensAt,
+      closesAt: new Date(now + 60 * DAY),
+      timeZone: 'America/Bogota',
+      access: 'anonymous',
+      moderation: 'after',
+      visibility: 'immediately',
+    },
+    secretariat,
+  )
   const section = (prefix: string) => {
     const found = consultation.version_sections.find((s) => s.title.startsWith(prefix))
     if (!found?.id) {
@@ -195,38 +180,15 @@ export async function seedDemoConsultation(
     }
     const thread = recorded.thread!
     if (item.answer) {
-      await trx
-        .updateTable('threads')
-        .set({
-          disposition: item.answer.disposition,
-          answer: item.answer.text,
-          answered_at: new Date(now - Math.max(0, item.daysAgo - 1) * DAY).toISOString(),
-          answered_by_name: secretariat.name,
-        })
-        .where('id', '=', thread.id)
-        .execute()
+      await insertSeedAnswer(trx, thread.id, {
+        disposition: item.answer.disposition,
+        text: item.answer.text,
+        by: secretariat.name,
+        at: new Date(now - Math.max(0, item.daysAgo - 1) * DAY),
+      })
     }
     if (item.hiddenReason) {
-      const root = await trx
-        .selectFrom('comments')
-        .select('id')
-        .where('thread_id', '=', thread.id)
-        .where('is_root', '=', true)
-        .executeTakeFirstOrThrow()
-      await comments.updateComment(trx, root.id, {
-        hidden_at: new Date().toISOString(),
-        hidden_by_name: moderator.name,
-        hidden_reason: item.hiddenReason,
-      })
-      await comments.insertModerationEntry(trx, {
-        process_id: document.process_id,
-        comment_id: root.id,
-        thread_id: thread.id,
-        action: 'hide',
-        reason: item.hiddenReason,
-        moderator_id: moderator.userId,
-        moderator_name: moderator.name,
-      })
+      await hideSeedThread(trx, thread.id, moderator, item.hiddenReason)
     }
   }
 }

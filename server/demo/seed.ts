@@ -9,7 +9,6 @@ import { parseMarkdown } from '../render/markdown'
 import { DRAFT_EN, DRAFT_EN_TITLE, DRAFT_ES, DRAFT_ES_TITLE } from './strategy-drafts'
 import { seedDemoThreads, type DemoMember } from './threads'
 import { seedDemoConsultation } from './consultation'
-import { findLiveDocument } from '../documents/queries'
 
 export const DEMO_PASSWORD = 'concord-demo'
 export const DEMO_PROCESS_TITLE = 'National Cybersecurity Strategy — demo'
@@ -92,7 +91,12 @@ export async function seedDemo(db: Db): Promise<boolean> {
     const es = await insertDocument(trx, processId, DRAFT_ES_TITLE, origin, { content: parseMarkdown(DRAFT_ES), source: 'demo' })
     await seedDemoThreads(trx, processId, { en: en.id, es: es.id }, (email) => members.get(email)!)
     const facilitator = members.get('facilitator@example.org')!
-    await seedDemoConsultation(trx, (await findLiveDocument(trx, en.id))!, origin, facilitator)
+    await seedDemoConsultation(
+      trx,
+      { id: en.id, process_id: processId, title: DRAFT_EN_TITLE },
+      origin,
+      facilitator,
+    )
   })
   return true
 }

@@ -123,7 +123,7 @@ export function freezeState(stored: StoredState): FrozenDocument {
  */
 export async function insertFrozenVersion(
   trx: Executor,
-  document: DocumentRow,
+  document: Pick<DocumentRow, 'id' | 'process_id' | 'title'>,
   frozen: FrozenDocument,
   name: string,
   origin: Origin,

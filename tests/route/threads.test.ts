@@ -859,7 +859,7 @@ describe('the demo', () => {
     expect(
       ((await secretariat.get(`/api/processes/${process!.id}/moderation/log`)).json() as unknown[])
         .length,
-    ).toBe(1)
+    ).toBe(2) // the hidden reply, and the public comment hidden in the demo consultation
     // The anchored passages are found in the stored drafts.
     const proposal = page.items.find((i) => i.kind === 'proposal' && i.anchor)!
     const doc = await storedDoc(demo.db, proposal.documentId)
