@@ -100,6 +100,8 @@ export function ConsultationDetail({
               onChanged={(fresh, message) => {
                 consultation.setData(fresh)
                 setDone(message)
+                // The form that did it is gone: keyboard focus resumes at the heading.
+                requestAnimationFrame(() => document.getElementById('section-heading')?.focus())
               }}
             />
           ) : null}

@@ -427,11 +427,9 @@ export function ConsultationForm({
       class="panel stack consultation-form"
       onSubmit={(e) => void submit(e)}
       noValidate
-      aria-labelledby="consultation-form-heading"
+      aria-labelledby={editing ? 'consultation-form-heading' : 'section-heading'}
     >
-      <h3 id="consultation-form-heading">
-        {editing ? t('consultations.form.editTitle') : t('consultations.form.title')}
-      </h3>
+      {editing ? <h3 id="consultation-form-heading">{t('consultations.form.editTitle')}</h3> : null}
       <p class="panel-intro">
         {editing ? t('consultations.form.editLead') : t('consultations.form.lead')}
       </p>
