@@ -92,6 +92,17 @@ const SubmissionReceipt = Type.Object({
 
 const HTML = 'text/html; charset=utf-8'
 
+// What a public page answers, for the OpenAPI document: HTML, also for its errors.
+const htmlPage = (description: string) => ({
+  description,
+  content: { 'text/html': { schema: Type.String() } },
+})
+const PAGE_RESPONSES = {
+  200: htmlPage('The page.'),
+  400: htmlPage('A malformed address or query.'),
+  404: htmlPage('No published consultation (or section) here: drafts and unknown addresses alike.'),
+}
+
 // Refusals of a whole submission, shown above the form with what was typed kept.
 const REFUSALS: Partial<Record<ErrorCode, string>> = {
   consultation_not_open: 'notOpen',
@@ -157,6 +168,7 @@ export async function publicConsultationRoutes(app: App) {
         summary: 'The public page of a published consultation (HTML)',
         params: SlugParams,
         querystring: PageQuery,
+        response: PAGE_RESPONSES,
       },
     },
     async (request, reply) => {
@@ -240,6 +252,7 @@ export async function publicConsultationRoutes(app: App) {
         summary: 'One section of a consultation with its comment form (HTML)',
         params: SectionParams,
         querystring: PageQuery,
+        response: PAGE_RESPONSES,
       },
     },
     async (request, reply) => {
@@ -387,6 +400,7 @@ export async function publicConsultationRoutes(app: App) {
         summary: 'The receipt of a submission (HTML): its reference and status',
         params: ReceiptParams,
         querystring: PageQuery,
+        response: PAGE_RESPONSES,
       },
     },
     async (request, reply) => {
@@ -413,6 +427,7 @@ export async function publicConsultationRoutes(app: App) {
         summary: 'Confirm an e-mail address by the link sent to it; the comment is accepted',
         params: SlugParams,
         querystring: VerifyQuery,
+        response: PAGE_RESPONSES,
       },
     },
     async (request, reply) => {
@@ -473,6 +488,7 @@ export async function publicConsultationRoutes(app: App) {
         summary: 'What we heard (HTML), once the window has closed',
         params: SlugParams,
         querystring: PageQuery,
+        response: PAGE_RESPONSES,
       },
     },
     async (request, reply) => {
