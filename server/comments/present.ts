@@ -118,6 +118,7 @@ export function toThreadSummary(
         ? {
             consultationId: thread.consultation_id,
             consultationSlug: found.consultationSlug,
+            consultationTitle: found.consultationTitle ?? {},
             submissions: thread.submission_count,
           }
         : null,

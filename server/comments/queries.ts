@@ -17,6 +17,7 @@ export interface ThreadWithRoot {
   endorsementCount: number
   /** The public address of the consultation the thread came from, if any. */
   consultationSlug: string | null
+  consultationTitle: Record<string, string> | null
   /** The name of the version the answer points to, if any. */
   answerVersionName: string | null
 }
@@ -205,6 +206,7 @@ const EXTRA_KEYS = new Set([
   'reply_count',
   'endorsement_count',
   'consultation_slug',
+  'consultation_title',
   'answer_version_name',
 ])
 
@@ -225,6 +227,7 @@ function toThreadWithRoot(row: Record<string, unknown>): ThreadWithRoot {
     replyCount: Number(row.reply_count ?? 0),
     endorsementCount: Number(row.endorsement_count ?? 0),
     consultationSlug: (row.consultation_slug as string | null) ?? null,
+    consultationTitle: (row.consultation_title as Record<string, string> | null) ?? null,
     answerVersionName: (row.answer_version_name as string | null) ?? null,
   }
 }
@@ -241,6 +244,11 @@ function selectThreadWithRoot(query: Joined, moderator: boolean) {
       .select('cn.slug')
       .whereRef('cn.id', '=', 't.consultation_id')
       .as('consultation_slug'),
+    eb
+      .selectFrom('consultations as cn')
+      .select('cn.title')
+      .whereRef('cn.id', '=', 't.consultation_id')
+      .as('consultation_title'),
     eb
       .selectFrom('document_versions as av')
       .select('av.name')

@@ -137,6 +137,11 @@ export async function consultationAdequacy(
   )
 }
 
+/** A 400 about one field of the body, named the way schema errors name it. */
+function fieldError(field: string, message: string): AppError {
+  return badRequest(`${field}: ${message}`, [{ path: `body/${field}`, message }])
+}
+
 /** Whether an IANA time zone name is one this server knows. */
 export function isTimeZone(name: string): boolean {
   try {
@@ -198,10 +203,14 @@ async function checkSettings(
     })
   }
   if (problems.length > 0) {
-    throw badRequest(problems.map((p) => `${p.field}: ${p.message}`).join('; '), problems)
+    throw badRequest(
+      problems.map((p) => `${p.field}: ${p.message}`).join('; '),
+      problems.map((p) => ({ path: `body/${p.field}`, message: p.message })),
+    )
   }
   if (await queries.slugTaken(db, settings.slug, exceptId)) {
-    throw conflict('Another consultation already has this address')
+    const message = 'Another consultation already has this address'
+    throw new AppError(409, 'conflict', message, [{ path: 'body/slug', message }])
   }
 }
 
@@ -224,11 +233,11 @@ export async function openConsultation(
     throw badRequest('Give either a versionId or a documentId with a versionName')
   }
   if (body.documentId !== undefined && body.versionName === undefined) {
-    throw badRequest('versionName: a name for the version to freeze is needed')
+    throw fieldError('versionName', 'a name for the version to freeze is needed')
   }
   await checkSettings(ctx.db, processId, body)
   if (body.publish && Date.parse(body.closesAt) <= Date.now()) {
-    throw badRequest('closesAt: a published consultation must close in the future')
+    throw fieldError('closesAt', 'a published consultation must close in the future')
   }
   let document: DocumentRow | undefined
   let frozen: Awaited<ReturnType<typeof freezeDocument>> | undefined
@@ -427,10 +436,10 @@ export async function extendConsultation(
     }
     const next = Date.parse(closesAt)
     if (next <= new Date(locked.closes_at).getTime() || next <= Date.now()) {
-      throw badRequest('closesAt: the new closing time must be later than the current one and in the future')
+      throw fieldError('closesAt', 'the new closing time must be later than the current one and in the future')
     }
     if (next - new Date(locked.opens_at).getTime() > CONSULTATION_LIMITS.windowDaysMax * 86_400_000) {
-      throw badRequest(`closesAt: a window lasts at most ${CONSULTATION_LIMITS.windowDaysMax} days`)
+      throw fieldError('closesAt', `a window lasts at most ${CONSULTATION_LIMITS.windowDaysMax} days`)
     }
     await queries.updateConsultation(trx, id, { closes_at: closesAt })
     await queries.insertChange(trx, {
@@ -507,7 +516,7 @@ export async function answerThread(
   const sectionId = body.sectionId ?? null
   let sectionTitle: string | null = null
   if (sectionId !== null && versionId === null) {
-    throw badRequest('sectionId: give the version the section belongs to')
+    throw fieldError('sectionId', 'give the version the section belongs to')
   }
   if (versionId !== null) {
     const version = await queries.findVersionSections(ctx.db, versionId)
@@ -517,7 +526,7 @@ export async function answerThread(
     if (sectionId !== null) {
       const section = version.sections.find((s) => s.id === sectionId)
       if (!section) {
-        throw badRequest('sectionId: that version has no such section')
+        throw fieldError('sectionId', 'that version has no such section')
       }
       sectionTitle = section.title
     }

@@ -297,6 +297,9 @@ export type ThreadAnswer = Static<typeof ThreadAnswer>
 export const ThreadOrigin = Type.Object({
   consultationId: Uuid,
   consultationSlug: Type.String(),
+  consultationTitle: Type.Record(Type.String(), Type.String(), {
+    description: 'The consultation’s title per language.',
+  }),
   submissions: Type.Integer({
     description: 'Identical submissions gathered in the thread: 1, or N for a campaign.',
   }),

@@ -362,7 +362,7 @@ describe('consultations in the workspace', () => {
     expect(cardText).toContain('Anonymous')
     expect(cardText).toContain('(self-declared)')
     expect(cardText).toContain('2 identical submissions')
-    expect(cardText).toContain(`From the public consultation /c/${consultation.slug}`)
+    expect(cardText).toContain(`From the public consultation ${consultation.title.en}`)
     const named = page.locator(`article[data-thread-id="${made.find((t) => t !== campaign)!.id}"]`)
     expect(await named.textContent()).toContain('Marta Gómez')
     // The passage a public comment quotes, without an anchor in the live text.

@@ -375,7 +375,7 @@ describe('public comments in members’ views', () => {
     expect((await w.people.facilitator.post(`/api/comments/${root.id}/approve`, { reason: 'Again' })).statusCode).toBe(409)
     const seen = (await w.people.stakeholder.get(`/api/threads/${thread.id}`)).json() as Thread
     expect(seen.root.author).toMatchObject({ selfDeclared: true, stakeholderGroup: 'individual', userId: null })
-    expect(seen.origin).toEqual({ consultationId: c.id, consultationSlug: c.slug, submissions: 1 })
+    expect(seen.origin).toEqual({ consultationId: c.id, consultationSlug: c.slug, consultationTitle: c.title, submissions: 1 })
     const log = (await w.owner.get(`/api/processes/${w.process.id}/moderation/log`)).json()
     expect(log[0]).toMatchObject({ action: 'approve', reason: 'On topic' })
   })

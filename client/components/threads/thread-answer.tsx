@@ -9,13 +9,17 @@ import {
 import type { Thread, ThreadSummary } from '../../../shared/api/threads'
 import { toApiError, type ApiError } from '../../api/client'
 import { answerThread, listVersions } from '../../api/consultations'
-import { formatDateTime, formatNumber, t } from '../../i18n'
+import { formatDateTime, formatNumber, language, t } from '../../i18n'
 import { Button } from '../buttons'
 import { FormError, fieldErrorsFrom } from '../errors'
 import { SelectField, TextArea, focusFirstInvalid, type Option } from '../fields'
 import { Link } from '../link'
 import { useResource } from '../use-resource'
 import { RichText } from './rich-text'
+
+// The title in the interface's language, else in any language it has.
+const titleOf = (texts: Record<string, string>) =>
+  texts[language.value] || Object.values(texts).find(Boolean) || ''
 
 /** Where a thread from a consultation came from, and how many identical submissions it holds. */
 export function ThreadOriginLine({ thread }: { thread: ThreadSummary }) {
@@ -29,7 +33,7 @@ export function ThreadOriginLine({ thread }: { thread: ThreadSummary }) {
       <Link
         href={`/processes/${encodeURIComponent(thread.processId)}/consultations/${encodeURIComponent(origin.consultationId)}`}
       >
-        /c/{origin.consultationSlug}
+        {titleOf(origin.consultationTitle) || `/c/${origin.consultationSlug}`}
       </Link>
     </p>
   )
