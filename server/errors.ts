@@ -45,6 +45,11 @@ function toErrorBody(error: FastifyError | Error): ErrorBody {
   if (fastifyError.code === '23505') {
     return { statusCode: 409, code: 'conflict', message: 'This exists already' }
   }
+  // Text PostgreSQL cannot store (a NUL character, in text or in JSON): the client's input is
+  // wrong, and the statement changed nothing.
+  if (fastifyError.code === '22021' || fastifyError.code === '22P05') {
+    return { statusCode: 400, code: 'validation_failed', message: 'Text may not contain NUL characters' }
+  }
   if (fastifyError.validation) {
     const details = fastifyError.validation.map((v) => ({
       path: `${fastifyError.validationContext ?? 'body'}${v.instancePath}`,

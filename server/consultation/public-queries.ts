@@ -37,17 +37,25 @@ export function findVersionContent(db: Executor, versionId: string) {
     .executeTakeFirst()
 }
 
-/** Accepted submissions per section of a consultation (campaigns count every submission). */
+/**
+ * Accepted submissions per section of a consultation (campaigns count every submission), but
+ * not those whose thread still awaits a moderator's approval: the public learns nothing of a
+ * comment before it is approved (the report counts them the same way).
+ */
 export async function countAcceptedBySection(
   db: Executor,
   consultationId: string,
 ): Promise<Map<string, number>> {
   const rows = await db
-    .selectFrom('consultation_submissions')
-    .select(['section_id', sql<number>`count(*)::int`.as('n')])
-    .where('consultation_id', '=', consultationId)
-    .where('status', '=', 'accepted')
-    .groupBy('section_id')
+    .selectFrom('consultation_submissions as s')
+    .innerJoin('comments as r', (join) =>
+      join.onRef('r.thread_id', '=', 's.thread_id').on('r.is_root', '=', true),
+    )
+    .select(['s.section_id', sql<number>`count(*)::int`.as('n')])
+    .where('s.consultation_id', '=', consultationId)
+    .where('s.status', '=', 'accepted')
+    .where('r.pending', '=', false)
+    .groupBy('s.section_id')
     .execute()
   return new Map(rows.map((r) => [r.section_id, Number(r.n)]))
 }

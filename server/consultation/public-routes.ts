@@ -283,9 +283,10 @@ export async function publicConsultationRoutes(app: App) {
       },
     },
     async (request, reply) => {
-      const fromForm = (request.headers['content-type'] ?? '').startsWith(
-        'application/x-www-form-urlencoded',
-      )
+      // Media types are case-insensitive (RFC 9110), as the body parser treats them.
+      const fromForm = (request.headers['content-type'] ?? '')
+        .toLowerCase()
+        .startsWith('application/x-www-form-urlencoded')
       const raw = (request.body ?? {}) as Record<string, unknown>
       const lang = typeof raw.lang === 'string' ? raw.lang : undefined
       const pc = await findPublicConsultation(ctx.db, request.params.slug)

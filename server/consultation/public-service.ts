@@ -60,7 +60,9 @@ export async function findPublicConsultation(
     process: { id: process.id, title: process.title, languages: process.languages },
     groups,
     changes,
-    phase: phaseOfRow(consultation, now),
+    // An archived process is read-only (and its secretariat can no longer close the window):
+    // its consultations read as closed and take no more comments.
+    phase: process.archived_at !== null ? 'closed' : phaseOfRow(consultation, now),
   }
 }
 
@@ -499,6 +501,20 @@ export async function submitComment(
   submitter: Submitter,
 ): Promise<SubmissionResult> {
   const { consultation } = pc
+  // NUL cannot be stored in PostgreSQL text: refused as a problem of its field, not a 500.
+  const withNul = (Object.keys(body) as (keyof SubmissionBody)[]).filter((key) => {
+    const value: unknown = body[key]
+    return typeof value === 'string' && value.includes('\u0000')
+  })
+  if (withNul.length > 0) {
+    throw fieldError(
+      withNul.map((field) => ({
+        field,
+        key: 'invalid',
+        message: 'must not contain NUL characters',
+      })),
+    )
+  }
   if (body.website !== undefined && body.website.trim() !== '') {
     // A person never sees the field; whatever filled it is a bot. Refused, nothing stored.
     throw fieldError([{ field: 'form', key: 'refused', message: 'The submission was refused' }])
@@ -684,6 +700,10 @@ export async function confirmSubmission(
 ): Promise<SubmissionResult> {
   const hash = hashSecret(ctx.config.sessionSecret, token)
   const outcome = await inTransaction(ctx.db, async (trx) => {
+    // The consultation's row lock first, as recordSubmission takes it: accepting into a thread
+    // takes turns with submissions and other confirmations, so two identical texts confirmed at
+    // once join one campaign thread instead of starting two.
+    await queries.lockConsultation(trx, pc.consultation.id)
     const submission = await publicQueries.lockSubmissionByToken(trx, hash)
     if (!submission || submission.consultation_id !== pc.consultation.id) {
       throw new AppError(404, 'not_found', 'This confirmation link is not valid')

@@ -1,0 +1,315 @@
+import type { LightMyRequestResponse } from 'fastify'
+import { describe, expect, it } from 'vitest'
+import type { Consultation, CreateConsultationBody } from '../../shared/api/consultations'
+import { createTestApp, type Client } from '../support/app'
+import { openConsultation } from '../support/consultations'
+import type { TestProcess } from '../support/factories'
+import { THREAD_DRAFT } from '../support/threads'
+
+// Defects found in review of the public consultation (issue 6), each pinned by a test.
+
+const t = await createTestApp()
+const { app, db, factories } = t
+
+let addressSerial = 0
+function newAddress(): string {
+  addressSerial += 1
+  return `10.${200 + (Math.floor(addressSerial / 250) % 50)}.${addressSerial % 250}.${(process.pid % 200) + 1}`
+}
+
+interface World {
+  process: TestProcess
+  documentId: string
+  owner: Client
+  consultation: Consultation
+  sections: { id: string; title: string }[]
+}
+
+async function world(overrides: Partial<CreateConsultationBody> = {}): Promise<World> {
+  const process = await factories.createProcess({ languages: ['en', 'es'] })
+  const { id: documentId } = await factories.createDocument(
+    process.id,
+    process.secretariat,
+    'Strategy',
+    THREAD_DRAFT,
+  )
+  const owner = await t.as(process.secretariat)
+  const consultation = await openConsultation(owner, process.id, documentId, {
+    title: { en: 'Public consultation' },
+    ...overrides,
+  })
+  const version = await db
+    .selectFrom('document_versions')
+    .select('sections')
+    .where('id', '=', consultation.versionId)
+    .executeTakeFirstOrThrow()
+  const sections = version.sections
+    .filter((s) => s.id !== null)
+    .map((s) => ({ id: s.id!, title: s.title }))
+  return { process, documentId, owner, consultation, sections }
+}
+
+type Fields = Record<string, string>
+
+function postForm(slug: string, fields: Fields | string, address = newAddress()) {
+  return app.inject({
+    method: 'POST',
+    url: `/c/${slug}/comments`,
+    payload: typeof fields === 'string' ? fields : new URLSearchParams(fields).toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    remoteAddress: address,
+  })
+}
+
+function postJson(slug: string, body: unknown, address = newAddress()) {
+  return app.inject({
+    method: 'POST',
+    url: `/c/${slug}/comments`,
+    payload: typeof body === 'string' && body.startsWith('[') ? body : JSON.stringify(body),
+    headers: { 'content-type': 'application/json' },
+    remoteAddress: address,
+  })
+}
+
+const get = (url: string) => app.inject({ method: 'GET', url })
+
+function comment(w: World, extra: Fields = {}, section = 0): Fields {
+  return {
+    sectionId: w.sections[section]!.id,
+    stakeholderGroup: 'civil-society',
+    consent: 'yes',
+    body: `A comment ${Math.random().toString(36).slice(2)}`,
+    ...extra,
+  }
+}
+
+async function submissionCount(consultationId: string) {
+  const rows = await db
+    .selectFrom('consultation_submissions')
+    .select('id')
+    .where('consultation_id', '=', consultationId)
+    .execute()
+  return rows.length
+}
+
+const status = (r: LightMyRequestResponse) => r.statusCode
+
+async function threadRows(consultationId: string) {
+  return db
+    .selectFrom('threads')
+    .select(['id', 'submission_count'])
+    .where('consultation_id', '=', consultationId)
+    .execute()
+}
+
+describe('bad input never 500s', () => {
+  it('a NUL character in a submission is a problem of its field (form and JSON), and nothing is stored', async () => {
+    const w = await world()
+    const slug = w.consultation.slug
+    const form = await postForm(slug, comment(w, { body: 'before\u0000after' }))
+    expect(form.statusCode).toBe(400)
+    expect(form.headers['content-type']).toMatch(/^text\/html/)
+    expect(form.body).toContain('id="body-error"')
+    const json = await postJson(slug, comment(w, { name: 'A\u0000B' }))
+    expect(json.statusCode).toBe(400)
+    expect(json.json()).toMatchObject({
+      code: 'validation_failed',
+      details: [{ path: 'body/name', key: 'invalid' }],
+    })
+    expect(await submissionCount(w.consultation.id)).toBe(0)
+  })
+
+  it('a NUL character in an address or in members’ text is a 400, not a 500', async () => {
+    const w = await world()
+    for (const url of [
+      '/c/a%00b',
+      `/c/a%00b/sections/${w.sections[0]!.id}`,
+      '/c/a%00b/report',
+      `/c/${w.consultation.slug}/receipts/X%000001`,
+    ]) {
+      expect((await get(url)).statusCode, url).toBeLessThan(500)
+    }
+    const closed = await w.owner.post(`/api/consultations/${w.consultation.id}/close`, {
+      reason: 'Because\u0000',
+    })
+    expect(closed.statusCode).toBe(400)
+    const reread = await w.owner.get(`/api/consultations/${w.consultation.id}`)
+    expect((reread.json() as Consultation).phase).toBe('open')
+    const draft = await w.owner.post(`/api/processes/${w.process.id}/consultations`, {
+      documentId: w.documentId,
+      versionName: 'v',
+      slug: `nul-${Date.now()}`,
+      title: { en: 'Title\u0000' },
+      introduction: {},
+      opensAt: new Date().toISOString(),
+      closesAt: new Date(Date.now() + 86_400_000).toISOString(),
+      timeZone: 'UTC',
+      access: 'anonymous',
+      moderation: 'after',
+      visibility: 'immediately',
+    })
+    expect(draft.statusCode).toBe(400)
+  })
+
+  it('a form posted with a media type in capitals is still answered as a form', async () => {
+    const w = await world()
+    const response = await app.inject({
+      method: 'POST',
+      url: `/c/${w.consultation.slug}/comments`,
+      payload: new URLSearchParams(comment(w)).toString(),
+      headers: { 'content-type': 'Application/X-WWW-Form-Urlencoded' },
+      remoteAddress: newAddress(),
+    })
+    expect(response.statusCode).toBe(303)
+    expect(String(response.headers.location)).toMatch(/\/receipts\//)
+  })
+})
+
+describe('leaks', () => {
+  it('a comment awaiting approval is not counted on the public page until approved', async () => {
+    const w = await world({ moderation: 'before' })
+    const sent = await postJson(w.consultation.slug, comment(w, { body: 'Waiting words' }))
+    expect(sent.statusCode, sent.body).toBe(201)
+    const page = await get(`/c/${w.consultation.slug}`)
+    expect(page.body).not.toContain('1 comment received')
+    expect(page.body).not.toContain('(1 comment)')
+    const section = await get(`/c/${w.consultation.slug}/sections/${w.sections[0]!.id}`)
+    expect(section.body).not.toContain('1 comment received')
+    const root = await db
+      .selectFrom('comments as c')
+      .innerJoin('threads as t', 't.id', 'c.thread_id')
+      .select('c.id')
+      .where('t.consultation_id', '=', w.consultation.id)
+      .executeTakeFirstOrThrow()
+    const approved = await w.owner.post(`/api/comments/${root.id}/approve`, { reason: 'Fine' })
+    expect(approved.statusCode, approved.body).toBe(200)
+    expect((await get(`/c/${w.consultation.slug}`)).body).toContain('1 comment received')
+  })
+})
+
+describe('rules', () => {
+  it('an archived process takes no more public comments: its consultation reads as closed', async () => {
+    const w = await world()
+    const archived = await w.owner.post(`/api/processes/${w.process.id}/archive`, {
+      archived: true,
+    })
+    expect(archived.statusCode, archived.body).toBe(200)
+    const json = await postJson(w.consultation.slug, comment(w))
+    expect(json.statusCode).toBe(403)
+    expect(json.json()).toMatchObject({ code: 'consultation_closed' })
+    const form = await postForm(w.consultation.slug, comment(w))
+    expect(form.statusCode).toBe(403)
+    expect(form.body).toContain('comments are no longer accepted')
+    const page = await get(`/c/${w.consultation.slug}`)
+    expect(page.statusCode).toBe(200)
+    expect(page.body).not.toContain('Comment on this section')
+    expect(await submissionCount(w.consultation.id)).toBe(0)
+  })
+
+  it('identical texts confirmed by their links at once make one campaign thread', async () => {
+    const w = await world({ access: 'verified' })
+    const body = `Same words ${Date.now()}`
+    const links: string[] = []
+    for (const n of [1, 2, 3]) {
+      const email = `same-${n}-${Date.now()}@example.org`
+      const sent = await postJson(w.consultation.slug, comment(w, { name: `P${n}`, email, body }))
+      expect(sent.statusCode, sent.body).toBe(201)
+      const mail = t.mail.messages.find((m) => m.to === email)!
+      links.push(/http:\/\/concord\.test(\/c\/[^\s]+\/verify\?token=[^\s]+)/.exec(mail.text)![1]!)
+    }
+    const opened = await Promise.all(links.map((link) => get(link)))
+    expect(opened.map(status)).toEqual([200, 200, 200])
+    const threads = await threadRows(w.consultation.id)
+    expect(threads).toHaveLength(1)
+    expect(threads[0]!.submission_count).toBe(3)
+  })
+})
+
+describe('odd requests', () => {
+  it('answer 4xx or a page, never 500: duplicated parameters, odd slugs, bodies of every shape', async () => {
+    const w = await world()
+    const slug = w.consultation.slug
+    const results: [string, number, string][] = []
+    const record = (name: string, r: LightMyRequestResponse) =>
+      results.push([name, r.statusCode, r.body.slice(0, 200)])
+    record('dup lang', await get(`/c/${slug}?lang=en&lang=es`))
+    record(
+      'dup lang section',
+      await get(`/c/${slug}/sections/${w.sections[0]!.id}?lang=en&lang=es`),
+    )
+    record('huge slug', await get(`/c/${'a'.repeat(5000)}`))
+    record('unicode slug', await get(`/c/${encodeURIComponent('ñandú-𝔘')}`))
+    record('bad pct', await get(`/c/%E0%A4%A`))
+    record('nul slug', await get(`/c/a%00b`))
+    record('section nul', await get(`/c/${slug}/sections/%00`))
+    record('receipt odd', await get(`/c/${slug}/receipts/${encodeURIComponent('<x>')}`))
+    record('verify short', await get(`/c/${slug}/verify?token=abc`))
+    record('verify dup', await get(`/c/${slug}/verify?token=abcdefghijkl&token=abcdefghijklm`))
+    record('verify none', await get(`/c/${slug}/verify`))
+    record('report dup', await get(`/c/${slug}/report?lang=x&lang=y`))
+    record(
+      'form dup body',
+      await postForm(
+        slug,
+        `sectionId=${w.sections[0]!.id}&stakeholderGroup=individual&consent=yes&body=a&body=b`,
+      ),
+    )
+    record(
+      'form dup section',
+      await postForm(
+        slug,
+        `sectionId=${w.sections[0]!.id}&sectionId=x&stakeholderGroup=individual&consent=yes&body=a`,
+      ),
+    )
+    record('form empty', await postForm(slug, ''))
+    record('form garbage', await postForm(slug, '%%%&&&==='))
+    record(
+      'form proto',
+      await postForm(slug, `__proto__=x&constructor=y&sectionId=${w.sections[0]!.id}`),
+    )
+    record('json array', await postJson(slug, []))
+    record('json null', await postJson(slug, null))
+    record('json string', await postJson(slug, 'x'))
+    record('json number types', await postJson(slug, { ...comment(w), body: 5 }))
+    record('json nested', await postJson(slug, { ...comment(w), name: { a: 1 } }))
+    record('json bad section', await postJson(slug, comment(w, { sectionId: 'nope' })))
+    record('json lang weird', await postJson(slug, comment(w, { lang: '<x>' })))
+    record('json quote nul', await postJson(slug, comment(w, { quote: '\u0000' })))
+    record('json body nul', await postJson(slug, comment(w, { body: 'a\u0000b' })))
+    record('json name nul', await postJson(slug, comment(w, { name: 'a\u0000b' })))
+    record('json group weird', await postJson(slug, comment(w, { stakeholderGroup: 'Ünï' })))
+    record('json email weird', await postJson(slug, comment(w, { email: 'a@b.c\r\nBcc: x@y.z' })))
+    record('form bad section', await postForm(slug, comment(w, { sectionId: '<b>x</b>' })))
+    record(
+      'text/plain',
+      await app.inject({
+        method: 'POST',
+        url: `/c/${slug}/comments`,
+        payload: 'x',
+        headers: { 'content-type': 'text/plain' },
+      }),
+    )
+    record(
+      'multipart',
+      await app.inject({
+        method: 'POST',
+        url: `/c/${slug}/comments`,
+        payload: 'x',
+        headers: { 'content-type': 'multipart/form-data; boundary=x' },
+      }),
+    )
+    record(
+      'Upper form',
+      await app.inject({
+        method: 'POST',
+        url: `/c/${slug}/comments`,
+        payload: new URLSearchParams(comment(w)).toString(),
+        headers: { 'content-type': 'Application/X-WWW-Form-Urlencoded' },
+        remoteAddress: newAddress(),
+      }),
+    )
+    record('huge body form', await postForm(slug, comment(w, { body: 'x'.repeat(70_000) })))
+    record('json deep', await postJson(slug, '['.repeat(5000) + ']'.repeat(5000)))
+    expect(results.filter((r) => r[1] >= 500)).toEqual([])
+  })
+})
