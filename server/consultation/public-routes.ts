@@ -24,6 +24,8 @@ import {
   mayCommentAsMember,
   pageLanguage,
   problemsOf,
+  receiptKeyOf,
+  receiptPathOf,
   sectionText,
   submitComment,
   type FieldProblem,
@@ -65,6 +67,10 @@ const ReceiptParams = Type.Object(
 )
 // Links get other parameters (trackers, anchors turned into queries): they are ignored.
 const PageQuery = Type.Object({ lang: Type.Optional(Type.String({ maxLength: 10 })) })
+const ReceiptQuery = Type.Object({
+  lang: Type.Optional(Type.String({ maxLength: 10 })),
+  key: Type.Optional(Type.String({ maxLength: 100 })),
+})
 const VerifyQuery = Type.Object({
   token: Type.String({ minLength: 10, maxLength: 200 }),
   lang: Type.Optional(Type.String({ maxLength: 10 })),
@@ -359,7 +365,12 @@ export async function publicConsultationRoutes(app: App) {
       try {
         const result = await submitComment(ctx, pc, submission, { ip: request.ip, actor })
         const page = contextFor(pc, lang, '/')
-        const receiptUrl = `/c/${pc.consultation.slug}/receipts/${encodeURIComponent(result.reference)}?lang=${encodeURIComponent(page.lang)}`
+        const receiptUrl = receiptPathOf(
+          ctx.config.sessionSecret,
+          pc.consultation.slug,
+          result.reference,
+          page.lang,
+        )
         if (fromForm) {
           // Post/Redirect/Get: reloading the receipt never sends the comment again.
           return reply.header('cache-control', 'no-store').redirect(receiptUrl, 303)
@@ -400,20 +411,26 @@ export async function publicConsultationRoutes(app: App) {
         tags,
         summary: 'The receipt of a submission (HTML): its reference and status',
         params: ReceiptParams,
-        querystring: PageQuery,
+        querystring: ReceiptQuery,
         response: PAGE_RESPONSES,
       },
     },
     async (request, reply) => {
       const pc = await findPublicConsultation(ctx.db, request.params.slug)
-      const found = pc ? await findReceipt(ctx.db, pc, request.params.reference) : undefined
+      const { reference } = request.params
+      // Without the key of its own link a receipt is the same 404 as an unknown one.
+      const keyed = safeEqual(
+        request.query.key ?? '',
+        receiptKeyOf(ctx.config.sessionSecret, reference),
+      )
+      const found = pc && keyed ? await findReceipt(ctx.db, pc, reference) : undefined
       if (!pc || !found) {
         return notFoundHtml(reply, request.query.lang)
       }
       const page = contextFor(
         pc,
         request.query.lang,
-        `/c/${pc.consultation.slug}/receipts/${found.submission.reference}`,
+        receiptPathOf(ctx.config.sessionSecret, pc.consultation.slug, found.submission.reference),
       )
       return sendHtml(reply, 200, receiptPage(page, found.submission, { pending: found.pending }))
     },
@@ -443,7 +460,7 @@ export async function publicConsultationRoutes(app: App) {
         const page = contextFor(
           pc,
           request.query.lang ?? submission.language,
-          `/c/${pc.consultation.slug}/receipts/${submission.reference}`,
+          receiptPathOf(ctx.config.sessionSecret, pc.consultation.slug, submission.reference),
         )
         return sendHtml(
           reply,

@@ -277,6 +277,26 @@ export function textHashOf(body: string): string {
   return createHash('sha256').update(normalised).digest('hex')
 }
 
+/**
+ * The key a receipt's link carries: references are numbered in turn, so without it anyone could
+ * read the next receipt and learn of comments not yet published (awaiting approval, or their
+ * e-mail link). A keyed hash of the reference, so nothing more is stored.
+ */
+export function receiptKeyOf(secret: string, reference: string): string {
+  return hashSecret(secret, `consultation-receipt:${reference}`).slice(0, 22)
+}
+
+/** The path of a submission's receipt, with its key and the page's language. */
+export function receiptPathOf(
+  secret: string,
+  slug: string,
+  reference: string,
+  language?: string,
+): string {
+  const lang = language === undefined ? '' : `lang=${encodeURIComponent(language)}&`
+  return `/c/${slug}/receipts/${encodeURIComponent(reference)}?${lang}key=${receiptKeyOf(secret, reference)}`
+}
+
 /** The receipt reference of a submission: the slug in capitals and the number, e.g. DEMO-0007. */
 export function referenceOf(slug: string, number: number): string {
   // The slug is everything before the last dash and the number has no dash, so two
@@ -811,7 +831,7 @@ function receiptMail(
 ): Mail {
   const t = translator(submission.language)
   const title = titleIn(pc, submission.language)
-  const link = `${ctx.config.publicUrl}/c/${pc.consultation.slug}/receipts/${submission.reference}?lang=${encodeURIComponent(submission.language)}`
+  const link = `${ctx.config.publicUrl}${receiptPathOf(ctx.config.sessionSecret, pc.consultation.slug, submission.reference, submission.language)}`
   return {
     to: submission.email!,
     subject: t('publicConsultation.mail.receiptSubject', { reference: submission.reference }),

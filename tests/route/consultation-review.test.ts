@@ -187,6 +187,39 @@ describe('leaks', () => {
   })
 })
 
+describe('receipts', () => {
+  it('cannot be read by guessing the next reference: a receipt needs the key of its own link', async () => {
+    const w = await world({ moderation: 'before' })
+    const sent = await postForm(w.consultation.slug, comment(w, { body: 'Pending words' }))
+    expect(sent.statusCode).toBe(303)
+    const location = String(sent.headers.location)
+    const reference = decodeURIComponent(location.split('/receipts/')[1]!.split('?')[0]!)
+    expect(reference).toBe(`${w.consultation.slug.toUpperCase()}-0001`)
+    // The link it was given works, in every language of the page.
+    const own = await get(location)
+    expect(own.statusCode).toBe(200)
+    expect(own.body).toContain(reference)
+    const spanish = /href="([^"]+)" lang="es"/.exec(own.body)![1]!.replace(/&amp;/g, '&')
+    expect((await get(spanish)).statusCode).toBe(200)
+    // A guessed reference, with no key or a wrong one, is the same 404 as an unknown one.
+    const unknown = await get(`/c/${w.consultation.slug}/receipts/${reference}-9`)
+    for (const url of [
+      `/c/${w.consultation.slug}/receipts/${reference}`,
+      `/c/${w.consultation.slug}/receipts/${reference}?key=${'x'.repeat(20)}`,
+    ]) {
+      const guessed = await get(url)
+      expect(guessed.statusCode, url).toBe(404)
+      expect(guessed.body).toBe(unknown.body)
+    }
+    // The e-mailed receipt carries its key too.
+    const email = `keyed-${Date.now()}@example.org`
+    await postJson(w.consultation.slug, comment(w, { email }))
+    const mail = t.mail.messages.find((m) => m.to === email)!
+    const link = /http:\/\/concord\.test(\/c\/\S+\/receipts\/\S+)/.exec(mail.text)![1]!
+    expect((await get(link)).statusCode).toBe(200)
+  })
+})
+
 describe('rules', () => {
   it('an archived process takes no more public comments: its consultation reads as closed', async () => {
     const w = await world()
