@@ -784,11 +784,14 @@ export async function moderate(
   action: ModerationAction,
   reason: string,
 ): Promise<Comment> {
+  // Whether only moderators knew the comment: hiding one that awaited approval tells no one else.
+  let wasPending = false
   const row = await inTransaction(ctx.db, async (trx) => {
     const comment = await queries.lockComment(trx, access.comment.id)
     if (!comment) {
       throw notFound('Comment')
     }
+    wasPending = comment.pending
     let updated = comment
     switch (action) {
       case 'hide':
@@ -847,8 +850,13 @@ export async function moderate(
   })
   // Hiding and restoring are announced to every page, which fetch the thread again and get
   // the placeholder (or a 404 for a hidden thread): the event names only a thread they knew.
-  // Dismissed flags concern moderators alone.
-  announceThread(ctx, access.thread, action === 'dismiss-flags')
+  // Dismissed flags concern moderators alone, and so does refusing a comment that awaited
+  // approval: members never saw its thread, so the event must not name it to them.
+  announceThread(
+    ctx,
+    access.thread,
+    action === 'dismiss-flags' || (action === 'hide' && wasPending),
+  )
   return presentComment(ctx, actor, access.membership, row)
 }
 

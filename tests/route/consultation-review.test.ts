@@ -187,6 +187,32 @@ describe('leaks', () => {
   })
 })
 
+describe('live events', () => {
+  it('refusing a comment that awaited approval is announced to moderators only', async () => {
+    const w = await world({ moderation: 'before' })
+    const events: { threadId: string; hidden: boolean }[] = []
+    const listen = (event: { threadId: string; hidden: boolean }) => events.push(event)
+    app.ctx.events.on('thread.changed', listen)
+    try {
+      const sent = await postJson(w.consultation.slug, comment(w, { body: 'Spam spam' }))
+      expect(sent.statusCode, sent.body).toBe(201)
+      const root = await db
+        .selectFrom('comments as c')
+        .innerJoin('threads as t', 't.id', 'c.thread_id')
+        .select(['c.id', 'c.thread_id'])
+        .where('t.consultation_id', '=', w.consultation.id)
+        .executeTakeFirstOrThrow()
+      const hidden = await w.owner.post(`/api/comments/${root.id}/hide`, { reason: 'Spam' })
+      expect(hidden.statusCode, hidden.body).toBe(200)
+      const about = events.filter((e) => e.threadId === root.thread_id)
+      expect(about.length).toBeGreaterThanOrEqual(2)
+      expect(about.every((e) => e.hidden)).toBe(true)
+    } finally {
+      app.ctx.events.off('thread.changed', listen)
+    }
+  })
+})
+
 describe('receipts', () => {
   it('cannot be read by guessing the next reference: a receipt needs the key of its own link', async () => {
     const w = await world({ moderation: 'before' })
