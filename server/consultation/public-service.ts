@@ -111,6 +111,20 @@ export async function loadPublicThreads(
     }),
     publicQueries.countAcceptedBySection(db, pc.consultation.id),
   ])
+  if (threads.some((th) => th.consultation_id === null && th.quote !== null)) {
+    // A member's thread quotes the live draft, which may hold text not yet published: its
+    // quote is shown only when the frozen version has the same words in that section.
+    const doc = await loadVersionDoc(db, pc.consultation.version_id)
+    for (const th of threads) {
+      if (
+        th.consultation_id === null &&
+        th.quote !== null &&
+        !sectionText(doc, th.section_id).includes(collapse(th.quote))
+      ) {
+        th.quote = null
+      }
+    }
+  }
   return { threads, counts }
 }
 

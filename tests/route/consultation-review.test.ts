@@ -4,7 +4,7 @@ import type { Consultation, CreateConsultationBody } from '../../shared/api/cons
 import { createTestApp, type Client } from '../support/app'
 import { openConsultation } from '../support/consultations'
 import type { TestProcess } from '../support/factories'
-import { THREAD_DRAFT } from '../support/threads'
+import { anchorFor, THREAD_DRAFT } from '../support/threads'
 
 // Defects found in review of the public consultation (issue 6), each pinned by a test.
 
@@ -243,6 +243,34 @@ describe('receipts', () => {
     const mail = t.mail.messages.find((m) => m.to === email)!
     const link = /http:\/\/concord\.test(\/c\/\S+\/receipts\/\S+)/.exec(mail.text)![1]!
     expect((await get(link)).statusCode).toBe(200)
+  })
+})
+
+describe('members’ threads on the public page', () => {
+  it('show a quote of the live draft only when the frozen version has it', async () => {
+    const w = await world({ showMemberThreads: true })
+    const critical = w.sections.find((s) => s.title === 'Critical infrastructure')!
+    const anchor = await anchorFor(db, w.documentId, 'within 24 hours')
+    const made = await w.owner.post(`/api/documents/${w.documentId}/threads`, {
+      sectionId: critical.id,
+      kind: 'comment',
+      body: 'Shared remark',
+      anchor,
+    })
+    expect(made.statusCode, made.body).toBe(201)
+    const url = `/c/${w.consultation.slug}`
+    const sectionUrl = `${url}/sections/${critical.id}`
+    expect((await get(url)).body).toContain('<blockquote class="quote"><p>within 24 hours</p>')
+    // The draft moved on after the version was frozen: the thread now quotes unpublished words.
+    await db
+      .updateTable('threads')
+      .set({ quote: 'within 2 hours, say the unpublished amendments' })
+      .where('id', '=', (made.json() as { id: string }).id)
+      .execute()
+    for (const page of [await get(url), await get(sectionUrl)]) {
+      expect(page.body).toContain('Shared remark')
+      expect(page.body).not.toContain('unpublished amendments')
+    }
   })
 })
 
