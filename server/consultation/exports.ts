@@ -180,6 +180,15 @@ const MATRIX_COLUMNS = [
 
 const FONT_SIZE = 18 // half-points: 9 pt, so the matrix stays readable and fits the page.
 
+/**
+ * Text as XML 1.0 may hold it: the document's XML is read strictly by Word, and one character
+ * outside XML's set (U+FFFE, U+FFFF, C0 controls) in a public comment would make the whole file
+ * unreadable. Such characters are dropped.
+ */
+export function xmlText(text: string): string {
+  return text.replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
+}
+
 /** Paragraphs for a text that may hold line breaks. */
 function paragraphs(
   text: string,
@@ -189,7 +198,9 @@ function paragraphs(
     .split(/\r?\n/)
     .map(
       (line) =>
-        new Paragraph({ children: [new TextRun({ text: line, size: FONT_SIZE, ...options })] }),
+        new Paragraph({
+          children: [new TextRun({ text: xmlText(line), size: FONT_SIZE, ...options })],
+        }),
     )
 }
 
@@ -369,7 +380,7 @@ export async function reportToDocx(report: ConsultationReport, lang: UiLanguage)
           },
         },
         children: [
-          new Paragraph({ heading: HeadingLevel.TITLE, children: [new TextRun(title)] }),
+          new Paragraph({ heading: HeadingLevel.TITLE, children: [new TextRun(xmlText(title))] }),
           new Paragraph({ heading: HeadingLevel.HEADING_1, children: [new TextRun(s.title)] }),
           new Paragraph({ children: [new TextRun(windowText(report, lang, labels))] }),
           new Paragraph({ heading: HeadingLevel.HEADING_2, children: [new TextRun(s.totals)] }),

@@ -1,3 +1,5 @@
+import JSZip from 'jszip'
+import mammoth from 'mammoth'
 import type { LightMyRequestResponse } from 'fastify'
 import { describe, expect, it } from 'vitest'
 import type { Consultation, CreateConsultationBody } from '../../shared/api/consultations'
@@ -271,6 +273,31 @@ describe('members’ threads on the public page', () => {
       expect(page.body).toContain('Shared remark')
       expect(page.body).not.toContain('unpublished amendments')
     }
+  })
+})
+
+describe('exports', () => {
+  it('the .docx stays readable whatever characters a public comment holds', async () => {
+    const w = await world()
+    const sent = await postJson(
+      w.consultation.slug,
+      comment(w, { body: 'Odd \uFFFE characters \uFFFF here\u0001 and 𝔘 kept' }),
+    )
+    expect(sent.statusCode, sent.body).toBe(201)
+    const response = await w.owner.get(
+      `/api/consultations/${w.consultation.id}/report?format=docx&lang=en`,
+    )
+    expect(response.statusCode).toBe(200)
+    const xml = await (
+      await JSZip.loadAsync(response.rawPayload)
+    )
+      .file('word/document.xml')!
+      .async('string')
+    // eslint-disable-next-line no-control-regex -- what XML 1.0 does not allow
+    expect(xml).not.toMatch(/[\uFFFE\uFFFF\u0000-\u0008\u000B\u000C\u000E-\u001F]/)
+    expect(xml).toContain('Odd  characters  here and 𝔘 kept')
+    const { value: html } = await mammoth.convertToHtml({ buffer: response.rawPayload })
+    expect(html).toContain('𝔘 kept')
   })
 })
 
