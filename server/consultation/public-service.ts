@@ -165,7 +165,9 @@ export function problemsOf(error: AppError): FieldProblem[] {
   })
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
+// One plain address: no list separators, brackets or quotes, which a mailer would read as a
+// second recipient or a display name (`a,victim@example.org`, `x<victim@example.org>`).
+const EMAIL = /^[^\s@,;:<>()[\]"\\]+@[^\s@,;:<>()[\]"\\]+\.[^\s@,;:<>()[\]"\\]+$/
 const CONSENT_VALUES = new Set(['on', 'yes', 'true', '1'])
 const GROUP_KEY = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
 

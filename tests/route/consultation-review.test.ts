@@ -215,6 +215,30 @@ describe('live events', () => {
   })
 })
 
+describe('e-mail addresses', () => {
+  it('take one plain address: a list or a display name is refused and nothing is sent', async () => {
+    const w = await world()
+    const sentBefore = t.mail.messages.length
+    for (const email of [
+      'someone,victim@example.org',
+      'someone;victim@example.org',
+      'x<victim@example.org>',
+      '"x"@example.org',
+      'victim@example.org:25',
+    ]) {
+      const response = await postJson(w.consultation.slug, comment(w, { email }))
+      expect(response.statusCode, email).toBe(400)
+      expect(response.json()).toMatchObject({
+        details: [{ path: 'body/email', key: 'emailInvalid' }],
+      })
+    }
+    expect(t.mail.messages.length).toBe(sentBefore)
+    expect(await submissionCount(w.consultation.id)).toBe(0)
+    const plain = await postJson(w.consultation.slug, comment(w, { email: "o'k+tag@example.org" }))
+    expect(plain.statusCode, plain.body).toBe(201)
+  })
+})
+
 describe('receipts', () => {
   it('cannot be read by guessing the next reference: a receipt needs the key of its own link', async () => {
     const w = await world({ moderation: 'before' })
