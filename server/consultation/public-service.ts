@@ -91,7 +91,8 @@ export function commentsVisible(pc: PublicConsultation): boolean {
     case 'immediately':
       return true
     case 'after-close':
-      return pc.phase === 'closed'
+      // The window itself, not an archived process's early end: comments come out once it closes.
+      return phaseOfRow(pc.consultation) === 'closed'
     default:
       return false
   }

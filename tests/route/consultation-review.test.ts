@@ -344,6 +344,20 @@ describe('rules', () => {
     expect(await submissionCount(w.consultation.id)).toBe(0)
   })
 
+  it("archiving does not publish an 'after-close' consultation's comments before its close", async () => {
+    const w = await world({ visibility: 'after-close' })
+    const sent = await postJson(w.consultation.slug, comment(w, { body: 'Not before the close' }))
+    expect(sent.statusCode, sent.body).toBe(201)
+    await w.owner.post(`/api/processes/${w.process.id}/archive`, { archived: true })
+    for (const url of [
+      `/c/${w.consultation.slug}`,
+      `/c/${w.consultation.slug}/sections/${w.sections[0]!.id}`,
+      `/c/${w.consultation.slug}/report`,
+    ]) {
+      expect((await get(url)).body, url).not.toContain('Not before the close')
+    }
+  })
+
   it('identical texts confirmed by their links at once make one campaign thread', async () => {
     const w = await world({ access: 'verified' })
     const body = `Same words ${Date.now()}`
