@@ -497,17 +497,6 @@ function CommentView({
               <span class="visually-hidden"> ({kindLabel})</span>
             </Button>
           ) : null}
-          {canModerate && !hidden ? (
-            <Button
-              small
-              variant="ghost"
-              aria-expanded={panel === 'hide'}
-              onClick={() => setPanel(panel === 'hide' ? null : 'hide')}
-            >
-              {t('moderation.hide')}
-              <span class="visually-hidden"> ({kindLabel})</span>
-            </Button>
-          ) : null}
           {canModerate && pending ? (
             <Button
               small
@@ -519,7 +508,8 @@ function CommentView({
               <span class="visually-hidden"> ({kindLabel})</span>
             </Button>
           ) : null}
-          {canModerate && pending ? (
+          {/* A shown item, or one awaiting approval (hiding refuses it), may be hidden. */}
+          {canModerate && (!hidden || pending) ? (
             <Button
               small
               variant="ghost"
