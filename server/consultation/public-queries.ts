@@ -206,7 +206,10 @@ export function nextSubmissionNumber(trx: Executor, consultationId: string) {
     .executeTakeFirst()
 }
 
-/** The thread of the first accepted submission with the same text on the same section. */
+/**
+ * The thread of the first accepted submission with the same text on the same section. A thread
+ * its member author withdrew shows nothing, so the same text starts a thread anew.
+ */
 export function findCampaignThread(
   trx: Executor,
   consultationId: string,
@@ -216,11 +219,15 @@ export function findCampaignThread(
   return trx
     .selectFrom('consultation_submissions as s')
     .innerJoin('threads as t', 't.id', 's.thread_id')
+    .innerJoin('comments as r', (join) =>
+      join.onRef('r.thread_id', '=', 't.id').on('r.is_root', '=', true),
+    )
     .selectAll('t')
     .where('s.consultation_id', '=', consultationId)
     .where('s.section_id', '=', sectionId)
     .where('s.text_hash', '=', textHash)
     .where('s.status', '=', 'accepted')
+    .where('r.withdrawn_at', 'is', null)
     .orderBy('s.created_at')
     .limit(1)
     .executeTakeFirst()

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import type { Consultation, CreateConsultationBody } from '../../shared/api/consultations'
 import { createTestApp, type Client } from '../support/app'
 import { openConsultation } from '../support/consultations'
-import type { TestProcess } from '../support/factories'
+import type { TestProcess, TestUser } from '../support/factories'
 import { anchorFor, THREAD_DRAFT } from '../support/threads'
 
 // Defects found in review of the public consultation (issue 6), each pinned by a test.
@@ -27,8 +27,14 @@ interface World {
   sections: { id: string; title: string }[]
 }
 
-async function world(overrides: Partial<CreateConsultationBody> = {}): Promise<World> {
-  const process = await factories.createProcess({ languages: ['en', 'es'] })
+async function world(
+  overrides: Partial<CreateConsultationBody> = {},
+  members: TestUser[] = [],
+): Promise<World> {
+  const process = await factories.createProcess({
+    languages: ['en', 'es'],
+    members: members.map((user) => ({ user, role: 'stakeholder' as const, group: 'academia' })),
+  })
   const { id: documentId } = await factories.createDocument(
     process.id,
     process.secretariat,
@@ -356,6 +362,39 @@ describe('rules', () => {
     ]) {
       expect((await get(url)).body, url).not.toContain('Not before the close')
     }
+  })
+
+  it('the same text after a member withdrew theirs starts a thread of its own, shown publicly', async () => {
+    const member = await factories.createUser({ name: 'Withdrawing Member' })
+    const w = await world({ access: 'members' }, [member])
+    const client = await t.as(member)
+    const text = `Campaign text ${Date.now()}`
+    const first = await app.inject({
+      method: 'POST',
+      url: `/c/${w.consultation.slug}/comments`,
+      payload: comment(w, { body: text }),
+      headers: { cookie: `concord_session=${client.cookie}`, 'x-csrf-token': client.csrfToken },
+      remoteAddress: newAddress(),
+    })
+    expect(first.statusCode, first.body).toBe(201)
+    const root = await db
+      .selectFrom('comments as c')
+      .innerJoin('threads as th', 'th.id', 'c.thread_id')
+      .select('c.id')
+      .where('th.consultation_id', '=', w.consultation.id)
+      .executeTakeFirstOrThrow()
+    const withdrawn = await client.post(`/api/comments/${root.id}/withdraw`)
+    expect(withdrawn.statusCode, withdrawn.body).toBe(200)
+    const second = await app.inject({
+      method: 'POST',
+      url: `/c/${w.consultation.slug}/comments`,
+      payload: comment(w, { body: text }),
+      headers: { cookie: `concord_session=${w.owner.cookie}`, 'x-csrf-token': w.owner.csrfToken },
+      remoteAddress: newAddress(),
+    })
+    expect(second.statusCode, second.body).toBe(201)
+    expect(await threadRows(w.consultation.id)).toHaveLength(2)
+    expect((await get(`/c/${w.consultation.slug}`)).body).toContain(text)
   })
 
   it('identical texts confirmed by their links at once make one campaign thread', async () => {
