@@ -1,3 +1,4 @@
+import { isIPv6 } from 'node:net'
 import { createHash } from 'node:crypto'
 import { Node } from 'prosemirror-model'
 import {
@@ -282,7 +283,32 @@ export interface RecordedSubmission {
 
 /** The keyed hash of an address: rate limits count it; the address itself is never stored. */
 export function addressHashOf(secret: string, ip: string): string {
-  return hashSecret(secret, `consultation-address:${ip}`)
+  return hashSecret(secret, `consultation-address:${rateLimitedNetwork(ip)}`)
+}
+
+/**
+ * What the per-address limit counts: an IPv4 address as it is, an IPv6 one by its /64 network
+ * (one subscriber usually holds a whole /64, so counting single IPv6 addresses would be no
+ * limit at all); an IPv4-mapped IPv6 address counts as its IPv4 address.
+ */
+export function rateLimitedNetwork(ip: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip)
+  if (mapped) {
+    return mapped[1]!
+  }
+  if (!isIPv6(ip)) {
+    return ip
+  }
+  const [head = '', tail = ''] = ip.toLowerCase().split('::')
+  const left = head === '' ? [] : head.split(':')
+  const right = tail === '' ? [] : tail.split(':')
+  const groups = ip.includes('::')
+    ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right]
+    : left
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`
 }
 
 /**

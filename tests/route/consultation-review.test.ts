@@ -504,3 +504,16 @@ describe('odd requests', () => {
     expect(results.filter((r) => r[1] >= 500)).toEqual([])
   })
 })
+
+describe('rate limits by network', () => {
+  it('counts an IPv6 address by its /64 and an IPv4-mapped one as IPv4', async () => {
+    const { rateLimitedNetwork } = await import('../../server/consultation/public-service')
+    expect(rateLimitedNetwork('203.0.113.7')).toBe('203.0.113.7')
+    expect(rateLimitedNetwork('::ffff:203.0.113.7')).toBe('203.0.113.7')
+    expect(rateLimitedNetwork('2001:db8:0:1:aaaa::1')).toBe('2001:db8:0:1::/64')
+    expect(rateLimitedNetwork('2001:0db8:0000:0001:ffff:ffff:ffff:ffff')).toBe('2001:db8:0:1::/64')
+    expect(rateLimitedNetwork('2001:db8::')).toBe('2001:db8:0:0::/64')
+    expect(rateLimitedNetwork('::1')).toBe('0:0:0:0::/64')
+    expect(rateLimitedNetwork('2001:db8:0:2::9')).not.toBe(rateLimitedNetwork('2001:db8:0:1::9'))
+  })
+})
