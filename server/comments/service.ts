@@ -19,7 +19,16 @@ import type { Actor } from '../auth/actor'
 import { authorize, type MembershipContext } from '../auth/guard'
 import { recordAudit } from '../audit/record'
 import type { Ctx, Origin } from '../context'
-import type { AppliedRecord, CommentRow, DocumentRow, Executor, ThreadRow } from '../db/database'
+import type { Insertable } from 'kysely'
+import type {
+  AppliedRecord,
+  CommentRow,
+  CommentsTable,
+  DocumentRow,
+  Executor,
+  ThreadRow,
+  ThreadsTable,
+} from '../db/database'
 import { inTransaction } from '../db/transaction'
 import { currentSections, editDocumentIn, prepareServerEdit } from '../documents/service'
 import type * as Y from 'yjs'
@@ -1154,4 +1163,25 @@ export async function hideSeedThread(
     moderator_id: moderator.userId,
     moderator_name: moderator.name,
   })
+}
+
+/**
+ * Inserts a thread and its opening comment inside `trx`, numbered next in its process: for
+ * threads that do not come through the members' API (public consultation submissions), whose
+ * checks the caller has made.
+ */
+export async function insertThreadWithRoot(
+  trx: Executor,
+  thread: Omit<Insertable<ThreadsTable>, 'number'>,
+  root: Omit<Insertable<CommentsTable>, 'thread_id' | 'process_id' | 'is_root'>,
+): Promise<ThreadRow> {
+  const number = await queries.nextThreadNumber(trx, thread.process_id)
+  const inserted = await queries.insertThread(trx, { ...thread, number })
+  await queries.insertComment(trx, {
+    ...root,
+    thread_id: inserted.id,
+    process_id: thread.process_id,
+    is_root: true,
+  })
+  return inserted
 }

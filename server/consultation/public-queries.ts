@@ -1,10 +1,5 @@
 import { sql, type Insertable } from 'kysely'
-import type {
-  CommentsTable,
-  ConsultationSubmissionsTable,
-  Executor,
-  ThreadsTable,
-} from '../db/database'
+import type { ConsultationSubmissionsTable, Executor } from '../db/database'
 
 // Queries of the public side of a consultation (issue 6, items 3–6). They return rows or
 // undefined and never throw HTTP errors (STYLE 2.2).
@@ -254,25 +249,6 @@ export function findRoot(db: Executor, threadId: string) {
     .where('thread_id', '=', threadId)
     .where('is_root', '=', true)
     .executeTakeFirst()
-}
-
-/** Hands out the next thread number of a process (takes the process row's lock until commit). */
-export async function nextThreadNumber(trx: Executor, processId: string): Promise<number> {
-  const row = await trx
-    .updateTable('processes')
-    .set((eb) => ({ thread_seq: eb('thread_seq', '+', 1) }))
-    .where('id', '=', processId)
-    .returning('thread_seq')
-    .executeTakeFirstOrThrow()
-  return Number(row.thread_seq)
-}
-
-export function insertThread(trx: Executor, values: Insertable<ThreadsTable>) {
-  return trx.insertInto('threads').values(values).returningAll().executeTakeFirstOrThrow()
-}
-
-export function insertComment(trx: Executor, values: Insertable<CommentsTable>) {
-  return trx.insertInto('comments').values(values).returningAll().executeTakeFirstOrThrow()
 }
 
 export function insertSubmission(trx: Executor, values: Insertable<ConsultationSubmissionsTable>) {

@@ -17,6 +17,7 @@ import type { Ctx } from '../context'
 import type { ConsultationChangeRow, Executor, SubmissionRow, ThreadRow, Trx } from '../db/database'
 import { inTransaction } from '../db/transaction'
 import { AppError } from '../errors'
+import { insertThreadWithRoot } from '../comments/service'
 import type { Mail } from '../mail/mailer'
 import { phaseOfRow } from './present'
 import * as publicQueries from './public-queries'
@@ -478,40 +479,38 @@ async function acceptIntoThread(
     return { thread, joined: true, hidden: (root?.hidden_at ?? null) !== null }
   }
   const section = consultation.version_sections.find((s) => s.id === input.sectionId)
-  const number = await publicQueries.nextThreadNumber(trx, consultation.process_id)
-  const thread = await publicQueries.insertThread(trx, {
-    process_id: consultation.process_id,
-    document_id: consultation.document_id,
-    number,
-    section_id: input.sectionId,
-    section_title: section?.title ?? '',
-    kind: 'comment',
-    quote: input.quote,
-    created_by: member?.userId ?? null,
-    created_at: now.toISOString(),
-    last_activity_at: now.toISOString(),
-    consultation_id: consultation.id,
-    submission_count: 1,
-  })
   // DESIGN (issue 6, item 6): with moderation before publication the root is hidden and
   // pending, so every members' view keeps it from all but moderators until it is approved.
   const pending = consultation.moderation === 'before'
-  await publicQueries.insertComment(trx, {
-    thread_id: thread.id,
-    process_id: consultation.process_id,
-    is_root: true,
-    author_id: member?.userId ?? null,
-    author_name: member ? member.name : (input.name ?? ''),
-    author_group: member ? member.stakeholderGroup : input.stakeholderGroup,
-    author_organisation: member ? member.organisation : input.organisation,
-    author_role: member ? member.role : null,
-    body: input.body,
-    created_at: now.toISOString(),
-    self_declared: member === undefined,
-    pending,
-    hidden_at: pending ? now.toISOString() : null,
-    hidden_reason: pending ? '' : null,
-  })
+  const thread = await insertThreadWithRoot(
+    trx,
+    {
+      process_id: consultation.process_id,
+      document_id: consultation.document_id,
+      section_id: input.sectionId,
+      section_title: section?.title ?? '',
+      kind: 'comment',
+      quote: input.quote,
+      created_by: member?.userId ?? null,
+      created_at: now.toISOString(),
+      last_activity_at: now.toISOString(),
+      consultation_id: consultation.id,
+      submission_count: 1,
+    },
+    {
+      author_id: member?.userId ?? null,
+      author_name: member ? member.name : (input.name ?? ''),
+      author_group: member ? member.stakeholderGroup : input.stakeholderGroup,
+      author_organisation: member ? member.organisation : input.organisation,
+      author_role: member ? member.role : null,
+      body: input.body,
+      created_at: now.toISOString(),
+      self_declared: member === undefined,
+      pending,
+      hidden_at: pending ? now.toISOString() : null,
+      hidden_reason: pending ? '' : null,
+    },
+  )
   return { thread, joined: false, hidden: pending }
 }
 
