@@ -10,6 +10,7 @@ import type { Role } from '../../shared/domain/roles'
 import { insertComment, insertThread, nextThreadNumber } from '../../server/comments/queries'
 import type { ConsultationRow } from '../../server/db/database'
 import { buildReport } from '../../server/consultation/report'
+import { makeWorld } from '../support/world'
 import { createTestApp, type Client } from '../support/app'
 import { openConsultation } from '../support/consultations'
 import type { TestProcess } from '../support/factories'
@@ -128,20 +129,7 @@ async function answer(owner: Client, threadId: string, body: Record<string, unkn
  * UTC). Besides, an unverified submission and a member's own thread, neither of which counts.
  */
 async function fixture(visibility: Consultation['visibility'] = 'immediately'): Promise<Fixture> {
-  const users = {
-    drafter: await factories.createUser(),
-    stakeholder: await factories.createUser(),
-    facilitator: await factories.createUser(),
-    observer: await factories.createUser(),
-  }
-  const process = await factories.createProcess({
-    members: [
-      { user: users.drafter, role: 'drafter' },
-      { user: users.stakeholder, role: 'stakeholder' },
-      { user: users.facilitator, role: 'facilitator' },
-      { user: users.observer, role: 'observer' },
-    ],
-  })
+  const { process, documentId, owner, people } = await makeWorld(t)
   await db
     .insertInto('stakeholder_groups')
     .values({
@@ -151,13 +139,6 @@ async function fixture(visibility: Consultation['visibility'] = 'immediately'): 
       position: 9,
     })
     .execute()
-  const { id: documentId } = await factories.createDocument(
-    process.id,
-    process.secretariat,
-    'Strategy',
-    THREAD_DRAFT,
-  )
-  const owner = await t.as(process.secretariat)
   const consultation = await openConsultation(owner, process.id, documentId, {
     visibility,
     timeZone: TIME_ZONE,
@@ -285,12 +266,7 @@ async function fixture(visibility: Consultation['visibility'] = 'immediately'): 
     ...f,
     version,
     owner,
-    people: {
-      drafter: await t.as(users.drafter),
-      stakeholder: await t.as(users.stakeholder),
-      facilitator: await t.as(users.facilitator),
-      observer: await t.as(users.observer),
-    },
+    people,
     sections: ids,
     numbers: {
       t1: t1.number,
