@@ -6,7 +6,6 @@ import {
   IMPORT_LIMITS,
   ImportDocumentBody,
   ImportResult,
-  ProseMirrorDoc,
   RenameDocumentBody,
   Section,
 } from '../../shared/api/documents'
@@ -14,13 +13,9 @@ import type { App } from '../app'
 import { requireActor } from '../auth/guard'
 import { toDocumentSummary } from './present'
 import * as service from './service'
+import { EXPORT_RESPONSES, sendExport } from './send-export'
 
 const tags = ['documents']
-
-// Exports are read by people and saved as files: nothing in them may run or load anything,
-// whatever the document holds (STYLE 2.10). `sandbox` also gives the page a unique origin.
-const EXPORT_CSP =
-  "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; sandbox"
 
 export async function documentRoutes(app: App) {
   app.get(
@@ -156,17 +151,7 @@ export async function documentRoutes(app: App) {
         summary: 'The document as an HTML page, Markdown or ProseMirror JSON',
         params: IdParams,
         querystring: ExportQuery,
-        response: {
-          200: {
-            description: 'The rendering, in the content type of its format.',
-            content: {
-              'text/html': { schema: Type.String() },
-              'text/markdown': { schema: Type.String() },
-              'application/json': { schema: ProseMirrorDoc },
-            },
-          },
-          ...errorResponses(400, 401, 403, 404),
-        },
+        response: EXPORT_RESPONSES,
       },
     },
     async (request, reply) => {
@@ -176,14 +161,7 @@ export async function documentRoutes(app: App) {
         request.document!,
         request.query.format,
       )
-      reply
-        .header('content-type', rendering.contentType)
-        .header('content-disposition', `inline; filename="${rendering.fileName}"`)
-        .header('x-content-type-options', 'nosniff')
-      if (rendering.format === 'html') {
-        reply.header('content-security-policy', EXPORT_CSP)
-      }
-      return reply.send(rendering.body)
+      return sendExport(reply, rendering)
     },
   )
 }

@@ -1,21 +1,16 @@
 import { Type } from 'typebox'
 import type { FastifyRequest } from 'fastify'
 import { errorResponses, IdParams } from '../../shared/api/common'
-import { ExportQuery, ProseMirrorDoc } from '../../shared/api/documents'
+import { ExportQuery } from '../../shared/api/documents'
 import { CreateVersionBody, Version, VersionParams } from '../../shared/api/versions'
 import type { Action } from '../../shared/domain/permissions'
 import type { App } from '../app'
 import { requireActor } from '../auth/guard'
 import { toVersion } from './present'
 import * as service from './service'
+import { EXPORT_RESPONSES, sendExport } from '../documents/send-export'
 
 const tags = ['versions']
-
-// Exports are read by people and saved as files: nothing in them may run or load anything,
-// whatever the document holds (STYLE 2.10; the same policy as document exports). `sandbox`
-// also gives the page a unique origin.
-const EXPORT_CSP =
-  "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; sandbox"
 
 /**
  * Named, immutable versions of documents (issue 6, item 1): the secretariat freezes a
@@ -89,17 +84,7 @@ export async function versionRoutes(app: App) {
         summary: 'The frozen content of a version as an HTML page, Markdown or ProseMirror JSON',
         params: VersionParams,
         querystring: ExportQuery,
-        response: {
-          200: {
-            description: 'The rendering, in the content type of its format.',
-            content: {
-              'text/html': { schema: Type.String() },
-              'text/markdown': { schema: Type.String() },
-              'application/json': { schema: ProseMirrorDoc },
-            },
-          },
-          ...errorResponses(400, 401, 403, 404),
-        },
+        response: EXPORT_RESPONSES,
       },
     },
     async (request, reply) => {
@@ -110,14 +95,7 @@ export async function versionRoutes(app: App) {
         version,
         request.query.format,
       )
-      reply
-        .header('content-type', rendering.contentType)
-        .header('content-disposition', `inline; filename="${rendering.fileName}"`)
-        .header('x-content-type-options', 'nosniff')
-      if (rendering.format === 'html') {
-        reply.header('content-security-policy', EXPORT_CSP)
-      }
-      return reply.send(rendering.body)
+      return sendExport(reply, rendering)
     },
   )
 }
