@@ -1,9 +1,26 @@
 import { Worker } from 'node:worker_threads'
 import type { FastifyBaseLogger } from 'fastify'
+import { checkUpdate, type UpdateCheck } from './check-update.mjs'
 
-/** What checking an update found: fit to apply, or the reason it is refused. */
-export type UpdateCheck =
-  { ok: true; structs: number } | { ok: false; reason: string; tooLarge?: boolean }
+export type { UpdateCheck }
+
+/**
+ * Updates up to this many bytes are decoded on the server's thread; larger ones in the worker.
+ *
+ * Why a small update cannot spin the thread (yjs#687): the collaboration protocol carries
+ * updates in Yjs's v1 encoding, and the bombs of yjs#687 need the run-length decoders of the
+ * v2 encoding, which return a value forever once their input runs out. The v1 reader reads
+ * each struct's info byte and then at least one length-checked varint (lib0's readVarUint
+ * throws at the end of the input), so every struct takes at least one byte of input and a
+ * claimed count beyond the bytes throws at the end; every content element (string, binary,
+ * JSON, any) is length-checked or takes a byte; the delete set is varints only. Decoding is
+ * therefore linear in the bytes, and applying to the empty scratch document is at worst
+ * quadratic in its structs (concurrent inserts at one place), a few thousand here at most.
+ * A keystroke is 20 to 60 bytes, so nearly every edit skips the round trip to the worker
+ * (about half a millisecond on a busy machine) that only large updates need.
+ * `tests/unit/collab-update-check.test.ts` feeds bombs and random bytes of this size.
+ */
+export const INLINE_CHECK_MAX_BYTES = 4 * 1024
 
 export interface UpdateCheckerOptions {
   /** Refuse updates with more structs than this. */
@@ -12,6 +29,8 @@ export interface UpdateCheckerOptions {
   timeoutMs: number
   /** The worker's heap limit; an update that needs more is refused and the worker replaced. */
   memoryMb: number
+  /** Updates up to this many bytes are checked on the calling thread (INLINE_CHECK_MAX_BYTES). */
+  inlineMaxBytes?: number
   log: FastifyBaseLogger
 }
 
@@ -25,8 +44,9 @@ interface Pending {
 const WORKER_URL = new URL('./update-check-worker.mjs', import.meta.url)
 
 /**
- * Decodes untrusted Yjs updates in a worker thread, one at a time and in arrival order, with a
- * time and a memory bound (yjs#687). `check` never rejects: an update that fails to decode,
+ * Decodes untrusted Yjs updates with a time and a memory bound (yjs#687): small ones at once on
+ * the calling thread (their size is the bound, see INLINE_CHECK_MAX_BYTES), the others in a
+ * worker thread, one at a time and in arrival order. `check` never rejects: an update that fails to decode,
  * claims too many structs, runs out of time or out of memory resolves as refused, and the
  * worker that was busy with it is replaced. Updates queued behind it are checked by the new
  * worker, so one hostile update never costs another connection anything.
@@ -37,14 +57,21 @@ export class UpdateChecker {
   #current: Pending | undefined
   #nextId = 1
   #closed = false
+  /** How many updates were checked on the calling thread and how many in the worker. */
+  readonly counts = { inline: 0, worker: 0 }
 
   constructor(private readonly options: UpdateCheckerOptions) {}
 
-  /** Checks one update. Resolves once the worker has decoded it or given up on it. */
+  /** Checks one update. Resolves once it is decoded, or once the worker has given up on it. */
   check(update: Uint8Array): Promise<UpdateCheck> {
     if (this.#closed) {
       return Promise.resolve({ ok: false, reason: 'server shutting down' })
     }
+    if (update.byteLength <= (this.options.inlineMaxBytes ?? INLINE_CHECK_MAX_BYTES)) {
+      this.counts.inline++
+      return Promise.resolve(checkUpdate(update, this.options.maxStructs))
+    }
+    this.counts.worker++
     return new Promise((resolve) => {
       this.#queue.push({ id: this.#nextId++, update, resolve, timer: undefined })
       this.#pump()
@@ -104,33 +131,16 @@ export class UpdateChecker {
       execArgv: [],
     })
     worker.unref()
-    worker.on(
-      'message',
-      (message: {
-        id: number
-        ok: boolean
-        structs?: number
-        reason?: string
-        tooLarge?: boolean
-      }) => {
-        const current = this.#current
-        if (!current || current.id !== message.id || worker !== this.#worker) {
-          return
-        }
-        clearTimeout(current.timer)
-        this.#current = undefined
-        current.resolve(
-          message.ok
-            ? { ok: true, structs: message.structs ?? 0 }
-            : {
-                ok: false,
-                reason: message.reason ?? 'refused',
-                tooLarge: message.tooLarge === true,
-              },
-        )
-        this.#pump()
-      },
-    )
+    worker.on('message', ({ id, ...check }: UpdateCheck & { id: number }) => {
+      const current = this.#current
+      if (!current || current.id !== id || worker !== this.#worker) {
+        return
+      }
+      clearTimeout(current.timer)
+      this.#current = undefined
+      current.resolve(check)
+      this.#pump()
+    })
     worker.on('error', (error) => {
       // ERR_WORKER_OUT_OF_MEMORY lands here: the update needed more than the heap limit.
       this.#fail(

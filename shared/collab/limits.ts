@@ -12,8 +12,8 @@ export const COLLAB_LIMITS = {
   maxMessageBytes: 2 * 1024 * 1024,
   /**
    * The most structs one update may carry. A tiny update can claim a huge number of structs
-   * (yjs#687), so every update is decoded in a worker with a time and memory bound and
-   * refused beyond this count. Pasting a 300-page strategy makes about 60,000.
+   * (yjs#687), so every update is decoded with a time and memory bound (small ones bounded
+   * by their size, the others in a worker) and refused beyond this count. Pasting a 300-page strategy makes about 60,000.
    */
   maxStructsPerUpdate: 250_000,
   /** The largest awareness (presence) state of one client, as JSON, in bytes. */
