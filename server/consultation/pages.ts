@@ -819,6 +819,34 @@ export function receiptPage(
   return layout(ctx, `${heading} — ${titleOf(ctx)}`, body)
 }
 
+/**
+ * GET /c/:slug/verify: what a confirmation link opens. It confirms nothing by itself (mail
+ * scanners open links too): the person reads what they wrote and presses the button.
+ */
+export function confirmPage(ctx: PageContext, submission: SubmissionRow, token: string): string {
+  const { t, pc } = ctx
+  const section = pc.consultation.version_sections.find((s) => s.id === submission.section_id)
+  const body = [
+    `<h1>${text(t('publicConsultation.verify.confirmHeading'))}</h1>`,
+    `<p class="consultation-name">${text(titleOf(ctx))}</p>`,
+    '<dl class="receipt">',
+    `<dt>${text(t('publicConsultation.receipt.reference'))}</dt><dd><strong class="reference">${text(submission.reference)}</strong></dd>`,
+    section
+      ? `<dt>${text(t('publicConsultation.receipt.section'))}</dt><dd>${text(section.title)}</dd>`
+      : '',
+    '</dl>',
+    `<h2>${text(t('publicConsultation.verify.yourComment'))}</h2>`,
+    `<blockquote class="submitted-comment">${paragraphs(submission.body)}</blockquote>`,
+    `<form method="post" action="/c/${attr(pc.consultation.slug)}/verify">`,
+    `<input type="hidden" name="token" value="${attr(token)}">`,
+    `<input type="hidden" name="lang" value="${attr(ctx.lang)}">`,
+    `<p>${text(t('publicConsultation.verify.confirmText'))}</p>`,
+    `<p><button type="submit">${text(t('publicConsultation.verify.confirmButton'))}</button></p>`,
+    '</form>',
+  ].join('\n')
+  return layout(ctx, `${t('publicConsultation.verify.confirmHeading')} — ${titleOf(ctx)}`, body)
+}
+
 /** A page that says something went wrong with a link back: an expired link, a refusal. */
 export function messagePage(ctx: PageContext, heading: string, message: string): string {
   const body = [

@@ -269,14 +269,17 @@ export function findSubmissionByReference(db: Executor, consultationId: string, 
     .executeTakeFirst()
 }
 
-/** Locks the submission a confirmation link was made for, by the link's stored hash. */
-export function lockSubmissionByToken(trx: Executor, tokenHash: string) {
-  return trx
+/** The submission a confirmation token's keyed hash names; locked for update when asked. */
+export function findSubmissionByToken(
+  db: Executor,
+  tokenHash: string,
+  options: { lock?: boolean } = {},
+) {
+  const query = db
     .selectFrom('consultation_submissions')
     .selectAll()
     .where('verify_token_hash', '=', tokenHash)
-    .forUpdate()
-    .executeTakeFirst()
+  return (options.lock ? query.forUpdate() : query).executeTakeFirst()
 }
 
 /** Marks a waiting submission confirmed and accepted into a thread. */

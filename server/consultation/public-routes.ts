@@ -9,6 +9,7 @@ import type { ErrorCode } from '../../shared/errors'
 import { SubmissionBody } from '../../shared/api/consultations'
 import type { App } from '../app'
 import type { Actor } from '../auth/actor'
+import type { SubmissionRow } from '../db/database'
 import { safeEqual } from '../auth/tokens'
 import { authenticate } from '../plugins/auth'
 import { AppError, notFound } from '../errors'
@@ -18,6 +19,7 @@ import {
   commentsVisible,
   confirmSubmission,
   findPublicConsultation,
+  findVerification,
   findReceipt,
   loadPublicThreads,
   loadVersionDoc,
@@ -32,6 +34,7 @@ import {
   type PublicConsultation,
 } from './public-service'
 import {
+  confirmPage,
   consultationPage,
   messagePage,
   notFoundPage,
@@ -375,14 +378,12 @@ export async function publicConsultationRoutes(app: App) {
           // Post/Redirect/Get: reloading the receipt never sends the comment again.
           return reply.header('cache-control', 'no-store').redirect(receiptUrl, 303)
         }
-        return reply
-          .status(201)
-          .send({
-            reference: result.reference,
-            status: result.status,
-            pending: result.pending,
-            receiptUrl,
-          })
+        return reply.status(201).send({
+          reference: result.reference,
+          status: result.status,
+          pending: result.pending,
+          receiptUrl,
+        })
       } catch (error) {
         if (!fromForm || !(error instanceof AppError)) {
           throw error
@@ -436,13 +437,68 @@ export async function publicConsultationRoutes(app: App) {
     },
   )
 
+  // Confirming by a link's page and its button, so that a mail scanner opening the link
+  // confirms nothing: what the link shows and what confirming answers share these two.
+  const verifyFailure = (
+    reply: FastifyReply,
+    pc: PublicConsultation,
+    lang: string | undefined,
+    error: unknown,
+  ) => {
+    if (!(error instanceof AppError) || (error.statusCode !== 404 && error.statusCode !== 410)) {
+      throw error
+    }
+    const page = contextFor(pc, lang, `/c/${pc.consultation.slug}`)
+    const expired = error.statusCode === 410
+    return sendHtml(
+      reply,
+      error.statusCode,
+      messagePage(
+        page,
+        page.t(
+          expired
+            ? 'publicConsultation.verify.expiredHeading'
+            : 'publicConsultation.verify.invalidHeading',
+        ),
+        page.t(expired ? 'publicConsultation.verify.expired' : 'publicConsultation.verify.invalid'),
+      ),
+      true,
+    )
+  }
+  const confirmAndShow = async (
+    reply: FastifyReply,
+    pc: PublicConsultation,
+    token: string,
+    lang: string | undefined,
+  ) => {
+    try {
+      const result = await confirmSubmission(ctx, pc, token)
+      const found = await findReceipt(ctx.db, pc, result.reference)
+      const submission = found!.submission
+      const page = contextFor(
+        pc,
+        lang ?? submission.language,
+        receiptPathOf(ctx.config.sessionSecret, pc.consultation.slug, submission.reference),
+      )
+      return sendHtml(
+        reply,
+        200,
+        receiptPage(page, submission, { pending: result.pending, confirmed: true }),
+        true,
+      )
+    } catch (error) {
+      return verifyFailure(reply, pc, lang, error)
+    }
+  }
+
   app.get(
     '/c/:slug/verify',
     {
       config: { public: true },
       schema: {
         tags,
-        summary: 'Confirm an e-mail address by the link sent to it; the comment is accepted',
+        summary:
+          'The page of an e-mail confirmation link: the comment and a button that confirms it (opening the link confirms nothing)',
         params: SlugParams,
         querystring: VerifyQuery,
         response: PAGE_RESPONSES,
@@ -453,47 +509,41 @@ export async function publicConsultationRoutes(app: App) {
       if (!pc) {
         return notFoundHtml(reply, request.query.lang)
       }
+      const { token, lang } = request.query
+      let submission: SubmissionRow
       try {
-        const result = await confirmSubmission(ctx, pc, request.query.token)
-        const found = await findReceipt(ctx.db, pc, result.reference)
-        const submission = found!.submission
-        const page = contextFor(
-          pc,
-          request.query.lang ?? submission.language,
-          receiptPathOf(ctx.config.sessionSecret, pc.consultation.slug, submission.reference),
-        )
-        return sendHtml(
-          reply,
-          200,
-          receiptPage(page, submission, { pending: result.pending, confirmed: true }),
-          true,
-        )
+        submission = await findVerification(ctx, pc, token)
       } catch (error) {
-        if (
-          !(error instanceof AppError) ||
-          (error.statusCode !== 404 && error.statusCode !== 410)
-        ) {
-          throw error
-        }
-        const page = contextFor(pc, request.query.lang, `/c/${pc.consultation.slug}`)
-        const expired = error.statusCode === 410
-        return sendHtml(
-          reply,
-          error.statusCode,
-          messagePage(
-            page,
-            page.t(
-              expired
-                ? 'publicConsultation.verify.expiredHeading'
-                : 'publicConsultation.verify.invalidHeading',
-            ),
-            page.t(
-              expired ? 'publicConsultation.verify.expired' : 'publicConsultation.verify.invalid',
-            ),
-          ),
-          true,
-        )
+        return verifyFailure(reply, pc, lang, error)
       }
+      if (submission.status === 'accepted') {
+        // Opened again after confirming: the receipt, and nothing changes.
+        return confirmAndShow(reply, pc, token, lang)
+      }
+      const page = contextFor(pc, lang ?? submission.language, `/c/${pc.consultation.slug}`)
+      return sendHtml(reply, 200, confirmPage(page, submission, token), true)
+    },
+  )
+
+  app.post(
+    '/c/:slug/verify',
+    {
+      config: { public: true },
+      schema: {
+        tags,
+        summary:
+          'Confirm an e-mail address (the button of the link’s page); the comment is accepted',
+        params: SlugParams,
+        body: VerifyQuery,
+        response: PAGE_RESPONSES,
+      },
+    },
+    async (request, reply) => {
+      const pc = await findPublicConsultation(ctx.db, request.params.slug)
+      if (!pc) {
+        return notFoundHtml(reply, request.body.lang)
+      }
+      return confirmAndShow(reply, pc, request.body.token, request.body.lang)
     },
   )
 

@@ -751,6 +751,40 @@ export function sectionText(doc: Node, sectionId: string): string {
 }
 
 /**
+ * The submission a confirmation link names, without confirming it: what the link's page shows
+ * before its button is pressed (a mail scanner that opens links only ever reads this). Throws
+ * 404 for an unknown token and 410 for an expired one, as confirming would.
+ */
+export async function findVerification(
+  ctx: Ctx,
+  pc: PublicConsultation,
+  token: string,
+): Promise<SubmissionRow> {
+  const hash = hashSecret(ctx.config.sessionSecret, token)
+  return verifiable(pc, await publicQueries.findSubmissionByToken(ctx.db, hash))
+}
+
+// The submission of a confirmation link, if the link is one of this consultation's and, when
+// its comment is still waiting, not expired.
+function verifiable(pc: PublicConsultation, submission: SubmissionRow | undefined): SubmissionRow {
+  if (!submission || submission.consultation_id !== pc.consultation.id) {
+    throw new AppError(404, 'not_found', 'This confirmation link is not valid')
+  }
+  if (
+    submission.status !== 'accepted' &&
+    (submission.verify_expires_at === null ||
+      new Date(submission.verify_expires_at).getTime() < Date.now())
+  ) {
+    throw new AppError(
+      410,
+      'link_expired',
+      'This confirmation link has expired; please comment again',
+    )
+  }
+  return submission
+}
+
+/**
  * Confirms a submission by the token of its e-mailed link and accepts it into a thread, even
  * when the window has closed since: it was submitted in time. Opening the link again shows the
  * same receipt. An unknown token (or one of another consultation) is 404; an expired one 410.
@@ -766,25 +800,15 @@ export async function confirmSubmission(
     // takes turns with submissions and other confirmations, so two identical texts confirmed at
     // once join one campaign thread instead of starting two.
     await queries.lockConsultation(trx, pc.consultation.id)
-    const submission = await publicQueries.lockSubmissionByToken(trx, hash)
-    if (!submission || submission.consultation_id !== pc.consultation.id) {
-      throw new AppError(404, 'not_found', 'This confirmation link is not valid')
-    }
+    const submission = verifiable(
+      pc,
+      await publicQueries.findSubmissionByToken(trx, hash, { lock: true }),
+    )
     if (submission.status === 'accepted') {
       const root = submission.thread_id
         ? await publicQueries.findRoot(trx, submission.thread_id)
         : undefined
       return { submission, recorded: null, pending: root?.pending ?? false }
-    }
-    if (
-      submission.verify_expires_at === null ||
-      new Date(submission.verify_expires_at).getTime() < Date.now()
-    ) {
-      throw new AppError(
-        410,
-        'link_expired',
-        'This confirmation link has expired; please comment again',
-      )
     }
     const accepted = await acceptIntoThread(
       trx,

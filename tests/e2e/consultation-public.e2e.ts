@@ -33,6 +33,8 @@ describe('public consultation', () => {
   let browser: Browser
   let consultation: Consultation
   let governance: string
+  let processId: string
+  let documentId: string
   let api: Awaited<ReturnType<typeof apiAs>>
   const contexts: BrowserContext[] = []
 
@@ -48,6 +50,8 @@ describe('public consultation', () => {
     api = await apiAs(server.url, admin)
     const imported = await importDraft(api, process.id, 'Strategy', DRAFT)
     governance = sectionIdOf(imported, 'Governance')
+    processId = process.id
+    documentId = imported.id
     consultation = await api.post<Consultation>(
       `/api/processes/${process.id}/consultations`,
       consultationBody(imported.id, {
@@ -184,6 +188,52 @@ describe('public consultation', () => {
     await commentFlow(page, 'Fund the national CERT for ten years.', 'JavaScript, desktop', {
       axe: true,
     })
+  })
+
+  test("'verified' access on a phone: the e-mail's link opens a page whose button, pressed by keyboard, confirms", async () => {
+    const verified = await api.post<Consultation>(
+      `/api/processes/${processId}/consultations`,
+      consultationBody(documentId, {
+        access: 'verified',
+        title: { en: 'Verified consultation' },
+        introduction: { en: 'Confirm your address.' },
+      }),
+    )
+    const page = await pageWith({ javaScript: true, viewport: PHONE })
+    const email = `e2e-${Date.now()}@example.org`
+    await page.goto(`${server.url}/c/${verified.slug}/sections/${governance}`)
+    await page.getByLabel(/^Your name/).fill('Ana Torres')
+    await page.getByLabel(/^Your e-mail address/).fill(email)
+    await page.getByLabel(/^Stakeholder group/).selectOption('civil-society')
+    await page.getByRole('textbox', { name: /^Your comment/ }).fill('Add a duty to report.')
+    await page.getByLabel(/I agree that my comment/).check()
+    await page.getByRole('button', { name: 'Send the comment' }).click()
+    await page.waitForURL(/\/receipts\//)
+    expect(await page.locator('h1').textContent()).toBe('Check your e-mail')
+
+    const mail = server.mail.messages.find((m) => m.to === email)
+    const link = /https?:\/\/\S+\/verify\?token=\S+/.exec(mail?.text ?? '')?.[0]
+    expect(link, mail?.text).toBeDefined()
+    await page.goto(link!)
+    expect(await page.locator('h1').textContent()).toBe('Confirm your comment')
+    expect(await page.locator('blockquote').textContent()).toContain('Add a duty to report.')
+    await expectNoSeriousViolations(page, 'confirmation page (phone)')
+    await expectNoHorizontalScroll(page)
+    const status = () =>
+      server.db
+        .selectFrom('consultation_submissions')
+        .select('status')
+        .where('consultation_id', '=', verified.id)
+        .executeTakeFirstOrThrow()
+    expect(await status()).toEqual({ status: 'unverified' })
+
+    await page.getByRole('button', { name: 'Confirm my comment' }).focus()
+    await page.keyboard.press('Enter')
+    await page
+      .getByRole('heading', { name: 'Thank you: your e-mail address is confirmed' })
+      .waitFor()
+    await expectNoSeriousViolations(page, 'confirmed receipt (phone)')
+    expect(await status()).toEqual({ status: 'accepted' })
   })
 
   test('the report before and after the close, the closed page and the 404 page pass axe on a phone and a desktop', async () => {

@@ -111,6 +111,16 @@ function postJson(
 const get = (url: string, headers: Record<string, string> = {}) =>
   app.inject({ method: 'GET', url, headers })
 
+// Presses the button of a confirmation link's page: the form posts the link's token.
+function confirm(slug: string, token: string) {
+  return app.inject({
+    method: 'POST',
+    url: `/c/${slug}/verify`,
+    payload: new URLSearchParams({ token, lang: 'en' }).toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  })
+}
+
 function comment(w: World, extra: Fields = {}, section = 0): Fields {
   return {
     sectionId: w.sections[section]!.id,
@@ -562,9 +572,20 @@ describe('access modes', () => {
     expect(wrong.statusCode).toBe(404)
     expect(wrong.body).toContain('This link is not valid')
 
+    // Opening the link (as a mail scanner does) confirms nothing: it shows the comment and a button.
+    const opened = await get(link![1]!)
+    expect(opened.statusCode).toBe(200)
+    expect(opened.body).toContain('Confirm my comment')
+    expect(opened.body).toContain('Verified words')
+    expect(opened.body).toContain(`action="/c/${w.consultation.slug}/verify"`)
+    expect(opened.body).toContain(`name="token" value="${token}"`)
+    expect((await threadOf(reference)).submission.status).toBe('unverified')
+    expect(await counts(w.consultation.id)).toEqual({ submissions: 1, threads: 0 })
+    expect((await confirm(w.consultation.slug, 'x'.repeat(40))).statusCode).toBe(404)
+
     // Accepted even though the window closed meanwhile: it was submitted in time.
     await w.owner.post(`/api/consultations/${w.consultation.id}/close`, { reason: 'Done' })
-    const confirmed = await get(link![1]!)
+    const confirmed = await confirm(w.consultation.slug, token)
     expect(confirmed.statusCode).toBe(200)
     expect(confirmed.body).toContain('your e-mail address is confirmed')
     expect(confirmed.body).toContain(reference)
@@ -577,10 +598,13 @@ describe('access modes', () => {
       body: 'Verified words',
     })
     expect(t.mail.messages.filter((m) => m.to === email)).toHaveLength(2)
-    // Opening the link again shows the same receipt and changes nothing.
+    // Opening the link or pressing the button again shows the same receipt and changes nothing.
     const again = await get(link![1]!)
     expect(again.statusCode).toBe(200)
+    expect(again.body).toContain('your e-mail address is confirmed')
+    expect((await confirm(w.consultation.slug, token)).statusCode).toBe(200)
     expect(await counts(w.consultation.id)).toEqual({ submissions: 1, threads: 1 })
+    expect(t.mail.messages.filter((m) => m.to === email)).toHaveLength(2)
   })
 
   it("'verified' links expire", async () => {
@@ -598,6 +622,9 @@ describe('access modes', () => {
     const expired = await get(link)
     expect(expired.statusCode).toBe(410)
     expect(expired.body).toContain('This link has expired')
+    const token = new URL(`http://x${link}`).searchParams.get('token')!
+    const pressed = await confirm(w.consultation.slug, token)
+    expect(pressed.statusCode).toBe(410)
     expect(await counts(w.consultation.id)).toEqual({ submissions: 1, threads: 0 })
   })
 

@@ -408,8 +408,19 @@ describe('rules', () => {
       const mail = t.mail.messages.find((m) => m.to === email)!
       links.push(/http:\/\/concord\.test(\/c\/[^\s]+\/verify\?token=[^\s]+)/.exec(mail.text)![1]!)
     }
-    const opened = await Promise.all(links.map((link) => get(link)))
-    expect(opened.map(status)).toEqual([200, 200, 200])
+    // Each link's page shows the button; the three presses arrive at once.
+    expect((await Promise.all(links.map((link) => get(link)))).map(status)).toEqual([200, 200, 200])
+    expect(await threadRows(w.consultation.id)).toHaveLength(0)
+    const pressed = await Promise.all(
+      links.map((link) =>
+        app.inject({
+          method: 'POST',
+          url: `/c/${w.consultation.slug}/verify`,
+          payload: { token: new URL(`http://x${link}`).searchParams.get('token')! },
+        }),
+      ),
+    )
+    expect(pressed.map(status)).toEqual([200, 200, 200])
     const threads = await threadRows(w.consultation.id)
     expect(threads).toHaveLength(1)
     expect(threads[0]!.submission_count).toBe(3)
@@ -437,6 +448,18 @@ describe('odd requests', () => {
     record('verify short', await get(`/c/${slug}/verify?token=abc`))
     record('verify dup', await get(`/c/${slug}/verify?token=abcdefghijkl&token=abcdefghijklm`))
     record('verify none', await get(`/c/${slug}/verify`))
+    const press = (payload: string, type = 'application/x-www-form-urlencoded') =>
+      app.inject({
+        method: 'POST',
+        url: `/c/${slug}/verify`,
+        payload,
+        headers: { 'content-type': type },
+      })
+    record('press none', await press(''))
+    record('press short', await press('token=abc'))
+    record('press dup', await press('token=abcdefghijkl&token=abcdefghijklm'))
+    record('press unknown', await press('token=abcdefghijklmnop'))
+    record('press json array', await press('[1]', 'application/json'))
     record('report dup', await get(`/c/${slug}/report?lang=x&lang=y`))
     record(
       'form dup body',
