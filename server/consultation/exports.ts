@@ -109,11 +109,15 @@ const CSV_COLUMNS = [
 /**
  * A spreadsheet runs a cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return
  * as a formula; public comments must never do that in the ministry's Excel (OWASP “CSV
- * injection”). Such a cell gets a leading apostrophe, which shows the text as typed.
+ * injection”). Such a cell gets a leading apostrophe, which shows the text as typed. Leading
+ * spaces (which some spreadsheets trim before they look) and the full-width forms of those
+ * signs (which some turn into the plain ones) do not hide a formula.
  */
 export function defuseCell(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value
+  return FORMULA_START.test(value) ? `'${value}` : value
 }
+
+const FORMULA_START = /^[\s\u200b\ufeff]*[=+\-@\uff1d\uff0b\uff0d\uff20\u2212]|^[\t\r\n]/u
 
 function csvCells(report: ConsultationReport, thread: ReportThread, labels: Labels): string[] {
   const yesNo = (value: boolean) => (value ? labels.strings.yes : labels.strings.no)
@@ -194,14 +198,12 @@ function paragraphs(
   text: string,
   options: { bold?: boolean; italics?: boolean } = {},
 ): Paragraph[] {
-  return text
-    .split(/\r?\n/)
-    .map(
-      (line) =>
-        new Paragraph({
-          children: [new TextRun({ text: xmlText(line), size: FONT_SIZE, ...options })],
-        }),
-    )
+  return text.split(/\r?\n/).map(
+    (line) =>
+      new Paragraph({
+        children: [new TextRun({ text: xmlText(line), size: FONT_SIZE, ...options })],
+      }),
+  )
 }
 
 function cell(children: Paragraph[], width: number, header = false): TableCell {
