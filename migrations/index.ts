@@ -6,6 +6,7 @@ import * as m0004 from './0004_document_state'
 import * as m0005 from './0005_threads'
 import * as m0006 from './0006_versions'
 import * as m0007 from './0007_consultations'
+import * as m0008 from './0008_submission_email_key'
 
 /** Every migration, in order. A static list keeps them bundled and free of file-system globbing. */
 export const migrations: Record<string, Migration> = {
@@ -16,6 +17,7 @@ export const migrations: Record<string, Migration> = {
   '0005_threads': m0005,
   '0006_versions': m0006,
   '0007_consultations': m0007,
+  '0008_submission_email_key': m0008,
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -154,7 +154,7 @@ export async function lockSubmitter(
     trx,
   )
   if (email !== null) {
-    await sql`SELECT pg_advisory_xact_lock(hashtext('concord-public-email'), hashtext(${email}))`.execute(
+    await sql`SELECT pg_advisory_xact_lock(hashtext('concord-public-email'), hashtext(${emailKeyOf(email)}))`.execute(
       trx,
     )
   }
@@ -175,12 +175,12 @@ export async function countByAddress(
   return Number(row?.n ?? 0)
 }
 
-/** Submissions (any status, any consultation) with one e-mail address since `since`. */
+/** Submissions (any status, any consultation) to the mailbox of an e-mail address since `since`. */
 export async function countByEmail(db: Executor, email: string, since: Date): Promise<number> {
   const row = await db
     .selectFrom('consultation_submissions')
     .select(sql<number>`count(*)::int`.as('n'))
-    .where('email', '=', email)
+    .where('email_key', '=', emailKeyOf(email))
     .where('created_at', '>', since)
     .executeTakeFirst()
   return Number(row?.n ?? 0)
@@ -251,10 +251,22 @@ export function findRoot(db: Executor, threadId: string) {
     .executeTakeFirst()
 }
 
-export function insertSubmission(trx: Executor, values: Insertable<ConsultationSubmissionsTable>) {
+/**
+ * The mailbox an e-mail address reaches, as the per-e-mail limit counts it: lower case, and
+ * without a `+tag`, which most providers deliver to the same mailbox. The same expression as
+ * migration 0008's.
+ */
+export function emailKeyOf(email: string): string {
+  return email.replace(/\+[^@]*@/, '@').toLowerCase()
+}
+
+export function insertSubmission(
+  trx: Executor,
+  values: Omit<Insertable<ConsultationSubmissionsTable>, 'email_key'>,
+) {
   return trx
     .insertInto('consultation_submissions')
-    .values(values)
+    .values({ ...values, email_key: values.email ? emailKeyOf(values.email) : null })
     .returningAll()
     .executeTakeFirstOrThrow()
 }

@@ -331,6 +331,8 @@ export interface ConsultationSubmissionsTable {
   stakeholder_group: string
   organisation: Generated<string>
   email: string | null
+  /** The mailbox the per-e-mail limit counts: lower case, no `+tag` (public-queries emailKeyOf). */
+  email_key: string | null
   email_verified_at: Timestamp | null
   verify_token_hash: string | null
   verify_expires_at: Timestamp | null

@@ -8,6 +8,7 @@ import {
 } from '../../shared/api/consultations'
 import { hashSecret } from '../../server/auth/tokens'
 import { addressHashOf, textHashOf } from '../../server/consultation/public-service'
+import { emailKeyOf } from '../../server/consultation/public-queries'
 import { createTestApp, TEST_SECRET, type Client } from '../support/app'
 import { openConsultation } from '../support/consultations'
 import type { TestProcess, TestUser } from '../support/factories'
@@ -728,20 +729,22 @@ describe('anti-abuse', () => {
     expect((await postJson(w.consultation.slug, comment(w), busy)).statusCode).toBe(429)
   })
 
-  it('limits submissions per e-mail address per day, whatever the address', async () => {
+  it('limits submissions per mailbox per day, whatever the address, the case or the +tag', async () => {
     const w = await world()
-    const email = `busy-${Date.now()}@example.org`
+    const mailbox = `busy-${Date.now()}@example.org`
+    const tagged = (tag: string) => mailbox.replace('@', `+${tag}@`)
     await db
       .insertInto('consultation_submissions')
       .values(
         Array.from({ length: CONSULTATION_LIMITS.perEmailPerDay - 1 }, (_, i) => ({
           consultation_id: w.consultation.id,
-          reference: `PREFILL-MAIL-${email}-${i}`,
+          reference: `PREFILL-MAIL-${mailbox}-${i}`,
           status: 'accepted',
           section_id: w.sections[0]!.id,
           stakeholder_group: 'individual',
           consent: true,
-          email,
+          email: tagged(`old${i}`),
+          email_key: emailKeyOf(tagged(`old${i}`)),
           body: 'old',
           text_hash: textHashOf('old'),
           address_hash: `prefill-${i}`,
@@ -750,10 +753,29 @@ describe('anti-abuse', () => {
         })),
       )
       .execute()
-    expect((await postJson(w.consultation.slug, comment(w, { email }))).statusCode).toBe(201)
-    const refused = await postJson(w.consultation.slug, comment(w, { email: email.toUpperCase() }))
-    expect(refused.statusCode).toBe(429)
-    expect(refused.json()).toMatchObject({ code: 'rate_limited' })
+    expect((await postJson(w.consultation.slug, comment(w, { email: mailbox }))).statusCode).toBe(
+      201,
+    )
+    for (const email of [mailbox.toUpperCase(), tagged('new'), tagged('X').toUpperCase()]) {
+      const refused = await postJson(w.consultation.slug, comment(w, { email }))
+      expect(refused.statusCode, email).toBe(429)
+      expect(refused.json()).toMatchObject({ code: 'rate_limited' })
+    }
+    // Another mailbox of the same domain is not held back.
+    const other = await postJson(
+      w.consultation.slug,
+      comment(w, { email: mailbox.replace('busy', 'calm') }),
+    )
+    expect(other.statusCode).toBe(201)
+  })
+
+  it('keys a mailbox as migration 0008 did for the rows before it', async () => {
+    for (const email of ['ana@example.org', 'Ana+news@Example.org', 'a+b+c@x.y', 'plain+@x.y']) {
+      const { rows } = await sql<{
+        key: string
+      }>`SELECT lower(regexp_replace(${email}, '\\+[^@]*@', '@')) AS key`.execute(db)
+      expect(emailKeyOf(email), email).toBe(rows[0]!.key)
+    }
   })
 
   it('groups the same text on the same section as one campaign thread, shown as N identical submissions', async () => {
