@@ -6,6 +6,7 @@ import { openDatabase } from './start'
 import { DEMO_PASSWORD, DEMO_PEOPLE, seedDemo } from './demo/seed'
 import { isEmptyInstance } from './demo/first-start'
 import { pruneExpired } from './auth/service'
+import { pruneUnconfirmedSubmissions } from './consultation/public-service'
 
 /** Process entry: config → database → migrations → demo on first start → app → listen. */
 async function main() {
@@ -46,7 +47,10 @@ async function main() {
     )
   }
 
-  const prune = () => pruneExpired(connection.db).catch((err: unknown) => app.log.error({ err }, 'pruning failed'))
+  const prune = () =>
+    pruneExpired(connection.db)
+      .then(() => pruneUnconfirmedSubmissions(connection.db))
+      .catch((err: unknown) => app.log.error({ err }, 'pruning failed'))
   const pruning = setInterval(() => void prune(), 60 * 60 * 1000)
   pruning.unref()
   void prune()

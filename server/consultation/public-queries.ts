@@ -307,3 +307,13 @@ export function markAccepted(trx: Executor, submissionId: string, threadId: stri
     .returningAll()
     .executeTakeFirstOrThrow()
 }
+
+/** Deletes submissions still waiting for a confirmation whose link expired before `before`. */
+export async function deleteUnconfirmedBefore(db: Executor, before: Date): Promise<number> {
+  const result = await db
+    .deleteFrom('consultation_submissions')
+    .where('status', '=', 'unverified')
+    .where('verify_expires_at', '<', before)
+    .executeTakeFirst()
+  return Number(result.numDeletedRows)
+}

@@ -750,6 +750,21 @@ export function sectionText(doc: Node, sectionId: string): string {
   return collapse(doc.textBetween(section.from, section.to, ' ', ' '))
 }
 
+/** How long a comment whose confirmation link expired is kept (its page then says "expired"). */
+export const UNCONFIRMED_KEPT_AFTER_EXPIRY_MS = 7 * 86_400_000
+
+/**
+ * Forgets comments that were never confirmed: a week after their link expired, the row, and
+ * with it the e-mail address that was never proven, is deleted. Run with the other pruning
+ * (server/main.ts). Returns how many were deleted.
+ */
+export function pruneUnconfirmedSubmissions(db: Executor, now = new Date()): Promise<number> {
+  return publicQueries.deleteUnconfirmedBefore(
+    db,
+    new Date(now.getTime() - UNCONFIRMED_KEPT_AFTER_EXPIRY_MS),
+  )
+}
+
 /**
  * The submission a confirmation link names, without confirming it: what the link's page shows
  * before its button is pressed (a mail scanner that opens links only ever reads this). Throws

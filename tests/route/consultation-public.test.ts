@@ -7,7 +7,11 @@ import {
   type CreateConsultationBody,
 } from '../../shared/api/consultations'
 import { hashSecret } from '../../server/auth/tokens'
-import { addressHashOf, textHashOf } from '../../server/consultation/public-service'
+import {
+  addressHashOf,
+  pruneUnconfirmedSubmissions,
+  textHashOf,
+} from '../../server/consultation/public-service'
 import { emailKeyOf } from '../../server/consultation/public-queries'
 import { createTestApp, TEST_SECRET, type Client } from '../support/app'
 import { openConsultation } from '../support/consultations'
@@ -767,6 +771,48 @@ describe('anti-abuse', () => {
       comment(w, { email: mailbox.replace('busy', 'calm') }),
     )
     expect(other.statusCode).toBe(201)
+  })
+
+  it('forgets comments never confirmed a week after their link expired, and nothing else', async () => {
+    const w = await world({ access: 'verified' })
+    const hours = (n: number) => new Date(Date.now() + n * 3_600_000).toISOString()
+    const row = (reference: string, status: string, expires: string | null) => ({
+      consultation_id: w.consultation.id,
+      reference,
+      status,
+      section_id: w.sections[0]!.id,
+      stakeholder_group: 'individual',
+      consent: true,
+      email: `${reference.toLowerCase()}@example.org`,
+      body: 'words',
+      text_hash: textHashOf('words'),
+      address_hash: `prune-${reference}`,
+      language: 'en',
+      verify_expires_at: expires,
+      created_at: hours(-24 * 10),
+    })
+    const prefix = `PRUNE-${Date.now()}`
+    await db
+      .insertInto('consultation_submissions')
+      .values([
+        row(`${prefix}-OLD`, 'unverified', hours(-24 * 7 - 1)),
+        row(`${prefix}-RECENT`, 'unverified', hours(-24 * 7 + 1)),
+        row(`${prefix}-OPEN`, 'unverified', hours(24)),
+        row(`${prefix}-TAKEN`, 'accepted', hours(-24 * 9)),
+      ])
+      .execute()
+    expect(await pruneUnconfirmedSubmissions(db)).toBeGreaterThanOrEqual(1)
+    const left = await db
+      .selectFrom('consultation_submissions')
+      .select('reference')
+      .where('reference', 'like', `${prefix}-%`)
+      .orderBy('reference')
+      .execute()
+    expect(left.map((r) => r.reference)).toEqual([
+      `${prefix}-OPEN`,
+      `${prefix}-RECENT`,
+      `${prefix}-TAKEN`,
+    ])
   })
 
   it('keys a mailbox as migration 0008 did for the rows before it', async () => {
