@@ -777,7 +777,7 @@ export function sectionOf(
 export function receiptPage(
   ctx: PageContext,
   submission: SubmissionRow,
-  options: { pending: boolean; confirmed?: boolean },
+  options: { pending: boolean; hidden?: boolean; confirmed?: boolean },
 ): string {
   const { t, pc } = ctx
   const slug = pc.consultation.slug
@@ -788,6 +788,8 @@ export function receiptPage(
     status = t('publicConsultation.receipt.checkEmail', { hours: CONSULTATION_LIMITS.verifyHours })
   } else if (options.pending) {
     status = t('publicConsultation.receipt.pending')
+  } else if (options.hidden) {
+    status = t('publicConsultation.receipt.hidden')
   } else if (pc.consultation.visibility === 'immediately') {
     status = t('publicConsultation.receipt.published')
   } else {

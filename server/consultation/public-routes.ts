@@ -433,7 +433,11 @@ export async function publicConsultationRoutes(app: App) {
         request.query.lang,
         receiptPathOf(ctx.config.sessionSecret, pc.consultation.slug, found.submission.reference),
       )
-      return sendHtml(reply, 200, receiptPage(page, found.submission, { pending: found.pending }))
+      return sendHtml(
+        reply,
+        200,
+        receiptPage(page, found.submission, { pending: found.pending, hidden: found.hidden }),
+      )
     },
   )
 
@@ -474,7 +478,7 @@ export async function publicConsultationRoutes(app: App) {
     try {
       const result = await confirmSubmission(ctx, pc, token)
       const found = await findReceipt(ctx.db, pc, result.reference)
-      const submission = found!.submission
+      const { submission, hidden } = found!
       const page = contextFor(
         pc,
         lang ?? submission.language,
@@ -483,7 +487,7 @@ export async function publicConsultationRoutes(app: App) {
       return sendHtml(
         reply,
         200,
-        receiptPage(page, submission, { pending: result.pending, confirmed: true }),
+        receiptPage(page, submission, { pending: result.pending, hidden, confirmed: true }),
         true,
       )
     } catch (error) {

@@ -864,7 +864,7 @@ export async function findReceipt(
   db: Executor,
   pc: PublicConsultation,
   reference: string,
-): Promise<{ submission: SubmissionRow; pending: boolean } | undefined> {
+): Promise<{ submission: SubmissionRow; pending: boolean; hidden: boolean } | undefined> {
   const submission = await publicQueries.findSubmissionByReference(
     db,
     pc.consultation.id,
@@ -876,7 +876,9 @@ export async function findReceipt(
   const root = submission.thread_id
     ? await publicQueries.findRoot(db, submission.thread_id)
     : undefined
-  return { submission, pending: root?.pending ?? false }
+  const pending = root?.pending ?? false
+  // Hidden by a moderator after it was published (a pending comment is stored hidden too).
+  return { submission, pending, hidden: !pending && root?.hidden_at != null }
 }
 
 // ---------------------------------------------------------------------------------------

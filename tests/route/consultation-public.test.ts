@@ -883,6 +883,8 @@ describe('moderation', () => {
     )
     const { root } = await threadOf((response.json() as { reference: string }).reference)
     expect((await get(`/c/${w.consultation.slug}`)).body).toContain('Buy cheap pills')
+    const receiptUrl = (response.json() as { receiptUrl: string }).receiptUrl
+    expect((await get(receiptUrl)).body).toContain("It is published on the consultation's page.")
     const hidden = await w.owner.post(`/api/comments/${root!.id}/hide`, {
       reason: 'Advertising <spam>',
     })
@@ -891,6 +893,11 @@ describe('moderation', () => {
     expect(page.body).not.toContain('Buy cheap pills')
     expect(page.body).not.toContain('Spammer')
     expect(page.body).toContain('Hidden by the moderator: Advertising &lt;spam&gt;')
+    // Its receipt no longer says it is on the page.
+    const receipt = await get(receiptUrl)
+    expect(receipt.statusCode).toBe(200)
+    expect(receipt.body).toContain('A moderator has hidden it from the page')
+    expect(receipt.body).not.toContain("It is published on the consultation's page.")
     expect((await get(`/c/${w.consultation.slug}?lang=es`)).body).toContain(
       'Ocultado por la moderación: Advertising &lt;spam&gt;',
     )
