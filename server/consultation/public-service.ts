@@ -878,7 +878,7 @@ export async function findReceipt(
     : undefined
   const pending = root?.pending ?? false
   // Hidden by a moderator after it was published (a pending comment is stored hidden too).
-  return { submission, pending, hidden: !pending && root?.hidden_at != null }
+  return { submission, pending, hidden: !pending && root !== undefined && root.hidden_at !== null }
 }
 
 // ---------------------------------------------------------------------------------------
