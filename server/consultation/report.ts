@@ -258,6 +258,8 @@ function toReportThread(
   const reason = hidden ? (t.hidden_reason ?? '') : null
   // What the public may not read: everything the author wrote, when hidden or not published.
   const concealed = options.audience === 'public' && (hidden || !options.published)
+  // Whoever withdrew their comment is not named in public any more; the record keeps the name.
+  const unnamed = concealed || (options.audience === 'public' && withdrawn)
   const text = (value: string | null) => (concealed || withdrawn ? null : value)
   let comment = withdrawn ? '' : t.body
   if (options.audience === 'public') {
@@ -270,8 +272,8 @@ function toReportThread(
     sectionTitle: options.sectionTitle ?? t.section_title,
     stakeholderGroup: t.author_group,
     selfDeclared: t.self_declared,
-    organisation: concealed ? '' : t.author_organisation,
-    author: concealed ? '' : t.author_name,
+    organisation: unnamed ? '' : t.author_organisation,
+    author: unnamed ? '' : t.author_name,
     kind: t.kind,
     comment,
     hidden,

@@ -850,7 +850,7 @@ it('reports an empty consultation with zeros and no threads', async () => {
   expect(count.n).toBe(0)
 })
 
-it('keeps no text of a comment its author withdrew, for either audience, and still counts it', async () => {
+it('keeps no text of a comment its author withdrew, for either audience, nor their name in public, and still counts it', async () => {
   const fx = await fixture()
   await db
     .updateTable('comments')
@@ -869,8 +869,12 @@ it('keeps no text of a comment its author withdrew, for either audience, and sti
       withdrawn: true,
       comment: '',
       quote: null,
-      organisation: 'Ministerio TIC',
+      organisation: audience === 'public' ? '' : 'Ministerio TIC',
     })
     expect(JSON.stringify(report), audience).not.toContain('Línea')
+    if (audience === 'public') {
+      expect(JSON.stringify(report)).not.toContain('Ministerio TIC')
+      expect(report.threads.find((x) => x.number === fx.numbers.t6)!.author).toBe('')
+    }
   }
 })
