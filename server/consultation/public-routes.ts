@@ -524,7 +524,12 @@ export async function publicConsultationRoutes(app: App) {
         // Opened again after confirming: the receipt, and nothing changes.
         return confirmAndShow(reply, pc, token, lang)
       }
-      const page = contextFor(pc, lang ?? submission.language, `/c/${pc.consultation.slug}`)
+      // The language switch keeps the person on this page, so the path carries the token.
+      const page = contextFor(
+        pc,
+        lang ?? submission.language,
+        `/c/${pc.consultation.slug}/verify?token=${encodeURIComponent(token)}`,
+      )
       return sendHtml(reply, 200, confirmPage(page, submission, token), true)
     },
   )

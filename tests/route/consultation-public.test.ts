@@ -584,6 +584,12 @@ describe('access modes', () => {
     expect(opened.body).toContain('Verified words')
     expect(opened.body).toContain(`action="/c/${w.consultation.slug}/verify"`)
     expect(opened.body).toContain(`name="token" value="${token}"`)
+    // Its language switch stays on the page, which then speaks Spanish.
+    const inSpanish = `/c/${w.consultation.slug}/verify?token=${encodeURIComponent(token)}&amp;lang=es`
+    expect(opened.body).toContain(`href="${inSpanish}"`)
+    const spanish = await get(inSpanish.replace('&amp;', '&'))
+    expect(spanish.statusCode).toBe(200)
+    expect(spanish.body).toContain('Confirmar mi comentario')
     expect((await threadOf(reference)).submission.status).toBe('unverified')
     expect(await counts(w.consultation.id)).toEqual({ submissions: 1, threads: 0 })
     expect((await confirm(w.consultation.slug, 'x'.repeat(40))).statusCode).toBe(404)

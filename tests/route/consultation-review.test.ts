@@ -110,6 +110,17 @@ async function threadRows(consultationId: string) {
     .execute()
 }
 
+// The opening comment of a consultation's one thread.
+function onlyRoot(consultationId: string) {
+  return db
+    .selectFrom('comments as c')
+    .innerJoin('threads as t', 't.id', 'c.thread_id')
+    .select(['c.id', 'c.thread_id'])
+    .where('t.consultation_id', '=', consultationId)
+    .where('c.is_root', '=', true)
+    .executeTakeFirstOrThrow()
+}
+
 describe('bad input never 500s', () => {
   it('a NUL character in a submission is a problem of its field (form and JSON), and nothing is stored', async () => {
     const w = await world()
@@ -183,12 +194,7 @@ describe('leaks', () => {
     expect(page.body).not.toContain('(1 comment)')
     const section = await get(`/c/${w.consultation.slug}/sections/${w.sections[0]!.id}`)
     expect(section.body).not.toContain('1 comment received')
-    const root = await db
-      .selectFrom('comments as c')
-      .innerJoin('threads as t', 't.id', 'c.thread_id')
-      .select('c.id')
-      .where('t.consultation_id', '=', w.consultation.id)
-      .executeTakeFirstOrThrow()
+    const root = await onlyRoot(w.consultation.id)
     const approved = await w.owner.post(`/api/comments/${root.id}/approve`, { reason: 'Fine' })
     expect(approved.statusCode, approved.body).toBe(200)
     expect((await get(`/c/${w.consultation.slug}`)).body).toContain('1 comment received')
@@ -204,12 +210,7 @@ describe('live events', () => {
     try {
       const sent = await postJson(w.consultation.slug, comment(w, { body: 'Spam spam' }))
       expect(sent.statusCode, sent.body).toBe(201)
-      const root = await db
-        .selectFrom('comments as c')
-        .innerJoin('threads as t', 't.id', 'c.thread_id')
-        .select(['c.id', 'c.thread_id'])
-        .where('t.consultation_id', '=', w.consultation.id)
-        .executeTakeFirstOrThrow()
+      const root = await onlyRoot(w.consultation.id)
       const hidden = await w.owner.post(`/api/comments/${root.id}/hide`, { reason: 'Spam' })
       expect(hidden.statusCode, hidden.body).toBe(200)
       const about = events.filter((e) => e.threadId === root.thread_id)
@@ -377,12 +378,7 @@ describe('rules', () => {
       remoteAddress: newAddress(),
     })
     expect(first.statusCode, first.body).toBe(201)
-    const root = await db
-      .selectFrom('comments as c')
-      .innerJoin('threads as th', 'th.id', 'c.thread_id')
-      .select('c.id')
-      .where('th.consultation_id', '=', w.consultation.id)
-      .executeTakeFirstOrThrow()
+    const root = await onlyRoot(w.consultation.id)
     const withdrawn = await client.post(`/api/comments/${root.id}/withdraw`)
     expect(withdrawn.statusCode, withdrawn.body).toBe(200)
     const second = await app.inject({
