@@ -382,7 +382,8 @@ describe('consultations in the workspace', () => {
     // The answer form: a disposition is needed, then the answer shows on the card.
     await card.getByRole('button', { name: /^Answer/ }).click()
     const form = card.locator('form.answer-form')
-    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('SELECT')
+    // The form focuses its first field in an effect, after the frame that shows it.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('SELECT')
     await form.getByRole('button', { name: 'Save the answer' }).click()
     await waitFor(() => form.locator('.field-error').first().isVisible(), { timeoutMs: 3_000 })
     await form.getByLabel('Disposition').selectOption({ label: 'Partially accepted' })
