@@ -1,17 +1,11 @@
-import type { SessionInfo } from '../../shared/api/auth'
+import type { SessionInfo, SessionState } from '../../shared/api/auth'
 import type { Ok } from '../../shared/api/common'
 import { api } from './client'
 
-/** The current session, or null when signed out (the server answers 401). */
+/** The current session, or null when signed out (the server answers `{ user: null }`). */
 export async function fetchSession(): Promise<SessionInfo | null> {
-  try {
-    return await api.get<SessionInfo>('/api/auth/session', { quietUnauthenticated: true })
-  } catch (error) {
-    if (error instanceof Error && 'status' in error && error.status === 401) {
-      return null
-    }
-    throw error
-  }
+  const state = await api.get<SessionState>('/api/auth/session', { quietUnauthenticated: true })
+  return state.user === null ? null : state
 }
 
 export const signIn = (email: string, password: string) =>

@@ -7,6 +7,7 @@ import {
   ResetCompleteBody,
   ResetRequestBody,
   SessionInfo,
+  SessionState,
   SignInBody,
   UpdateAccountBody,
   User,
@@ -40,9 +41,21 @@ const tags = ['auth']
 export async function authRoutes(app: App) {
   app.get(
     '/api/auth/session',
-    { schema: { tags, summary: 'The signed-in user and the CSRF token', response: { 200: SessionInfo, ...errorResponses(401) } } },
+    {
+      // Public: a signed-out visitor gets `{ user: null }`, not a 401 the browser would log on
+      // every page load (issue 15, item 12). A malformed Bearer header is still a 401.
+      config: { public: true },
+      schema: {
+        tags,
+        summary: 'The signed-in user and the CSRF token, or { user: null } when signed out',
+        response: { 200: SessionState, ...errorResponses(401) },
+      },
+    },
     async (request) => {
-      const actor = requireActor(request)
+      const actor = request.actor
+      if (!actor) {
+        return { user: null }
+      }
       return { user: actorToUser(actor), csrfToken: actor.csrfToken ?? '' }
     },
   )

@@ -20,6 +20,17 @@ export type User = Static<typeof User>
 export const SessionInfo = Type.Object({ user: User, csrfToken: Type.String() })
 export type SessionInfo = Static<typeof SessionInfo>
 
+/**
+ * The answer of `GET /api/auth/session`: the signed-in session, or `{ user: null }` for a
+ * visitor who is signed out (or whose session ended). Being signed out is not an error, so
+ * the probe every page makes answers 200 and the browser logs nothing.
+ */
+export const SessionState = Type.Union([
+  SessionInfo,
+  Type.Object({ user: Type.Null() }, { description: 'Signed out: no session cookie, or one that ended' }),
+])
+export type SessionState = Static<typeof SessionState>
+
 export const SignInBody = Type.Object(
   { email: Email, password: Type.String({ minLength: 1, maxLength: LIMITS.passwordMax }) },
   { additionalProperties: false },

@@ -84,7 +84,7 @@ describe('sign-in', () => {
     })
     const second = sessionCookieFrom(again)
     expect(second).not.toBe(first)
-    expect((await app.inject({ method: 'GET', url: '/api/auth/session', cookies: { concord_session: first } })).statusCode).toBe(401)
+    expect((await app.inject({ method: 'GET', url: '/api/auth/session', cookies: { concord_session: first } })).json()).toEqual({ user: null })
     expect((await app.inject({ method: 'GET', url: '/api/auth/session', cookies: { concord_session: second } })).statusCode).toBe(200)
   })
 
@@ -92,18 +92,18 @@ describe('sign-in', () => {
     const user = await factories.createUser()
     const idle = await t.as(user)
     await db.updateTable('sessions').set({ last_seen_at: new Date(Date.now() - 9 * 60 * 60 * 1000) }).where('user_id', '=', user.id).execute()
-    expect((await idle.get('/api/auth/session')).statusCode).toBe(401)
+    expect((await idle.get('/api/auth/session')).json()).toEqual({ user: null })
 
     const old = await t.as(user)
     await db.updateTable('sessions').set({ expires_at: new Date(Date.now() - 1000) }).where('user_id', '=', user.id).execute()
-    expect((await old.get('/api/auth/session')).statusCode).toBe(401)
+    expect((await old.get('/api/auth/session')).json()).toEqual({ user: null })
   })
 
   it('signs out: the cookie stops working', async () => {
     const user = await factories.createUser()
     const client = await t.as(user)
     expect((await client.post('/api/auth/sign-out')).statusCode).toBe(200)
-    expect((await client.get('/api/auth/session')).statusCode).toBe(401)
+    expect((await client.get('/api/auth/session')).json()).toEqual({ user: null })
   })
 })
 
@@ -140,8 +140,8 @@ describe('passwords', () => {
     const changed = await client.post('/api/auth/password', { currentPassword: user.password, newPassword: 'a-new-password-1' })
     expect(changed.statusCode).toBe(200)
     expect(await countSessions(user.id)).toBe(1)
-    expect((await other.get('/api/auth/session')).statusCode).toBe(401)
-    expect((await client.get('/api/auth/session')).statusCode).toBe(401) // rotated…
+    expect((await other.get('/api/auth/session')).json()).toEqual({ user: null })
+    expect((await client.get('/api/auth/session')).json()).toEqual({ user: null }) // rotated…
     const fresh = sessionCookieFrom(changed)
     expect((await app.inject({ method: 'GET', url: '/api/auth/session', cookies: { concord_session: fresh } })).statusCode).toBe(200)
     expect((await signIn(user.email, user.password)).statusCode).toBe(401)
@@ -173,7 +173,7 @@ describe('passwords', () => {
     const done = await t.anonymous.post('/api/auth/password-reset/complete', { token, newPassword: 'reset-password-1' })
     expect(done.statusCode).toBe(200)
     expect((await signIn(user.email, 'reset-password-1')).statusCode).toBe(200)
-    expect((await session.get('/api/auth/session')).statusCode).toBe(401)
+    expect((await session.get('/api/auth/session')).json()).toEqual({ user: null })
 
     const reused = await t.anonymous.post('/api/auth/password-reset/complete', { token, newPassword: 'reset-password-2' })
     expect(reused.statusCode).toBe(410)
@@ -234,10 +234,35 @@ describe('API tokens', () => {
   })
 })
 
+describe('session probe', () => {
+  it('answers a signed-out visitor 200 { user: null }, not an error (issue 15, item 12)', async () => {
+    const response = await app.inject({ method: 'GET', url: '/api/auth/session' })
+    expect(response.statusCode).toBe(200)
+    expect(response.json()).toEqual({ user: null })
+    const unknown = await app.inject({ method: 'GET', url: '/api/auth/session', cookies: { concord_session: 'not-a-session-cookie' } })
+    expect(unknown.statusCode).toBe(200)
+    expect(unknown.json()).toEqual({ user: null })
+  })
+
+  it('still refuses a malformed or unknown Bearer token with 401', async () => {
+    const malformed = await app.inject({ method: 'GET', url: '/api/auth/session', headers: { authorization: 'Basic abc' } })
+    expect(malformed.statusCode).toBe(401)
+    expect(malformed.json().code).toBe('unauthenticated')
+  })
+
+  it('answers a token caller with its user', async () => {
+    const user = await factories.createUser()
+    const client = await t.as(user)
+    const created = await client.post('/api/me/tokens', { name: 'probe' })
+    const response = await t.withToken(created.json().secret).get('/api/auth/session')
+    expect(response.statusCode).toBe(200)
+    expect(response.json().user.id).toBe(user.id)
+  })
+})
+
 describe('account', () => {
   it('requires a caller for every non-public route', async () => {
     for (const [method, url] of [
-      ['GET', '/api/auth/session'],
       ['GET', '/api/processes'],
       ['PATCH', '/api/me'],
       ['GET', '/api/me/tokens'],
