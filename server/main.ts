@@ -35,16 +35,9 @@ async function main() {
     { engine: connection.engine, ...(connection.engine === 'pglite' ? { dataDir: config.dataDir } : {}) },
     'database ready',
   )
-  if (config.demo && (await isEmptyInstance(connection.db)) && (await seedDemo(connection.db))) {
+  const demoCreated = config.demo && (await isEmptyInstance(connection.db)) && (await seedDemo(connection.db))
+  if (demoCreated) {
     app.log.info('demo process created')
-    announce(
-      [
-        'Concord: the demo process "National Cybersecurity Strategy — demo" is ready.',
-        `Open ${config.publicUrl} and sign in as ${DEMO_PEOPLE[0]!.email} (secretariat, administrator)`,
-        `or as any of: ${DEMO_PEOPLE.slice(1).map((p) => `${p.email} (${p.role})`).join(', ')}.`,
-        `Every demo account's password is: ${DEMO_PASSWORD}`,
-      ].join('\n'),
-    )
   }
 
   const prune = () =>
@@ -67,7 +60,22 @@ async function main() {
   })
 
   await app.listen({ port: config.port, host: config.host })
-  announce(`Concord is listening on ${config.publicUrl}`)
+  // Last, after Fastify's own "listening" lines, so the newcomer's next step is the last
+  // thing on the screen (issue 15, item 10).
+  announce(
+    [
+      `Concord is listening on ${config.publicUrl}`,
+      ...(demoCreated
+        ? [
+            '',
+            'The demo process "National Cybersecurity Strategy — demo" is ready.',
+            `Open ${config.publicUrl} and sign in as ${DEMO_PEOPLE[0]!.email} (secretariat, administrator)`,
+            `or as any of: ${DEMO_PEOPLE.slice(1).map((p) => `${p.email} (${p.role})`).join(', ')}.`,
+            `Every demo account's password is: ${DEMO_PASSWORD}`,
+          ]
+        : []),
+    ].join('\n'),
+  )
 }
 
 // The only place besides cli.ts that writes to the terminal directly: the newcomer needs to

@@ -149,13 +149,16 @@ export async function seedDemoConsultation(
     },
   ]
 
+  // Each submission is a minute after the one before, and the last one a minute before now:
+  // counting forward from now dated today's comments in the future ("in 8 minutes", issue 15).
+  const total = submissions.reduce((n, item) => n + 1 + (item.copies?.length ?? 0), 0)
   let address = 0
   const submit = async (input: SubmissionInput, daysAgo: number) => {
     address += 1
     return recordSubmission(trx, consultation, input, {
       addressHash: `demo-${address}`,
       checkLimits: false,
-      now: new Date(now - daysAgo * DAY + address * 60_000),
+      now: new Date(now - daysAgo * DAY - (total + 1 - address) * 60_000),
     })
   }
   for (const item of submissions) {

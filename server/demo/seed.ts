@@ -24,7 +24,7 @@ interface DemoPerson {
 
 /** One person per role and stakeholder group, so every view of the demo has someone in it. */
 export const DEMO_PEOPLE: readonly DemoPerson[] = [
-  { email: 'secretariat@example.org', name: 'Sofía Ramírez', role: 'secretariat', group: 'government', organisation: 'Ministry of ICT', locale: 'es' },
+  { email: 'secretariat@example.org', name: 'Sofía Ramírez', role: 'secretariat', group: 'government', organisation: 'Ministry of ICT', locale: 'en' },
   { email: 'drafter@example.org', name: 'Daniel Ortega', role: 'drafter', group: 'government', organisation: 'National CERT', locale: 'es' },
   { email: 'civil-society@example.org', name: 'Lucía Fernández', role: 'stakeholder', group: 'civil-society', organisation: 'Digital Rights Foundation', locale: 'es' },
   { email: 'academia@example.org', name: 'Martín Castillo', role: 'stakeholder', group: 'academia', organisation: 'National University', locale: 'en' },

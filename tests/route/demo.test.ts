@@ -1,0 +1,45 @@
+import { sql } from 'kysely'
+import { describe, expect, it } from 'vitest'
+import { DEMO_PASSWORD, DEMO_PEOPLE, seedDemo } from '../../server/demo/seed'
+import { createTestApp } from '../support/app'
+
+const t = await createTestApp()
+const { db } = t
+
+/** Columns that say when something is due or ends, which may rightly lie ahead. */
+const FUTURE_MEANT = new Set(['closes_at', 'closes_after', 'expires_at', 'verify_expires_at', 'opens_at'])
+
+describe('the demo on first start (issue 15)', () => {
+  it('seeds once', async () => {
+    expect(await seedDemo(db)).toBe(true)
+  })
+
+  it('gives the secretariat an English account, so the interface does not switch language after sign-in', async () => {
+    const secretariat = DEMO_PEOPLE[0]!
+    const client = await t.as({ id: '', email: secretariat.email, password: DEMO_PASSWORD, name: '', isAdmin: true })
+    const session = (await client.get('/api/auth/session')).json()
+    expect(session.user.locale).toBe('en')
+  })
+
+  it('dates nothing in the future: no comment reads "in 8 minutes"', async () => {
+    const columns = await sql<{ table_name: string; column_name: string }>`
+      select table_name, column_name from information_schema.columns
+      where table_schema = current_schema() and data_type = 'timestamp with time zone'
+      order by table_name, column_name`.execute(db)
+    const checked: string[] = []
+    const future: string[] = []
+    for (const { table_name: table, column_name: column } of columns.rows) {
+      if (FUTURE_MEANT.has(column)) {
+        continue
+      }
+      const row = await sql<{ n: number }>`
+        select count(*)::int as n from ${sql.table(table)} where ${sql.ref(column)} > now()`.execute(db)
+      checked.push(`${table}.${column}`)
+      if (row.rows[0]!.n > 0) {
+        future.push(`${table}.${column}: ${row.rows[0]!.n}`)
+      }
+    }
+    expect(checked).toContain('consultation_submissions.created_at')
+    expect(future).toEqual([])
+  })
+})
