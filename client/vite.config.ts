@@ -1,4 +1,5 @@
 import { defineConfig } from 'vite'
+import { precompressDirectory } from '../scripts/precompress.mjs'
 
 // The config is bundled by Vite, which keeps `import.meta.url` pointing at this file, so
 // the paths below hold whatever directory `vite` is started from.
@@ -7,6 +8,17 @@ const repoDir = decodeURIComponent(new URL('..', import.meta.url).pathname)
 
 export default defineConfig({
   root: clientDir,
+  plugins: [
+    {
+      // Brotli and gzip copies of the scripts, styles and the HTML shell, served as they are
+      // by the server (issue 15, item 11).
+      name: 'concord-precompress',
+      apply: 'build',
+      async closeBundle() {
+        await precompressDirectory(`${repoDir}dist/client`)
+      },
+    },
+  ],
   base: '/',
   // No JSX plugin: esbuild compiles TSX straight to Preact's automatic runtime.
   esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },

@@ -6,6 +6,7 @@ import Fastify, {
   type RawRequestDefaultExpression,
   type RawServerDefault,
 } from 'fastify'
+import compress from '@fastify/compress'
 import cookie from '@fastify/cookie'
 import helmet from '@fastify/helmet'
 import rateLimit from '@fastify/rate-limit'
@@ -140,6 +141,17 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     },
   })
   await app.register(cookie)
+  // Pages, styles and the app's shell leave compressed (brotli, else gzip) when the browser
+  // accepts it; the built scripts are compressed once at build (scripts/precompress.mjs) and
+  // sent as they are (issue 15, item 11). API answers are left alone: several carry the
+  // CSRF token or an API token next to text a caller chose, which is what a BREACH-style
+  // attack on compressed responses needs. Compressed request bodies are refused as before.
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/api/') || route.url.startsWith('/collab/')) {
+      route.compress ??= false
+    }
+  })
+  await app.register(compress, { global: true, globalDecompression: false, encodings: ['br', 'gzip'] })
   await app.register(rateLimit, { global: true, max: deps.rateLimitPerMinute ?? 600, timeWindow: '1 minute' })
   await app.register(swagger, {
     openapi: {
@@ -180,7 +192,18 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   if (hasClient) {
     // Hashed build assets are looked up per request, so a rebuilt client is served without
     // a restart; a missing asset is a 404, never the app's HTML in its place.
-    await app.register(fastifyStatic, { root: resolve(clientDir, 'assets'), prefix: '/assets/', immutable: true, maxAge: '365d' })
+    await app.register(fastifyStatic, {
+      root: resolve(clientDir, 'assets'),
+      prefix: '/assets/',
+      immutable: true,
+      maxAge: '365d',
+      // The .br/.gz copies written at build are sent in place of the file when accepted.
+      preCompressed: true,
+      // Caches must keep the brotli, gzip and plain answers apart.
+      setHeaders: (res) => {
+        res.setHeader('vary', 'accept-encoding')
+      },
+    })
   }
   app.setNotFoundHandler(async (request, reply) => {
     const path = request.url.split('?')[0] ?? ''

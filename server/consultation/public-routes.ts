@@ -135,12 +135,18 @@ export async function publicConsultationRoutes(app: App) {
   const cssVersion = createHash('sha256').update(css).digest('hex').slice(0, 12)
   const assets = { stylesheet: `/c/_assets/consultation.css?v=${cssVersion}` }
 
-  const sendHtml = (reply: FastifyReply, status: number, html: string, privatePage = false) =>
-    reply
+  const sendHtml = (reply: FastifyReply, status: number, html: string, privatePage = false) => {
+    if (privatePage) {
+      // A private page carries a CSRF token or a personal link beside text others wrote:
+      // it leaves uncompressed, so its length cannot leak the secret (BREACH).
+      reply.request.headers['x-no-compression'] = 'private'
+    }
+    return reply
       .status(status)
       .type(HTML)
       .header('cache-control', privatePage ? 'private, no-store' : 'no-cache')
       .send(html)
+  }
 
   const notFoundHtml = (reply: FastifyReply, lang: unknown) =>
     sendHtml(reply, 404, notFoundPage(assets, typeof lang === 'string' ? lang : 'en'))
