@@ -27,6 +27,7 @@ import { createLogger } from './logger'
 import { createMailer, type Mailer } from './mail/mailer'
 import { authPlugin } from './plugins/auth'
 import { validatorCompiler } from './plugins/validation'
+import { useStrictJsonParser } from './plugins/body-parsers'
 import { authorize, requireActor } from './auth/guard'
 import { authRoutes } from './auth/routes'
 import { processRoutes } from './processes/routes'
@@ -124,6 +125,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.decorateRequest('document', undefined)
   app.setValidatorCompiler(validatorCompiler)
   app.setErrorHandler(handleError)
+  useStrictJsonParser(app)
 
   await app.register(helmet, {
     contentSecurityPolicy: {
