@@ -28,6 +28,7 @@ import { createLogger } from './logger'
 import { createMailer, type Mailer } from './mail/mailer'
 import { authPlugin } from './plugins/auth'
 import { validatorCompiler } from './plugins/validation'
+import { useStrictJsonParser } from './plugins/body-parsers'
 import { authorize, requireActor } from './auth/guard'
 import { authRoutes } from './auth/routes'
 import { processRoutes } from './processes/routes'
@@ -71,6 +72,19 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * The global request limits (issue 12, item 7). Signed-in requests count per account, wherever
+ * they come from, so forty people behind one venue's or ministry's address never share one
+ * limit; anonymous requests count per address, sized for a NAT of a few hundred people
+ * (sign-in, public pages and forms have their own, stricter limits on top).
+ */
+export const REQUEST_LIMITS = {
+  /** One person with several tabs open is far below this; a script hammering is not. */
+  perAccountPerMinute: 1200,
+  /** About ten requests a minute for each of three hundred people behind one address. */
+  perAddressPerMinute: 3000,
+} as const
+
 export interface AppDeps {
   config: Config
   db: Db
@@ -79,8 +93,13 @@ export interface AppDeps {
   logger?: FastifyBaseLogger
   /** Where the built client lives; defaults to dist/client. */
   clientDir?: string
-  /** Requests per minute per address across the API (route limits such as sign-in come on top). */
+  /**
+   * Requests per minute per address from callers who are not signed in (route limits such as
+   * sign-in come on top); `REQUEST_LIMITS.perAddressPerMinute` unless given.
+   */
   rateLimitPerMinute?: number
+  /** Requests per minute per signed-in account; `REQUEST_LIMITS.perAccountPerMinute` unless given. */
+  accountRateLimitPerMinute?: number
   /** Collaboration limits, timings and fan-out other than the defaults (tests, the benchmark). */
   collab?: Omit<CollabPluginOptions, 'ctx'>
 }
@@ -125,6 +144,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.decorateRequest('document', undefined)
   app.setValidatorCompiler(validatorCompiler)
   app.setErrorHandler(handleError)
+  useStrictJsonParser(app)
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -152,7 +172,15 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     }
   })
   await app.register(compress, { global: true, globalDecompression: false, encodings: ['br', 'gzip'] })
-  await app.register(rateLimit, { global: true, max: deps.rateLimitPerMinute ?? 600, timeWindow: '1 minute' })
+  const perAccount = deps.accountRateLimitPerMinute ?? REQUEST_LIMITS.perAccountPerMinute
+  const perAddress = deps.rateLimitPerMinute ?? REQUEST_LIMITS.perAddressPerMinute
+  await app.register(rateLimit, {
+    global: true,
+    timeWindow: '1 minute',
+    // The limit's hook runs on each route after the auth plugin's, so the caller is known here.
+    keyGenerator: (request) => (request.actor ? `account:${request.actor.userId}` : `address:${request.ip}`),
+    max: (_request, key) => (key.startsWith('account:') ? perAccount : perAddress),
+  })
   await app.register(swagger, {
     openapi: {
       info: { title: 'Concord API', version: '0.1.0', description: 'Co-drafting, commenting and consultation on national strategies.' },

@@ -27,12 +27,55 @@ export const badRequest = (message: string, details?: unknown) =>
  * `AppError` → its own status, anything else → 500 with a generic message while the
  * real error goes to the log with the request id.
  */
-export function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
+export async function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
   const body = toErrorBody(error)
   if (body.statusCode >= 500) {
     request.log.error({ err: error, reqId: request.id }, 'request failed')
   }
+  if (body.statusCode === 413 && !request.raw.complete) {
+    // Closing while the client still sends resets the connection, and the client loses the
+    // answer (issue 12, item 6): read the rest of the body and drop it, then answer and close.
+    if (!(await drainBody(request))) {
+      request.raw.socket.destroy()
+      return reply
+    }
+    reply.header('connection', 'close')
+  }
   return reply.status(body.statusCode).send(body)
+}
+
+/** The most bytes and time the server spends reading an oversized body it will not use. */
+export const DRAIN_LIMITS = { bytes: 64 * 1024 * 1024, ms: 15_000 }
+
+/** Reads and discards the rest of a request body; false when it is longer or slower than DRAIN_LIMITS. */
+function drainBody(request: FastifyRequest): Promise<boolean> {
+  const raw = request.raw
+  return new Promise((resolve) => {
+    let bytes = 0
+    const finish = (ok: boolean) => {
+      clearTimeout(timer)
+      raw.off('data', onData)
+      raw.off('end', onEnd)
+      raw.off('error', onError)
+      raw.off('close', onClose)
+      resolve(ok)
+    }
+    const onData = (chunk: Buffer) => {
+      bytes += chunk.length
+      if (bytes > DRAIN_LIMITS.bytes) {
+        finish(false)
+      }
+    }
+    const onEnd = () => finish(true)
+    const onError = () => finish(false)
+    const onClose = () => finish(raw.complete)
+    const timer = setTimeout(() => finish(false), DRAIN_LIMITS.ms)
+    raw.on('data', onData)
+    raw.once('end', onEnd)
+    raw.once('error', onError)
+    raw.once('close', onClose)
+    raw.resume()
+  })
 }
 
 function toErrorBody(error: FastifyError | Error): ErrorBody {

@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import type { Executor } from '../db/database'
+import type { Executor, Trx } from '../db/database'
 
 export function findUserByEmail(db: Executor, email: string) {
   return db
@@ -110,21 +110,6 @@ export function insertSignInAttempt(db: Executor, attempt: { email: string; ip: 
     .execute()
 }
 
-/** Failed sign-ins since `since`, counted for one address and for one IP. */
-export async function countFailedSignIns(db: Executor, email: string, ip: string, since: Date) {
-  const row = await db
-    .selectFrom('sign_in_attempts')
-    .select([
-      sql<number>`count(*) filter (where email = ${email.toLowerCase()})::int`.as('by_email'),
-      sql<number>`count(*) filter (where ip = ${ip})::int`.as('by_ip'),
-    ])
-    .where('succeeded', '=', false)
-    .where('created_at', '>', since)
-    .where((eb) => eb.or([eb('email', '=', email.toLowerCase()), eb('ip', '=', ip)]))
-    .executeTakeFirstOrThrow()
-  return { byEmail: row.by_email, byIp: row.by_ip }
-}
-
 export function insertPasswordReset(db: Executor, reset: { tokenHash: string; userId: string; expiresAt: Date }) {
   return db
     .insertInto('password_resets')
@@ -216,4 +201,61 @@ export function deleteFinishedPasswordResets(db: Executor) {
     .deleteFrom('password_resets')
     .where((eb) => eb.or([eb('expires_at', '<', sql<Date>`now()`), eb('used_at', 'is not', null)]))
     .execute()
+}
+
+/**
+ * Locks one sign-in counter for the rest of the transaction, making it first if it does not
+ * exist. Parallel attempts on the same counter wait here for each other (PostgreSQL row lock;
+ * PGlite runs one transaction at a time), so each sees the count the one before it left.
+ */
+export async function lockSignInThrottle(trx: Trx, scope: string, key: string, now: Date) {
+  await trx
+    .insertInto('sign_in_throttles')
+    .values({ scope, key, failures: 0, window_started_at: now, last_failed_at: now })
+    .onConflict((oc) => oc.columns(['scope', 'key']).doNothing())
+    .execute()
+  return trx
+    .selectFrom('sign_in_throttles')
+    .selectAll()
+    .where('scope', '=', scope)
+    .where('key', '=', key)
+    .forUpdate()
+    .executeTakeFirstOrThrow()
+}
+
+export function updateSignInThrottle(
+  trx: Trx,
+  scope: string,
+  key: string,
+  values: { failures: number; windowStartedAt: Date; lastFailedAt: Date; blockedUntil: Date | null },
+) {
+  return trx
+    .updateTable('sign_in_throttles')
+    .set({
+      failures: values.failures,
+      window_started_at: values.windowStartedAt,
+      last_failed_at: values.lastFailedAt,
+      blocked_until: values.blockedUntil,
+    })
+    .where('scope', '=', scope)
+    .where('key', '=', key)
+    .execute()
+}
+
+/** Gives back one reserved attempt (it succeeded): the counter counts failures only. */
+export function releaseSignInThrottle(db: Executor, scope: string, key: string) {
+  return db
+    .updateTable('sign_in_throttles')
+    .set({ failures: sql`greatest(failures - 1, 0)` })
+    .where('scope', '=', scope)
+    .where('key', '=', key)
+    .execute()
+}
+
+export function deleteSignInThrottle(db: Executor, scope: string, key: string) {
+  return db.deleteFrom('sign_in_throttles').where('scope', '=', scope).where('key', '=', key).execute()
+}
+
+export function deleteStaleSignInThrottles(db: Executor, before: Date) {
+  return db.deleteFrom('sign_in_throttles').where('last_failed_at', '<', before).execute()
 }

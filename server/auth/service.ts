@@ -11,7 +11,7 @@ import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords'
 import { toApiToken } from './present'
 import * as queries from './queries'
 import { SESSION_IDLE_MS, startSession, type NewSession } from './sessions'
-import { assertNotThrottled, THROTTLE_WINDOW_MS } from './throttle'
+import { PAIR_MEMORY_MS, reserveSignInAttempt, settleSignInAttempt, THROTTLE_WINDOW_MS } from './throttle'
 import { API_TOKEN_PREFIX, hashSecret, newSecret } from './tokens'
 
 /** How long a password-reset link stays valid. */
@@ -36,11 +36,12 @@ export async function signIn(
   client: ClientInfo,
   previousSessionIdHash: string | undefined,
 ): Promise<{ user: UserRow; session: NewSession }> {
-  await assertNotThrottled(ctx.db, credentials.email, client.ip)
+  const reservation = await reserveSignInAttempt(ctx.db, credentials.email, client.ip)
   const user = await queries.findUserByEmail(ctx.db, credentials.email)
   const ok = user
     ? await verifyPassword(user.password_hash, credentials.password)
     : await verifyAgainstDummy(credentials.password)
+  await settleSignInAttempt(ctx.db, reservation, ok)
   await queries.insertSignInAttempt(ctx.db, { email: credentials.email, ip: client.ip, succeeded: ok })
   if (!user || !ok) {
     ctx.log.warn({ ip: client.ip }, 'failed sign-in')
@@ -79,8 +80,9 @@ export async function changePassword(
   if (!user) {
     throw notFound('Account')
   }
-  await assertNotThrottled(ctx.db, user.email, client.ip)
+  const reservation = await reserveSignInAttempt(ctx.db, user.email, client.ip)
   const ok = await verifyPassword(user.password_hash, body.currentPassword)
+  await settleSignInAttempt(ctx.db, reservation, ok)
   if (!ok) {
     await queries.insertSignInAttempt(ctx.db, { email: user.email, ip: client.ip, succeeded: false })
     throw invalidCredentials()
@@ -225,6 +227,7 @@ export async function createTokenForEmail(ctx: Ctx, email: string, name: string)
 export async function pruneExpired(db: Executor): Promise<void> {
   await queries.deleteExpiredSessions(db, new Date(Date.now() - SESSION_IDLE_MS))
   await queries.deleteOldSignInAttempts(db, new Date(Date.now() - Math.max(THROTTLE_WINDOW_MS, 24 * 60 * 60 * 1000)))
+  await queries.deleteStaleSignInThrottles(db, new Date(Date.now() - Math.max(THROTTLE_WINDOW_MS, PAIR_MEMORY_MS)))
   await queries.deleteFinishedPasswordResets(db)
 }
 

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
-import formbody from '@fastify/formbody'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { errorResponses } from '../../shared/api/common'
@@ -12,6 +11,7 @@ import type { Actor } from '../auth/actor'
 import type { SubmissionRow } from '../db/database'
 import { safeEqual } from '../auth/tokens'
 import { authenticate } from '../plugins/auth'
+import { useStrictFormParser } from '../plugins/body-parsers'
 import { AppError, notFound } from '../errors'
 import { buildReport } from './report'
 import {
@@ -128,7 +128,7 @@ const REFUSALS: Partial<Record<ErrorCode, string>> = {
  */
 export async function publicConsultationRoutes(app: App) {
   // Scoped to this plugin: the JSON API keeps refusing url-encoded bodies.
-  await app.register(formbody, { bodyLimit: 64 * 1024 })
+  useStrictFormParser(app, 64 * 1024)
   const { ctx } = app
 
   const css = readFileSync(resolve(import.meta.dirname, 'assets/consultation.css'))

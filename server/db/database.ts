@@ -12,6 +12,12 @@ export interface UsersTable {
   password_hash: string
   is_admin: Generated<boolean>
   locale: Generated<string>
+  /** The TOTP secret, encrypted (server/auth/two-factor.ts); set at enrolment, kept while enabled. */
+  totp_secret: string | null
+  /** When the second factor was confirmed; null while it is off or not yet confirmed. */
+  totp_enabled_at: Timestamp | null
+  /** The last TOTP time step accepted, so that a code is never accepted twice. */
+  totp_last_step: ColumnType<string | null, string | number | null, string | number | null>
   created_at: CreatedAt
   updated_at: UpdatedAt
 }
@@ -52,6 +58,33 @@ export interface SignInAttemptsTable {
   ip: string
   succeeded: boolean
   created_at: CreatedAt
+}
+
+/** A sign-in counter per scope ('account' | 'address' | 'pair') and key (issue 12, item 5). */
+export interface SignInThrottlesTable {
+  scope: string
+  key: string
+  failures: Generated<number>
+  window_started_at: CreatedAt
+  last_failed_at: CreatedAt
+  blocked_until: Timestamp | null
+}
+
+export interface RecoveryCodesTable {
+  id: Generated<string>
+  user_id: string
+  code_hash: string
+  created_at: CreatedAt
+  used_at: Timestamp | null
+}
+
+export interface SignInChallengesTable {
+  id_hash: string
+  user_id: string
+  ip: string
+  failures: Generated<number>
+  created_at: CreatedAt
+  expires_at: Timestamp
 }
 
 export interface ProcessesTable {
@@ -352,6 +385,9 @@ export interface Database {
   api_tokens: ApiTokensTable
   password_resets: PasswordResetsTable
   sign_in_attempts: SignInAttemptsTable
+  sign_in_throttles: SignInThrottlesTable
+  recovery_codes: RecoveryCodesTable
+  sign_in_challenges: SignInChallengesTable
   processes: ProcessesTable
   stakeholder_groups: StakeholderGroupsTable
   memberships: MembershipsTable

@@ -24,8 +24,12 @@ export const COLLAB_LIMITS = {
   maxConnectionsPerDocument: 250,
   /** Open connections per user (all documents), per server instance: many tabs, not a swarm. */
   maxConnectionsPerUser: 32,
-  /** Open connections per remote address, per server instance. */
-  maxConnectionsPerAddress: 256,
+  /**
+   * Open connections per remote address, per server instance. One address may be a workshop
+   * venue, a ministry or a university behind NAT (issue 12, item 7): a few hundred people with
+   * a few tabs each.
+   */
+  maxConnectionsPerAddress: 2048,
   /**
    * Bytes the server may hold unsent for one connection. A client that does not read fast
    * enough to stay below this is disconnected rather than allowed to hold the server's memory.

@@ -65,7 +65,9 @@ function makeClient(app: App, headers: Record<string, string>) {
  * The real app on a fresh database for one test file (STYLE 2.12), with a capturing mailer
  * and a silent log. The database and the app close after the file's tests.
  */
-export async function createTestApp(options: { config?: Record<string, string>; rateLimitPerMinute?: number; clientDir?: string } = {}): Promise<TestApp> {
+export async function createTestApp(
+  options: { config?: Record<string, string>; rateLimitPerMinute?: number; accountRateLimitPerMinute?: number; clientDir?: string } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase()
   const mail = createCapturingMailer()
   const app = await buildApp({
@@ -74,6 +76,7 @@ export async function createTestApp(options: { config?: Record<string, string>; 
     mailer: mail,
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     rateLimitPerMinute: options.rateLimitPerMinute ?? 100_000,
+    accountRateLimitPerMinute: options.accountRateLimitPerMinute ?? 100_000,
     clientDir: options.clientDir ?? '/nonexistent',
   })
   await app.ready()

@@ -31,6 +31,7 @@ export async function startTestServer(options: { clientDir?: string } = {}): Pro
     mailer: mail,
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     rateLimitPerMinute: 100_000,
+    accountRateLimitPerMinute: 100_000,
     clientDir: options.clientDir ?? resolve(import.meta.dirname, '../../dist/client'),
   })
   const address = await app.listen({ port, host: '127.0.0.1' })
