@@ -12,6 +12,7 @@ import type { CollabLimits } from '../../shared/collab/limits'
 import type { Db } from '../db/database'
 import type { Connection } from './connection'
 import { loadDocument, readUpdateRange, storeUpdates } from './persistence'
+import { checkSchema } from './schema-guard'
 import { rewriteAwarenessUpdate, restampPresence, type ClientIdOwner } from './presence'
 import {
   decodeClientMessage,
@@ -635,6 +636,20 @@ export class Room {
       if (changesDocument(this.doc, message.update)) {
         this.#refuseWrite(connection)
       }
+      return
+    }
+    // Issue 12, item 3: what the schema does not allow is never stored, so no editor deletes it.
+    const schemaCheck = checkSchema(this.doc, message.update)
+    if (!schemaCheck.ok) {
+      this.#log.warn(
+        {
+          connectionId: connection.id,
+          userId: connection.actor.userId,
+          reason: schemaCheck.reason,
+        },
+        'refused an update that breaks the document schema',
+      )
+      connection.close(CloseCodes.SchemaViolation, 'update breaks the document schema')
       return
     }
     try {

@@ -37,6 +37,13 @@ export const CloseCodes = {
    * document exists (STYLE 2.7: existence is private).
    */
   DocumentNotFound: 4404,
+  /**
+   * An update would have stored what the document schema does not allow: an unknown node or
+   * mark, a node where its parent may not hold it, an invalid attribute (a link to anything but
+   * an allowed target), or nesting deeper than NESTING_DEPTH_MAX. Nothing of it was stored or
+   * relayed; the editor shows a notice (issue 12, item 3).
+   */
+  SchemaViolation: 4422,
   /** The client's schema version has another major version than the server's: reload the page. */
   SchemaOutdated: 4426,
   /** Too many open connections for this document, this user or this address. */

@@ -16,7 +16,7 @@ export type MarkName = keyof typeof marks
 
 export { SCHEMA_VERSION, isSchemaCompatible, parseSchemaVersion } from './version'
 export { isAllowedHref, LINK_HREF_MAX, LINK_TITLE_MAX } from './marks'
-export { HEADING_LEVEL_MAX } from './nodes'
+export { HEADING_LEVEL_MAX, NESTING_DEPTH_MAX } from './nodes'
 export {
   applySectionIdChanges,
   assignSectionIds,

@@ -4,6 +4,15 @@ import { isSectionId } from './section-ids'
 
 /** The deepest heading level; deeper headings from imports and pastes become this level. */
 export const HEADING_LEVEL_MAX = 3
+/**
+ * The deepest nesting a document may have: no node, text included, lies more than this many
+ * levels below the document node (a paragraph at the top is level 1, its text level 2). The
+ * collaboration server refuses updates that nest deeper, the editor refuses such edits, and
+ * renderers flatten anything deeper that is already stored, so no recursive walk of a document
+ * (y-prosemirror's conversion, ProseMirror's own `check` and `toJSON`, HTML and Markdown)
+ * can run out of stack (issue 12, item 3). Lists nest 31 levels within it.
+ */
+export const NESTING_DEPTH_MAX = 64
 /** The largest start number of an ordered list, and the widest or tallest table cell span. */
 const ORDER_MAX = 1_000_000
 const SPAN_MAX = 1000
