@@ -766,15 +766,17 @@ export class Room {
             clientIds: connection.clientIds,
             owners: this.#owners,
             owner: connection,
+            clockOf: (clientId) => this.awareness.meta.get(clientId)?.clock,
             maxClientIds: this.#deps.limits.maxClientIdsPerConnection,
             maxStateBytes: this.#deps.limits.maxAwarenessStateBytes,
           })
-          if (rewritten.refused > 0) {
+          // Echoes are what stock providers do (issue 12, item 1); only attempts are logged.
+          if (rewritten.refused > rewritten.echoed) {
             this.#log.warn(
               {
                 connectionId: connection.id,
                 userId: connection.actor.userId,
-                refused: rewritten.refused,
+                refused: rewritten.refused - rewritten.echoed,
               },
               'dropped presence for client ids the connection does not own',
             )
