@@ -2,4 +2,9 @@
 export type UpdateCheck =
   { ok: true; structs: number } | { ok: false; reason: string; tooLarge?: boolean }
 
-export function checkUpdate(update: Uint8Array, maxStructs: number): UpdateCheck
+export function checkUpdate(
+  update: Uint8Array,
+  maxStructs: number,
+  maxClients?: number,
+  maxDeleteSetClients?: number,
+): UpdateCheck

@@ -5,9 +5,16 @@ import * as Y from 'yjs'
 
 /**
  * Decodes `update` both ways the server will later read it and counts its structs. Never
- * throws: an update that fails to decode or claims more than `maxStructs` structs is refused.
+ * throws: an update that fails to decode or claims more than `maxStructs` structs is refused,
+ * and so is one with structs of more than `maxClients` client ids or deletions of more than
+ * `maxDeleteSetClients` (issue 12, item 2).
  */
-export function checkUpdate(update, maxStructs) {
+export function checkUpdate(
+  update,
+  maxStructs,
+  maxClients = Number.POSITIVE_INFINITY,
+  maxDeleteSetClients = Number.POSITIVE_INFINITY,
+) {
   try {
     // The lazy reader is the code path of Y.mergeUpdates, which compaction and loading run
     // on stored updates later: it must get through this update too.
@@ -15,6 +22,17 @@ export function checkUpdate(update, maxStructs) {
     const structs = decoded.structs.length
     if (structs > maxStructs) {
       return { ok: false, reason: `${structs} structs, more than ${maxStructs}`, tooLarge: true }
+    }
+    const clients = new Set()
+    for (const struct of decoded.structs) {
+      clients.add(struct.id.client)
+    }
+    if (clients.size > maxClients || decoded.ds.clients.size > maxDeleteSetClients) {
+      return {
+        ok: false,
+        reason: `structs of ${clients.size} and deletions of ${decoded.ds.clients.size} client ids`,
+        tooLarge: true,
+      }
     }
     // The eager reader is the code path of Y.applyUpdate, which the room runs next.
     // A fixed guid: Yjs would draw a random one, 31 calls to the system's random source.

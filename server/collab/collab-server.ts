@@ -15,6 +15,7 @@ import { authenticate } from '../plugins/auth'
 import { Compactor } from './compaction'
 import { Connection, type ConnectionAccess } from './connection'
 import type { Fanout } from './fanout'
+import { FlowBudgets } from './flow'
 import { listDocumentHeads } from './persistence'
 import { Room } from './room'
 import { UpdateChecker } from './update-check'
@@ -84,6 +85,8 @@ export class CollabServer {
   readonly #fanout: Fanout | undefined
   readonly #perUser = new Map<string, number>()
   readonly #perAddress = new Map<string, number>()
+  /** Frames and bytes a second per connection, user and address (issue 12, item 2). */
+  readonly flow: FlowBudgets
   readonly #idleTimers = new Map<Room, NodeJS.Timeout>()
   readonly #timers: NodeJS.Timeout[] = []
   #stopping: Promise<void> | undefined
@@ -119,10 +122,13 @@ export class CollabServer {
       limits: { ...DEFAULT_COLLAB_OPTIONS.limits, ...options.limits },
     }
     this.#fanout = fanout
+    this.flow = new FlowBudgets(this.options.limits)
     const log = ctx.log.child({ module: 'collab' })
     this.compactor = new Compactor(ctx.db, log)
     this.#checker = new UpdateChecker({
       maxStructs: this.options.limits.maxStructsPerUpdate,
+      maxClients: this.options.limits.maxClientIdsPerUpdate,
+      maxDeleteSetClients: this.options.limits.maxDeleteSetClientIdsPerUpdate,
       timeoutMs: this.options.updateCheckTimeoutMs,
       memoryMb: this.options.updateCheckMemoryMb,
       log,
@@ -221,9 +227,12 @@ export class CollabServer {
     const connection = new Connection(socket, access, limits.maxBufferedBytes)
     count(this.#perUser, access.actor.userId, 1)
     count(this.#perAddress, access.ip, 1)
+    const flow = this.flow.open(access.actor.userId, access.ip)
+    connection.flow = flow
     connection.onClose(() => {
       count(this.#perUser, access.actor.userId, -1)
       count(this.#perAddress, access.ip, -1)
+      flow.release()
     })
     this.#cancelUnload(room)
     room.join(connection)
@@ -231,6 +240,16 @@ export class CollabServer {
       try {
         if (!isBinary) {
           connection.close(CloseCodes.BadMessage, 'binary messages only')
+          return
+        }
+        // Budgets before anything is decoded (issue 12, item 2).
+        const exceeded = connection.closedByServer ? undefined : flow.takeFrame(data.byteLength)
+        if (exceeded) {
+          this.#ctx.log.warn(
+            { connectionId: connection.id, userId: access.actor.userId, budget: exceeded },
+            'closed a connection that sent more than its budget',
+          )
+          connection.close(CloseCodes.SlowDown, 'slow down')
           return
         }
         // A plain Uint8Array over the frame: Buffer#slice would share `ws`'s pooled memory.

@@ -2,6 +2,7 @@ import type { WebSocket } from 'ws'
 import type { PresenceUser } from '../../shared/collab/presence'
 import type { Role } from '../../shared/domain/roles'
 import type { Actor } from '../auth/actor'
+import type { ConnectionFlow } from './flow'
 
 let nextConnectionId = 1
 
@@ -43,7 +44,15 @@ export class Connection {
   /** Set once the server decided to close it: its queued messages are then dropped. */
   closedByServer = false
   closed = false
+  /** The frame and byte budgets this connection spends from, set when it is accepted. */
+  flow: ConnectionFlow | undefined
   #onClose: (() => void)[] = []
+  // Issue 12, item 2: at most one answer to sync step 1 per connection is queued in the room or
+  // being written out; a sync step 1 that arrives meanwhile replaces any other waiting and is
+  // answered after it, so a flood of them costs one answer per round trip, not one per frame.
+  #sync: 'idle' | 'queued' | 'sending' = 'idle'
+  #waitingStateVector: Uint8Array | undefined
+  #syncAnswers = 0
 
   constructor(
     readonly socket: WebSocket,
@@ -88,6 +97,54 @@ export class Connection {
       this.closedByServer = true
       this.socket.terminate()
       return false
+    }
+    return true
+  }
+
+  /**
+   * Takes a sync step 1 the client sent. Returns true when the room should queue it; false when
+   * an answer is already queued or being written out, in which case this one waits (replacing
+   * any other waiting one) and `sendSyncAnswer`'s `next` hands it back once that answer is out.
+   */
+  requestSync(stateVector: Uint8Array): boolean {
+    if (this.#sync === 'idle') {
+      this.#sync = 'queued'
+      return true
+    }
+    this.#waitingStateVector = stateVector
+    return false
+  }
+
+  /**
+   * Sends the answer to the queued sync step 1. The first answer is free; the bytes of every
+   * later one are spent from the connection's byte budget, and when it cannot pay nothing is
+   * sent and false is returned (the caller closes with `SlowDown`). Once the answer is written
+   * out to the operating system, `next` gets the state vector that arrived meanwhile, if any.
+   */
+  sendSyncAnswer(answer: Uint8Array, next: (stateVector: Uint8Array) => void): boolean {
+    this.#syncAnswers++
+    if (this.#syncAnswers > 1 && this.flow && !this.flow.takeAnswer(answer.byteLength)) {
+      this.#sync = 'idle'
+      return false
+    }
+    if (this.closedByServer || this.socket.readyState !== this.socket.OPEN) {
+      this.#sync = 'idle'
+      return true
+    }
+    this.#sync = 'sending'
+    this.socket.send(answer, () => {
+      const waiting = this.#waitingStateVector
+      this.#waitingStateVector = undefined
+      if (waiting && !this.closedByServer && !this.closed) {
+        this.#sync = 'queued'
+        next(waiting)
+      } else {
+        this.#sync = 'idle'
+      }
+    })
+    if (this.socket.bufferedAmount > this.maxBufferedBytes) {
+      this.closedByServer = true
+      this.socket.terminate()
     }
     return true
   }

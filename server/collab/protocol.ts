@@ -85,6 +85,16 @@ export function decodeClientMessage(frame: Uint8Array): ClientMessage {
   return message
 }
 
+/**
+ * The number of client ids whose structs a Yjs v1 update carries: its first number, read
+ * without decoding anything else, so that an update naming too many is refused before it is
+ * decoded (issue 12, item 2). Yjs writes each client id once; an update that repeats one has
+ * fewer distinct ids than this, never more. Throws `ProtocolError` when there is no number.
+ */
+export function updateClientCount(update: Uint8Array): number {
+  return readUint(decoding.createDecoder(update))
+}
+
 /** Reads a varuint, turning lib0's errors (end of frame, over 2^53) into `ProtocolError`. */
 export function readUint(decoder: decoding.Decoder): number {
   try {

@@ -19,16 +19,17 @@ import {
   encodeAwareness,
   encodePermissionDenied,
   encodeSaveCheckpointAck,
-  encodeSyncStep1,
   encodeSyncStep2,
   encodeUpdate,
   isWrite,
   ProtocolError,
   readBytes,
   readUint,
+  updateClientCount,
   type ClientMessage,
   type WriteMessage,
 } from './protocol'
+import { SyncAnswers } from './sync-answers'
 import type { UpdateCheck, UpdateChecker } from './update-check'
 
 /** Where a change to the room's document came from (Hocuspocus tags origins the same way). */
@@ -135,6 +136,8 @@ export class Room {
   readonly #log: FastifyBaseLogger
   readonly #owners = new Map<number, ClientIdOwner>()
   readonly #remoteOwner: ClientIdOwner = { remote: true }
+  /** Sync answers encoded once per document state (issue 12, item 2). */
+  readonly answers: SyncAnswers
   #queue: Item[] = []
   #draining = false
   /** Batches applied ahead, not yet committed, in order. */
@@ -153,6 +156,7 @@ export class Room {
     this.processId = deps.processId
     this.#log = deps.log
     this.awareness = new Awareness(this.doc)
+    this.answers = new SyncAnswers(this.doc, deps.limits.maxClientIdsPerUpdate)
     // The server has no presence of its own (as y-websocket's server), and nobody may take its id.
     this.awareness.setLocalState(null)
     this.#owners.set(this.doc.clientID, this)
@@ -223,11 +227,25 @@ export class Room {
       return
     }
     let check: Promise<UpdateCheck> | undefined
+    if (message.kind === 'sync-step-1' && !connection.requestSync(message.stateVector)) {
+      return // Answered after the answer queued or in flight (issue 12, item 2).
+    }
     if (isWrite(message)) {
       if (isEmptyUpdate(message.update)) {
         return // What a client with nothing new answers to sync step 1; nothing to store or refuse.
       }
-      if (message.update.byteLength > this.#deps.limits.maxMessageBytes) {
+      let clients: number
+      try {
+        clients = updateClientCount(message.update)
+      } catch (error) {
+        this.#refuseMessage(connection, error)
+        return
+      }
+      if (
+        message.update.byteLength > this.#deps.limits.maxMessageBytes ||
+        clients > this.#deps.limits.maxClientIdsPerUpdate
+      ) {
+        // Refused before it is decoded (issue 12, item 2).
         connection.close(CloseCodes.TooLarge, 'update too large')
         return
       }
@@ -377,7 +395,7 @@ export class Room {
         !item.connection.closedByServer
       if (fresh) {
         item.connection.queuedBytes -= item.bytes
-        item.connection.send(encodeSyncStep2(stored))
+        this.#sendSyncAnswer(item.connection, encodeSyncStep2(stored))
       }
       return !fresh
     })
@@ -736,7 +754,7 @@ export class Room {
     switch (item.kind) {
       case 'join': {
         const { connection } = item
-        connection.send(encodeSyncStep1(Y.encodeStateVector(this.doc)))
+        connection.send(this.answers.stepOne())
         const clients = [...this.awareness.getStates().keys()]
         if (clients.length > 0) {
           connection.send(encodeAwareness(encodeAwarenessUpdate(this.awareness, clients)))
@@ -764,14 +782,14 @@ export class Room {
     }
     switch (message.kind) {
       case 'sync-step-1': {
-        let update: Uint8Array
+        let answer: Uint8Array
         try {
-          update = Y.encodeStateAsUpdate(this.doc, message.stateVector)
+          answer = this.answers.answer(message.stateVector)
         } catch (error) {
           this.#refuseMessage(connection, error)
           return
         }
-        connection.send(encodeSyncStep2(update))
+        this.#sendSyncAnswer(connection, answer)
         break
       }
       case 'awareness': {
@@ -781,15 +799,17 @@ export class Room {
             clientIds: connection.clientIds,
             owners: this.#owners,
             owner: connection,
+            clockOf: (clientId) => this.awareness.meta.get(clientId)?.clock,
             maxClientIds: this.#deps.limits.maxClientIdsPerConnection,
             maxStateBytes: this.#deps.limits.maxAwarenessStateBytes,
           })
-          if (rewritten.refused > 0) {
+          // Echoes are what stock providers do (issue 12, item 1); only attempts are logged.
+          if (rewritten.refused > rewritten.echoed) {
             this.#log.warn(
               {
                 connectionId: connection.id,
                 userId: connection.actor.userId,
-                refused: rewritten.refused,
+                refused: rewritten.refused - rewritten.echoed,
               },
               'dropped presence for client ids the connection does not own',
             )
@@ -818,6 +838,26 @@ export class Room {
       case 'sync-step-2':
       case 'update':
         break
+    }
+  }
+
+  // One answer per connection at a time; a sync step 1 that came meanwhile is queued after it.
+  #sendSyncAnswer(connection: Connection, answer: Uint8Array): void {
+    const sent = connection.sendSyncAnswer(answer, (stateVector) =>
+      this.#enqueue({
+        kind: 'message',
+        connection,
+        message: { kind: 'sync-step-1', stateVector },
+        bytes: 0,
+        check: undefined,
+      }),
+    )
+    if (!sent) {
+      this.#log.warn(
+        { connectionId: connection.id, userId: connection.actor.userId },
+        'closed a connection that asked for the document again and again',
+      )
+      connection.close(CloseCodes.SlowDown, 'slow down')
     }
   }
 

@@ -5,6 +5,9 @@
 import { parentPort } from 'node:worker_threads'
 import { checkUpdate } from './check-update.mjs'
 
-parentPort.on('message', ({ id, update, maxStructs }) => {
-  parentPort.postMessage({ id, ...checkUpdate(update, maxStructs) })
+parentPort.on('message', ({ id, update, maxStructs, maxClients, maxDeleteSetClients }) => {
+  parentPort.postMessage({
+    id,
+    ...checkUpdate(update, maxStructs, maxClients, maxDeleteSetClients),
+  })
 })

@@ -25,6 +25,10 @@ export const INLINE_CHECK_MAX_BYTES = 4 * 1024
 export interface UpdateCheckerOptions {
   /** Refuse updates with more structs than this. */
   maxStructs: number
+  /** Refuse updates with structs of more client ids than this. */
+  maxClients?: number
+  /** Refuse updates with deletions of more client ids than this. */
+  maxDeleteSetClients?: number
   /** Give up on one update after this long; the worker is replaced. */
   timeoutMs: number
   /** The worker's heap limit; an update that needs more is refused and the worker replaced. */
@@ -69,7 +73,14 @@ export class UpdateChecker {
     }
     if (update.byteLength <= (this.options.inlineMaxBytes ?? INLINE_CHECK_MAX_BYTES)) {
       this.counts.inline++
-      return Promise.resolve(checkUpdate(update, this.options.maxStructs))
+      return Promise.resolve(
+        checkUpdate(
+          update,
+          this.options.maxStructs,
+          this.options.maxClients,
+          this.options.maxDeleteSetClients,
+        ),
+      )
     }
     this.counts.worker++
     return new Promise((resolve) => {
@@ -115,7 +126,13 @@ export class UpdateChecker {
       this.options.timeoutMs,
     )
     // A copy is posted (structured clone): the caller keeps its bytes to apply them later.
-    worker.postMessage({ id: next.id, update: next.update, maxStructs: this.options.maxStructs })
+    worker.postMessage({
+      id: next.id,
+      update: next.update,
+      maxStructs: this.options.maxStructs,
+      maxClients: this.options.maxClients,
+      maxDeleteSetClients: this.options.maxDeleteSetClients,
+    })
   }
 
   #ensureWorker(): Worker {

@@ -50,6 +50,12 @@ export const CloseCodes = {
   TooManyConnections: 4429,
   /** The server is shutting down after storing everything it received; reconnect shortly. */
   ShuttingDown: 4503,
+  /**
+   * The connection sent more frames or bytes a second than its budget, its user's or its
+   * address's allows, or asked for the whole document again and again (issue 12, item 2). Not
+   * final: the provider reconnects after its backoff, and a client that behaves is served.
+   */
+  SlowDown: 4529,
 } as const
 
 /** One of the collaboration socket's close codes. */

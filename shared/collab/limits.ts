@@ -37,6 +37,46 @@ export const COLLAB_LIMITS = {
   maxBufferedBytes: 16 * 1024 * 1024,
   /** Bytes received from one connection and not yet processed (stored and applied). */
   maxQueuedBytesPerConnection: 16 * 1024 * 1024,
+  /**
+   * The most client ids whose structs one update may carry, checked on the update's first
+   * number before it is decoded (issue 12, item 2: 90,000 client ids in one 2 MB update held
+   * every document of the server for a second, and each id stays in the state vector for
+   * good). A client sends its own id or the few of the documents it had offline; applying
+   * more would only make every later sync of the document slower. A state vector may likewise
+   * name at most this many client ids the document does not know.
+   */
+  maxClientIdsPerUpdate: 1_000,
+  /**
+   * The most client ids in one update's delete set. A client's sync step 2 carries the whole
+   * delete set of the document (every id that ever deleted something), so this is larger.
+   */
+  maxDeleteSetClientIdsPerUpdate: 20_000,
+  /**
+   * Frames a second one connection may send, sustained; `budgetBurstSeconds` of them at once.
+   * Fast typing with presence and save checkpoints is 30 to 60 a second. The budgets are
+   * checked before a frame is decoded, and a connection past any of them is closed with
+   * `CloseCodes.SlowDown` (issue 12, item 2).
+   */
+  maxFramesPerSecondPerConnection: 100,
+  /** Frames a second of all of one user's connections together (many tabs). */
+  maxFramesPerSecondPerUser: 300,
+  /** Frames a second of all connections from one address: a venue or a ministry behind NAT. */
+  maxFramesPerSecondPerAddress: 5_000,
+  /**
+   * Bytes a second one connection may send, sustained. The bytes of every answer to a sync
+   * step 1 after the connection's first count here too, so asking for the whole document again
+   * and again is limited by its size.
+   */
+  maxBytesPerSecondPerConnection: 1024 * 1024,
+  /** Bytes a second of all of one user's connections together. */
+  maxBytesPerSecondPerUser: 2 * 1024 * 1024,
+  /** Bytes a second of all connections from one address. */
+  maxBytesPerSecondPerAddress: 32 * 1024 * 1024,
+  /**
+   * How many seconds of each budget may be spent at once: a burst of 4 s, so one frame of
+   * `maxMessageBytes` (a pasted chapter) always fits in a connection's byte budget.
+   */
+  budgetBurstSeconds: 4,
 } as const
 
 /** The collaboration limits; tests and the benchmark may pass smaller or larger ones. */

@@ -28,6 +28,11 @@ const server = await startCollabServer({
         maxConnectionsPerAddress: 1_000,
         maxConnectionsPerDocument: 1_000,
         maxBufferedBytes: 4 * 1024 * 1024,
+        // These tests send thousands of frames and many MiB as one user on purpose; the
+        // budgets of frames and bytes a second have their own tests (attacks.test.ts).
+        maxFramesPerSecondPerUser: 100_000,
+        maxBytesPerSecondPerConnection: 256 * 1024 * 1024,
+        maxBytesPerSecondPerUser: 256 * 1024 * 1024,
       },
     },
   },
@@ -184,10 +189,15 @@ describe('limits on what a client may send', () => {
       `${server.wsUrl}/${documentId}?token=${await tokenFor(server.app, people[2]!.user)}`,
     )
     await waitFor(() => server.app.collab.rooms.get(documentId)?.size === 2)
-    // Stop reading, then ask for the whole document again and again.
+    // Stop reading while the others' changes keep coming. (Asking for the whole document again
+    // and again no longer buffers anything: one sync answer per connection is in flight at a
+    // time, issue 12, item 2.)
     ;(slow.socket as unknown as { _socket: { pause(): void } })._socket.pause()
     for (let i = 0; i < 40; i++) {
       slow.socket.send(syncMessage(0, Y.encodeStateVector(new Y.Doc())))
+    }
+    for (let i = 0; i < 8; i++) {
+      writer.doc.getText('t').insert(0, 'w'.repeat(MiB))
     }
     await waitFor(() => server.app.collab.rooms.get(documentId)?.size === 1, {
       message: 'the slow client was not disconnected',

@@ -98,6 +98,42 @@ describe('rewriting presence', () => {
     expect([...ctx.clientIds]).toEqual([1, 2])
   })
 
+  it('takes a stock provider’s re-sent presence of a whole room: skips the others, keeps its own', () => {
+    const others = new Map<number, object>(Array.from({ length: 60 }, (_, i) => [100 + i, {}]))
+    const ctx = context({ owners: new Map(others), clockOf: () => 5 })
+    const result = rewriteAwarenessUpdate(
+      update([
+        // Others' states as the room sent them (an echo), one with a clock the room never had,
+        // a state too big to be anyone's (skipped unread) and the removal of someone who left.
+        ...[...others.keys()].map((id): [number, number, unknown] => [id, 5, { cursor: id }]),
+        [100, 6, { cursor: 'taken over' }],
+        [101, 5, { big: 'x'.repeat(4000) }],
+        [999, 3, null],
+        [11, 1, { cursor: 1 }],
+      ]),
+      ctx,
+    )
+    expect(entries(result.update)).toEqual([[11, 1, { user: identity, cursor: 1 }]])
+    expect(result.refused).toBe(63)
+    expect(result.refused - result.echoed).toBe(1)
+  })
+
+  it('bounds the work of one update by what the connection may own', () => {
+    const ctx = context({ owners: new Map([[1, {}]]) })
+    ctx.owners.set(1, ctx.owner)
+    ctx.clientIds.add(1)
+    const result = rewriteAwarenessUpdate(
+      update(Array.from({ length: 500 }, (_, i): [number, number, unknown] => [1, i + 1, {}])),
+      ctx,
+    )
+    expect(entries(result.update)).toHaveLength(2)
+    expect(result.refused).toBe(498)
+    // A count the bytes cannot hold is refused before anything is read.
+    expect(() => rewriteAwarenessUpdate(new Uint8Array([0xff, 0xff, 0x03, 1, 1, 0]), ctx)).toThrow(
+      ProtocolError,
+    )
+  })
+
   it('refuses malformed and oversized updates', () => {
     for (const bad of [
       update([[1, 1, 'not json']]),

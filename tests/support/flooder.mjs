@@ -1,0 +1,104 @@
+// A hostile collaboration client in a process of its own, so that its own work (reading
+// hundreds of megabytes of answers, building updates) does not run on the thread of the server
+// or of the bystanders it is measured against. Used by tests/collab/attacks.test.ts and
+// bench/attacks.ts. Plain JavaScript, run with `node tests/support/flooder.mjs '<json>'`; it
+// prints one line of JSON with what it sent, received and how its sockets were closed.
+//
+// Attacks (issue 12, item 2):
+// - `sync-step-1`: every connection sends `frames` four-byte sync step 1 frames (`00 00 01 00`),
+//   asking for the whole document each time, and reads whatever comes back.
+// - `client-ids`: every connection sends one valid update with structs of `clientIds` client ids.
+// Connections are opened `perSecond` a second until `connections` were opened; each is closed
+// by the server or after `holdMs`.
+import process from 'node:process'
+import { clearTimeout, setTimeout } from 'node:timers'
+import WebSocket from 'ws'
+import * as Y from 'yjs'
+
+const options = JSON.parse(process.argv[2] ?? '{}')
+const {
+  url,
+  attack,
+  connections = 1,
+  perSecond = 1,
+  frames = 1000,
+  clientIds = 1000,
+  holdMs = 2000,
+} = options
+
+const stats = { opened: 0, refused: 0, framesSent: 0, bytesSent: 0, bytesReceived: 0, closes: {} }
+
+function manyClientsUpdate(count) {
+  const doc = new Y.Doc()
+  const text = doc.getText('t')
+  for (let i = 0; i < count; i++) {
+    // Each client id writes one character: one struct per id.
+    doc.clientID = 1_000_000 + i
+    text.insert(text.length, 'x')
+  }
+  const update = Y.encodeStateAsUpdate(doc)
+  doc.destroy()
+  const frame = new Uint8Array(update.byteLength + 8)
+  // [Sync, Update, varuint length, update]
+  let at = 0
+  frame[at++] = 0
+  frame[at++] = 2
+  let length = update.byteLength
+  while (length > 0x7f) {
+    frame[at++] = (length & 0x7f) | 0x80
+    length >>>= 7
+  }
+  frame[at++] = length
+  frame.set(update, at)
+  return frame.subarray(0, at + update.byteLength)
+}
+
+const syncStep1 = new Uint8Array([0, 0, 1, 0])
+const payload = attack === 'client-ids' ? manyClientsUpdate(clientIds) : syncStep1
+
+function send(socket, frame) {
+  socket.send(frame)
+  stats.framesSent++
+  stats.bytesSent += frame.byteLength
+}
+
+function one() {
+  return new Promise((resolve) => {
+    const socket = new WebSocket(url)
+    let timer
+    socket.on('message', (data) => {
+      stats.bytesReceived += data.length
+    })
+    socket.on('error', () => undefined)
+    socket.on('unexpected-response', () => {
+      stats.refused++
+      resolve()
+    })
+    socket.on('close', (code) => {
+      clearTimeout(timer)
+      stats.closes[code] = (stats.closes[code] ?? 0) + 1
+      resolve()
+    })
+    socket.on('open', () => {
+      stats.opened++
+      if (attack === 'client-ids') {
+        send(socket, payload)
+      } else {
+        for (let i = 0; i < frames && socket.readyState === socket.OPEN; i++) {
+          send(socket, payload)
+        }
+      }
+      timer = setTimeout(() => socket.close(), holdMs)
+    })
+  })
+}
+
+const running = []
+for (let i = 0; i < connections; i++) {
+  running.push(one())
+  if (i < connections - 1) {
+    await new Promise((resolve) => setTimeout(resolve, 1000 / perSecond))
+  }
+}
+await Promise.all(running)
+process.stdout.write(`${JSON.stringify(stats)}\n`)
