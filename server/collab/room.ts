@@ -224,6 +224,11 @@ export class Room {
     return this.connections.size
   }
 
+  /** Bytes of received messages the room has applied and not yet committed (see HoldLimits). */
+  get heldBytes(): number {
+    return this.#heldBytes
+  }
+
   /**
    * Adds a connection. It receives relays from now on; the server's sync step 1 and the
    * presence of others follow in queue order, after any commit in flight. Returns false when

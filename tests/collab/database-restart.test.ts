@@ -146,6 +146,7 @@ describe.skipIf(missing !== undefined)(
             () => clients.every((client) => missingFrom(client.doc, heldTokens).length === 0),
             {
               timeoutMs: 5_000,
+              intervalMs: 50,
               message: `edits typed during the ${mode} stop were not acknowledged within 5 s`,
             },
           )
@@ -192,5 +193,100 @@ describe.skipIf(missing !== undefined)(
         client.destroy()
       }
     }, 90_000)
+
+    it('closes writers with 1013 beyond the hold cap, keeps what it held, and stores it once PostgreSQL is back', async () => {
+      const small = await startCollabServer({
+        database,
+        collab: { options: { hold: { maxBytes: 16 * 1024 } } },
+      })
+      try {
+        const { documentId, people } = await setUpDocument(small, ['drafter', 'drafter'])
+        const [a, b] = await Promise.all(
+          people
+            .slice(1)
+            .map(async ({ user }) =>
+              connectClient(small, documentId, { cookie: await signIn(small.app, user) }),
+            ),
+        )
+        await Promise.all([a!.synced(), b!.synced()])
+        await cluster.stop('fast')
+        // A types and leaves while the database is away: from then on only the room has it.
+        a!.doc.getText('t').insert(0, '|held-by-a|')
+        const room = small.app.collab.rooms.get(documentId)!
+        await waitFor(() => room.heldBytes > 0, { message: 'the room did not hold the edit' })
+        a!.destroy()
+        // B writes past the cap: the room sends B away to try again later.
+        const typed: string[] = []
+        await waitFor(
+          () => {
+            const token = `|b-${typed.length}-${'x'.repeat(1000)}|`
+            b!.doc.getText('t').insert(b!.doc.getText('t').length, token)
+            typed.push(token)
+            return b!.closes.some((close) => close.code === CloseCodes.TryAgainLater)
+          },
+          { timeoutMs: 5_000, intervalMs: 20, message: 'the writer was not closed at the cap' },
+        )
+        expect(room.status).toBe('open')
+        expect(room.heldBytes).toBeGreaterThan(16 * 1024)
+        // B keeps writing while disconnected; its provider keeps it.
+        for (let i = 0; i < 5; i++) {
+          const token = `|b-offline-${i}|`
+          b!.doc.getText('t').insert(b!.doc.getText('t').length, token)
+          typed.push(token)
+        }
+        await cluster.start()
+        await waitFor(
+          async () =>
+            missingFrom(await storedDoc(small.db, documentId), ['|held-by-a|', ...typed]).length ===
+            0,
+          { timeoutMs: 10_000, message: 'what was held or typed meanwhile was not stored' },
+        )
+        expect(b!.closes.filter((close) => isFinalCloseCode(close.code))).toEqual([])
+        b!.destroy()
+      } finally {
+        await small.close()
+      }
+    }, 60_000)
+
+    it('gives up holding after its time bound with 1013; the edits are stored after the editor reconnects', async () => {
+      const brief = await startCollabServer({
+        database,
+        collab: { options: { hold: { maxMs: 1_000 } } },
+      })
+      try {
+        const { documentId, people } = await setUpDocument(brief, ['drafter'])
+        const client = connectClient(brief, documentId, {
+          cookie: await signIn(brief.app, people[1]!.user),
+        })
+        await client.synced()
+        await cluster.stop('immediate')
+        const typist = startTyping(client, 'c', 30)
+        try {
+          await waitFor(
+            () => client.closes.some((close) => close.code === CloseCodes.TryAgainLater),
+            {
+              timeoutMs: 5_000,
+              message: 'the room did not give up after its time bound',
+            },
+          )
+          await cluster.start()
+          await client.synced(10_000)
+        } finally {
+          typist.stop()
+        }
+        await waitFor(
+          async () => missingFrom(await storedDoc(brief.db, documentId), typist.typed).length === 0,
+          {
+            timeoutMs: 10_000,
+            message: 'edits typed while the room gave up were not stored',
+          },
+        )
+        expect(typist.typed.length).toBeGreaterThan(10)
+        expect(client.closes.filter((close) => isFinalCloseCode(close.code))).toEqual([])
+        client.destroy()
+      } finally {
+        await brief.close()
+      }
+    }, 60_000)
   },
 )
