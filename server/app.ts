@@ -22,6 +22,7 @@ import type { Action } from '../shared/domain/permissions'
 import type { Config } from './config'
 import type { Ctx, Origin } from './context'
 import type { Db, DocumentRow } from './db/database'
+import { databaseAnswers } from './db/unavailable'
 import { handleError, notFound } from './errors'
 import { EventBus } from './events'
 import { createLogger } from './logger'
@@ -197,8 +198,21 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   app.get(
     '/api/health',
-    { config: { public: true }, schema: { tags: ['health'], summary: 'Up and migrated', response: { 200: Health } } },
-    async () => ({ status: 'ok' as const }),
+    {
+      config: { public: true },
+      schema: {
+        tags: ['health'],
+        summary: 'Up and migrated; 503 "degraded" while the database cannot be reached',
+        response: { 200: Health, 503: Health },
+      },
+    },
+    async (_request, reply) => {
+      // A load balancer must see the outage (issue 12, item 4): REST reads fail meanwhile.
+      if (await databaseAnswers(ctx.db)) {
+        return { status: 'ok' as const }
+      }
+      return reply.status(503).send({ status: 'degraded' as const, database: 'unavailable' as const })
+    },
   )
   await app.register(authRoutes)
   await app.register(processRoutes)

@@ -19,8 +19,17 @@ import { SCHEMA_VERSION } from '../../shared/schema/version'
  * updates are throttled and carry only this client's own state.
  */
 
-/** How the socket is doing, as the editor shows it. */
-export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'offline'
+/**
+ * How the socket is doing, as the editor shows it. `server-unavailable`: the server said it
+ * cannot store anything at the moment (`TryAgainLater`, its database is away); the session
+ * keeps the edits and reconnects, so the person keeps writing (issue 12, item 4).
+ */
+export type ConnectionStatus =
+  | 'connecting'
+  | 'connected'
+  | 'reconnecting'
+  | 'server-unavailable'
+  | 'offline'
 
 /**
  * Whether this client's edits are stored: `saved` when the server confirmed every one,
@@ -131,6 +140,8 @@ export class CollabSession {
   readonly #savedVersion = signal(0)
   readonly #handshakeDone = signal(false)
   readonly #settled = signal(true)
+  /** The server's last close was `TryAgainLater`, and no sync has happened since. */
+  readonly #serverUnavailable = signal(false)
 
   /** Why the connection stopped, or null. */
   readonly stop: ReadonlySignal<StopReason | null> = this.#stop
@@ -169,6 +180,9 @@ export class CollabSession {
       if (this.#synced.value) {
         return 'connected'
       }
+      if (this.#serverUnavailable.value) {
+        return 'server-unavailable'
+      }
       return this.#everSynced.value ? 'reconnecting' : 'connecting'
     })
     this.save = computed(() => {
@@ -198,6 +212,7 @@ export class CollabSession {
       this.#synced.value = isSynced
       if (isSynced) {
         this.#attempt = 0
+        this.#serverUnavailable.value = false
         this.#everSynced.value = true
         this.#resolveSynced()
       }
@@ -433,6 +448,8 @@ export class CollabSession {
     if (this.#destroyed) {
       return
     }
+    // Never a reason to stop or to sign in: the edits stay here and go out once the server is back.
+    this.#serverUnavailable.value = code === CloseCodes.TryAgainLater
     const reason = stopReasonFor(code)
     if (reason) {
       this.#stop.value = reason

@@ -11,13 +11,14 @@ import type { Ctx } from '../context'
 import { credentialIsLive } from '../auth/sessions'
 import { authorizeDocument } from '../documents/service'
 import { AppError } from '../errors'
+import { isDatabaseUnavailable } from '../db/unavailable'
 import { authenticate } from '../plugins/auth'
 import { Compactor } from './compaction'
 import { Connection, type ConnectionAccess } from './connection'
 import type { Fanout } from './fanout'
 import { FlowBudgets } from './flow'
 import { listDocumentHeads } from './persistence'
-import { Room } from './room'
+import { Room, type HoldLimits } from './room'
 import { UpdateChecker } from './update-check'
 
 /** Timings and limits of the collaboration server; tests and the benchmark change some. */
@@ -43,11 +44,14 @@ export interface CollabOptions {
   updateCheckTimeoutMs: number
   /** The heap bound of the decoding worker, in MB. */
   updateCheckMemoryMb: number
+  /** How rooms hold edits while the database cannot be reached (issue 12, item 4). */
+  hold: HoldLimits
 }
 
 /** Changes to the default options; limits can be changed one by one. */
-export type CollabSettings = Partial<Omit<CollabOptions, 'limits'>> & {
+export type CollabSettings = Partial<Omit<CollabOptions, 'limits' | 'hold'>> & {
   limits?: Partial<CollabLimits>
+  hold?: Partial<HoldLimits>
 }
 
 /** The options a server runs with unless told otherwise. */
@@ -60,6 +64,9 @@ export const DEFAULT_COLLAB_OPTIONS: CollabOptions = {
   headPollMs: 2_000,
   updateCheckTimeoutMs: 2_000,
   updateCheckMemoryMb: 128,
+  // A restart of PostgreSQL takes seconds; a room holds what is typed meanwhile for up to ten
+  // minutes and 64 MiB, and commits it within about half a second of the database being back.
+  hold: { maxBytes: 64 * 1024 * 1024, maxMs: 10 * 60_000, retryMaxMs: 500 },
 }
 
 type AccessResult = ConnectionAccess | { code: CloseCode; reason: string }
@@ -120,6 +127,7 @@ export class CollabServer {
       ...DEFAULT_COLLAB_OPTIONS,
       ...options,
       limits: { ...DEFAULT_COLLAB_OPTIONS.limits, ...options.limits },
+      hold: { ...DEFAULT_COLLAB_OPTIONS.hold, ...options.hold },
     }
     this.#fanout = fanout
     this.flow = new FlowBudgets(this.options.limits)
@@ -147,7 +155,9 @@ export class CollabServer {
         busy = true
         task()
           .catch((error: unknown) =>
-            log.error({ err: error }, 'collaboration background task failed'),
+            isDatabaseUnavailable(error)
+              ? log.warn({ err: error }, 'collaboration background task: database unavailable')
+              : log.error({ err: error }, 'collaboration background task failed'),
           )
           .finally(() => {
             busy = false
@@ -182,7 +192,12 @@ export class CollabServer {
     let actor: Actor | undefined
     try {
       actor = await authenticate(this.#ctx, request, true)
-    } catch {
+    } catch (error) {
+      if (!(error instanceof AppError)) {
+        // A failed read of the session is no answer about the session (issue 12, item 4): the
+        // final "sign in first" here once stopped every editor for good during a database restart.
+        return this.#retryLater(error)
+      }
       actor = undefined
     }
     if (!actor || (actor.via === 'session' && !isSameOrigin(request, this.#ctx.config.publicUrl))) {
@@ -192,8 +207,27 @@ export class CollabServer {
     if (typeof documentId !== 'string' || !UUID.test(documentId)) {
       return refuse(CloseCodes.DocumentNotFound, 'document not found')
     }
-    const access = await this.#access(actor, documentId, request.ip)
+    let access: AccessResult
+    try {
+      access = await this.#access(actor, documentId, request.ip)
+    } catch (error) {
+      return this.#retryLater(error)
+    }
     return 'code' in access ? refuse(access.code, access.reason) : { ok: true, access }
+  }
+
+  // The database failed while deciding about a connection: the client is told to come back
+  // (non-final, so providers retry with backoff and keep their edits).
+  #retryLater(error: unknown): Admission {
+    if (isDatabaseUnavailable(error)) {
+      this.#ctx.log.warn(
+        { module: 'collab', err: error },
+        'database unavailable; a connection is told to retry',
+      )
+    } else {
+      this.#ctx.log.error({ module: 'collab', err: error }, 'could not authorise a connection')
+    }
+    return refuse(CloseCodes.TryAgainLater, 'database unavailable; try again later')
   }
 
   /**
@@ -338,6 +372,7 @@ export class CollabServer {
         }
       },
       requestCompaction: (id) => this.compactor.request(id),
+      hold: this.options.hold,
     })
     this.rooms.set(documentId, room)
     this.#fanout?.watch(documentId, room)

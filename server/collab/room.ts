@@ -10,6 +10,7 @@ import * as decoding from 'lib0/decoding'
 import { CloseCodes } from '../../shared/collab/close-codes'
 import type { CollabLimits } from '../../shared/collab/limits'
 import type { Db } from '../db/database'
+import { isDatabaseUnavailable } from '../db/unavailable'
 import type { Connection } from './connection'
 import { loadDocument, readUpdateRange, storeUpdates } from './persistence'
 import { checkSchema } from './schema-guard'
@@ -62,6 +63,29 @@ export interface RoomDeps {
   /** Called when the room stopped for good (unloaded, failed, document deleted). */
   onClosed: (room: Room) => void
   requestCompaction: (documentId: string) => void
+  /** How the room holds edits while the database cannot be reached (issue 12, item 4). */
+  hold: HoldLimits
+}
+
+/**
+ * While the database cannot be reached, a room keeps taking edits: it applies them, holds them
+ * in memory and retries their commit, and relays and acknowledges them once committed.
+ */
+export interface HoldLimits {
+  /**
+   * The most bytes of received messages applied but not yet committed. Beyond it the room
+   * closes its writers with `TryAgainLater` (their clients keep what they type) and keeps what
+   * it holds.
+   */
+  maxBytes: number
+  /**
+   * How long the room retries its commit. After that it closes every connection with
+   * `TryAgainLater` and lets go of what it held: none of it was acknowledged, the clients still
+   * have it and send it again when they reconnect.
+   */
+  maxMs: number
+  /** The longest wait between two commit attempts (the backoff grows up to this). */
+  retryMaxMs: number
 }
 
 type Item =
@@ -83,6 +107,8 @@ interface AppliedBatch {
   effects: Effect[]
   /** Messages handled once the batch is committed: presence, save checkpoints. */
   later: Item[]
+  /** The bytes of the messages in the batch, counted in what the room holds. */
+  bytes: number
 }
 
 interface Effect {
@@ -99,6 +125,13 @@ const MAX_BATCH = 512
 
 /** The document of a room failed in a way that may have left the in-memory state damaged. */
 class RoomBroken extends Error {}
+
+/** The database stayed unreachable for longer than the room may hold edits. */
+class HoldExpired extends Error {}
+
+// The first retry of a commit comes soon (a restarting PostgreSQL is back within a second or
+// two), later ones at most `retryMaxMs` apart, with jitter so that rooms do not retry together.
+const FIRST_RETRY_MS = 50
 
 /**
  * One loaded document: a `Y.Doc`, its `Awareness`, the connections editing it, and the queue
@@ -149,6 +182,10 @@ export class Room {
   #dirtyLocal = new Set<number>()
   #dirtyRemote = new Set<number>()
   #awarenessTimer: NodeJS.Timeout | undefined
+  /** Bytes of messages applied ahead and not yet committed (see HoldLimits). */
+  #heldBytes = 0
+  /** Since when the database has been unreachable for this room's commits, if it is. */
+  #holdingSince: number | undefined
 
   constructor(deps: RoomDeps) {
     this.#deps = deps
@@ -190,6 +227,11 @@ export class Room {
   /** The number of connections in the room. */
   get size(): number {
     return this.connections.size
+  }
+
+  /** Bytes of received messages the room has applied and not yet committed (see HoldLimits). */
+  get heldBytes(): number {
+    return this.#heldBytes
   }
 
   /**
@@ -253,8 +295,17 @@ export class Room {
       // it is recorded as an attempt, and that needs a decode (yjs#687 applies to them as well).
       check = this.#deps.checker.check(message.update)
     }
+    if (this.#heldBytes > this.#deps.hold.maxBytes) {
+      this.#closeForHold(connection)
+      return
+    }
     connection.queuedBytes += frame.byteLength
     if (connection.queuedBytes > this.#deps.limits.maxQueuedBytesPerConnection) {
+      if (this.#holdingSince !== undefined) {
+        // The queue waits for the database, not for a client that sends too fast.
+        this.#closeForHold(connection)
+        return
+      }
       this.#log.warn(
         { connectionId: connection.id, userId: connection.actor.userId },
         'closed a connection that sent faster than it could be stored',
@@ -376,8 +427,13 @@ export class Room {
       }
     } catch (error) {
       this.#capture = undefined
-      this.#log.error({ err: error }, 'could not load the document')
-      this.#close(CloseCodes.InternalError, 'could not load the document')
+      if (isDatabaseUnavailable(error)) {
+        this.#log.warn({ err: error }, 'could not load the document: database unavailable')
+        this.#close(CloseCodes.TryAgainLater, 'database unavailable; try again later')
+      } else {
+        this.#log.error({ err: error }, 'could not load the document')
+        this.#close(CloseCodes.InternalError, 'could not load the document')
+      }
     }
   }
 
@@ -440,8 +496,7 @@ export class Room {
       }
     } catch (error) {
       // Nothing of the failed batch was relayed or acknowledged; the clients resend it.
-      this.#log.error({ err: error }, 'room failed; closing its connections')
-      this.#close(CloseCodes.InternalError, 'internal error')
+      this.#fail(error)
     } finally {
       this.#draining = false
     }
@@ -454,7 +509,7 @@ export class Room {
     if (this.status === 'closed') {
       return
     }
-    const applied: AppliedBatch = { effects: [], later: [] }
+    const applied: AppliedBatch = { effects: [], later: [], bytes: 0 }
     // Synchronous from here on: nothing else runs while the capture is this batch's.
     this.#captureInto(applied.effects, () => {
       batch.forEach((item, i) => {
@@ -462,6 +517,7 @@ export class Room {
           return // canApplyAhead lets only messages through.
         }
         item.connection.queuedBytes -= item.bytes
+        applied.bytes += item.bytes
         if (isWrite(item.message)) {
           this.#applyWrite(item.connection, item.message, checks[i]!)
         } else {
@@ -470,6 +526,10 @@ export class Room {
       })
     })
     this.#applied.push(applied)
+    this.#heldBytes += applied.bytes
+    if (this.#heldBytes > this.#deps.hold.maxBytes) {
+      this.#closeWritersForHold()
+    }
     this.#committing ??= this.#commitApplied()
   }
 
@@ -495,14 +555,14 @@ export class Room {
           )
         }
         for (const batch of group) {
+          this.#heldBytes -= batch.bytes
           this.#relay(batch.effects, batch.later)
         }
         group = next
       }
     } catch (error) {
       // Nothing of the failed commit was relayed or acknowledged; the clients resend it.
-      this.#log.error({ err: error }, 'room failed; closing its connections')
-      this.#close(CloseCodes.InternalError, 'internal error')
+      this.#fail(error)
     } finally {
       this.#committing = undefined
     }
@@ -572,11 +632,7 @@ export class Room {
       return this.status !== 'closed'
     }
     // DESIGN: acknowledged data is never lost. Commit, then relay and acknowledge.
-    const seqs = await storeUpdates(
-      this.#deps.db,
-      this.documentId,
-      toStore.map((effect) => effect.update),
-    )
+    const seqs = await this.#commit(toStore.map((effect) => effect.update))
     if (this.status === 'closed') {
       return false
     }
@@ -607,6 +663,89 @@ export class Room {
       this.#requestCompaction()
     }
     return true
+  }
+
+  // Commits updates to the log. While the database cannot be reached the commit is tried again
+  // with backoff, for at most `hold.maxMs`; the room meanwhile keeps applying what arrives and
+  // holds it (see #applyAhead), and nothing of it is relayed or acknowledged before it is
+  // committed. A commit whose answer was lost may have been stored already: trying again then
+  // stores the same updates twice, which Yjs applies once, and the gap it leaves in the sequence
+  // numbers is read back from the log like another writer's updates.
+  async #commit(updates: Uint8Array[]): Promise<number[] | undefined> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const seqs = await storeUpdates(this.#deps.db, this.documentId, updates)
+        if (this.#holdingSince !== undefined) {
+          this.#log.info(
+            { heldMs: Date.now() - this.#holdingSince, heldBytes: this.#heldBytes },
+            'database back; the edits held meanwhile are committed',
+          )
+          this.#holdingSince = undefined
+        }
+        return seqs
+      } catch (error) {
+        if (!isDatabaseUnavailable(error) || this.status === 'closed') {
+          throw error
+        }
+        if (this.#holdingSince === undefined) {
+          this.#holdingSince = Date.now()
+          this.#log.warn(
+            { err: error },
+            'database unavailable; holding edits and retrying the commit',
+          )
+        }
+        if (Date.now() - this.#holdingSince >= this.#deps.hold.maxMs) {
+          throw new HoldExpired(`the database was unavailable for ${this.#deps.hold.maxMs} ms`, {
+            cause: error,
+          })
+        }
+        const ceiling = Math.min(
+          this.#deps.hold.retryMaxMs,
+          FIRST_RETRY_MS * 2 ** Math.min(attempt, 16),
+        )
+        await new Promise((resolve) =>
+          setTimeout(resolve, ceiling / 2 + (Math.random() * ceiling) / 2),
+        )
+        if (this.#isClosed()) {
+          return undefined
+        }
+      }
+    }
+  }
+
+  // Closes a connection that sent something while the room holds as much as it may.
+  #closeForHold(connection: Connection): void {
+    connection.close(CloseCodes.TryAgainLater, 'database unavailable; your edits are kept')
+  }
+
+  // The room holds as much as it may: its writers are told to come back later; what it holds
+  // stays and is committed once the database is back.
+  #closeWritersForHold(): void {
+    let closed = 0
+    for (const connection of this.connections) {
+      if (!connection.readOnly && !connection.closedByServer) {
+        this.#closeForHold(connection)
+        closed++
+      }
+    }
+    if (closed > 0) {
+      this.#log.warn(
+        { heldBytes: this.#heldBytes, closed },
+        'holding the most edits a room may hold; closed its writers until the database is back',
+      )
+    }
+  }
+
+  // The room cannot go on. When the database is only away, the clients are told to try again
+  // later rather than that something broke; either way they reconnect and resend.
+  #fail(error: unknown): void {
+    if (error instanceof HoldExpired || isDatabaseUnavailable(error)) {
+      this.#log.warn({ err: error }, 'room closed: database unavailable')
+      this.#close(CloseCodes.TryAgainLater, 'database unavailable; try again later')
+      return
+    }
+    this.#log.error({ err: error }, 'room failed; closing its connections')
+    this.#close(CloseCodes.InternalError, 'internal error')
   }
 
   // Sends what a committed batch changed to everyone else, then handles its other messages.
@@ -986,6 +1125,7 @@ export class Room {
     this.status = 'closed'
     clearTimeout(this.#awarenessTimer)
     this.#applied = []
+    this.#heldBytes = 0
     for (const item of this.#queue.splice(0)) {
       if (item.kind === 'barrier') {
         item.resolve()

@@ -79,6 +79,13 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
       Client: PreparingClient,
     })
     pool.on('error', options.onIdleError ?? (() => undefined))
+    // The pool listens for errors only on idle connections. A connection in use (inside a
+    // transaction, between two statements) whose server goes away emits 'error' too, and with no
+    // listener that ends the process (a PostgreSQL restart did; issue 12, item 4). Its statement
+    // fails with the error all the same, and the pool drops it when it comes back unusable.
+    pool.on('connect', (client) => {
+      client.on('error', () => undefined)
+    })
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
     return { db, engine: 'postgres', close: () => db.destroy() }
   }

@@ -21,6 +21,14 @@ export const CloseCodes = {
    */
   InternalError: 1011,
   /**
+   * RFC 6455 "try again later": the database cannot be reached at the moment. Never final and
+   * never a sign-in question: a failed database read while authenticating is answered with
+   * this, not `Unauthenticated`, and a room whose edits it holds in memory beyond its bound
+   * closes its writers with it. The client keeps its edits and reconnects with backoff; they
+   * are stored once the database is back (issue 12, item 4).
+   */
+  TryAgainLater: 1013,
+  /**
    * The member's role or access changed while connected. The provider reconnects and is
    * authorised again, read-only or writable according to the new role (STYLE 2.8).
    */

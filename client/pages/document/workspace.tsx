@@ -242,6 +242,14 @@ export function Workspace({ documentId, title, process, canEdit, self }: Workspa
 
 function ConnectionState({ session }: { session: CollabSession }) {
   const status = session.status.value
+  if (status === 'server-unavailable') {
+    return (
+      <p class="conn conn-server-unavailable" role="status" title={t('collabStatus.serverUnavailableLong')}>
+        <span class="conn-dot" aria-hidden="true" />
+        {t('collabStatus.serverUnavailable')}
+      </p>
+    )
+  }
   return (
     <p class={`conn conn-${status}`} role="status">
       <span class="conn-dot" aria-hidden="true" />
