@@ -36,10 +36,16 @@ export function reportLabels(lang: UiLanguage) {
   const strings = catalogue.consultationReport
   const fill = (template: string, values: Record<string, string | number> = {}) =>
     template.replace(/\{\{(\w+)\}\}/g, (_match, name: string) => String(values[name] ?? ''))
+  const added = catalogue.reportReferences
   return {
     strings,
+    /** The strings issue 15 added (references, the author column). */
+    added,
     fill,
-    column: (key: keyof Catalogue['consultationReport']['columns']) => strings.columns[key],
+    column: (key: ColumnKey) =>
+      key in added.columns
+        ? added.columns[key as keyof Catalogue['reportReferences']['columns']]
+        : strings.columns[key as keyof Catalogue['consultationReport']['columns']],
     disposition: (value: string | null) =>
       value === null
         ? strings.noAnswer
@@ -53,6 +59,9 @@ export function reportLabels(lang: UiLanguage) {
       key,
   }
 }
+
+type ColumnKey =
+  keyof Catalogue['consultationReport']['columns'] | keyof Catalogue['reportReferences']['columns']
 
 type Labels = ReturnType<typeof reportLabels>
 
@@ -87,6 +96,7 @@ function windowText(report: ConsultationReport, lang: UiLanguage, labels: Labels
 /** The CSV's columns, in order: the matrix's, with the details a spreadsheet may sort by. */
 const CSV_COLUMNS = [
   'number',
+  'references',
   'section',
   'group',
   'selfDeclared',
@@ -123,6 +133,7 @@ function csvCells(report: ConsultationReport, thread: ReportThread, labels: Labe
   const yesNo = (value: boolean) => (value ? labels.strings.yes : labels.strings.no)
   const cells: Record<(typeof CSV_COLUMNS)[number], string> = {
     number: String(thread.number),
+    references: thread.references.join(' '),
     section: thread.sectionTitle,
     group: labels.group(report, thread.stakeholderGroup),
     selfDeclared: yesNo(thread.selfDeclared),
@@ -169,18 +180,39 @@ const A4 = { width: 11_906, height: 16_838 }
 const MARGIN = 720
 const USABLE_WIDTH = A4.height - 2 * MARGIN
 
-/** The matrix's columns and their share of the page's width (in twentieths of a point). */
-const MATRIX_COLUMNS = [
-  ['number', 600],
-  ['section', 1_500],
-  ['group', 1_500],
-  ['organisation', 1_400],
-  ['kind', 1_000],
-  ['comment', 3_400],
-  ['proposedChange', 2_200],
-  ['disposition', 1_300],
-  ['answer', 2_498],
-] as const
+type MatrixColumn =
+  | 'number'
+  | 'references'
+  | 'section'
+  | 'group'
+  | 'authorOrganisation'
+  | 'kind'
+  | 'comment'
+  | 'proposedChange'
+  | 'disposition'
+  | 'answer'
+
+/**
+ * The matrix's columns and their share of the page's width (in twentieths of a point). The
+ * author / organisation column is there only when the consultation publishes its comments (at
+ * once or after the close): people who commented where comments are never published agreed to
+ * be recorded, not named in a document the ministry files; the CSV and JSON keep the names.
+ */
+function matrixColumns(report: ConsultationReport): (readonly [MatrixColumn, number])[] {
+  const named = report.visibility !== 'never'
+  return [
+    ['number', 600],
+    ['references', 1_200],
+    ['section', 1_300],
+    ['group', 1_300],
+    ...(named ? [['authorOrganisation', 1_500] as const] : []),
+    ['kind', 900],
+    ['comment', named ? 2_900 : 4_400],
+    ['proposedChange', 1_900],
+    ['disposition', 1_200],
+    ['answer', 2_598],
+  ]
+}
 
 const FONT_SIZE = 18 // half-points: 9 pt, so the matrix stays readable and fits the page.
 
@@ -275,24 +307,36 @@ function matrixCells(
       ...paragraphs(labels.fill(s.changedIn, { where: where.join(', ') }), { italics: true }),
     )
   }
-  const values: Record<(typeof MATRIX_COLUMNS)[number][0], Paragraph[]> = {
+  // A hidden or withdrawn thread's author is blank in public; anonymous only when no name came.
+  const who =
+    thread.author.trim() === '' &&
+    thread.organisation.trim() === '' &&
+    !thread.hidden &&
+    !thread.withdrawn
+      ? paragraphs(labels.added.anonymous, { italics: true })
+      : [thread.author, thread.organisation]
+          .filter((x) => x.trim() !== '')
+          .flatMap((x) => paragraphs(x))
+  const values: Record<MatrixColumn, Paragraph[]> = {
     number: paragraphs(String(thread.number)),
+    references: thread.references.flatMap((reference) => paragraphs(reference)),
     section: paragraphs(thread.sectionTitle),
     group: paragraphs(thread.selfDeclared ? `${group} (${s.selfDeclared})` : group),
-    organisation: paragraphs(thread.organisation),
+    authorOrganisation: who,
     kind: paragraphs(labels.kind(thread.kind)),
     comment,
     proposedChange: thread.proposedChange === null ? [] : paragraphs(thread.proposedChange),
     disposition: paragraphs(labels.disposition(thread.disposition)),
     answer,
   }
-  return MATRIX_COLUMNS.map(([key]) => values[key])
+  return matrixColumns(report).map(([key]) => values[key])
 }
 
 /**
  * The comment-response matrix as a Word document: the title, the window, the totals, then one
- * table row per thread (number, section, stakeholder group, organisation, kind, comment,
- * proposed change, disposition, answer) on landscape A4 pages whose header row repeats.
+ * table row per thread (number, the submissions' references, section, stakeholder group, author
+ * and organisation where the consultation publishes them, kind, comment, proposed change,
+ * disposition, answer) on landscape A4 pages whose header row repeats.
  */
 export async function reportToDocx(report: ConsultationReport, lang: UiLanguage): Promise<Buffer> {
   const labels = reportLabels(lang)
@@ -338,10 +382,11 @@ export async function reportToDocx(report: ConsultationReport, lang: UiLanguage)
     [3_500, ...groupKeys.map(() => groupWidth), 900],
   )
 
+  const columns = matrixColumns(report)
   const header = new TableRow({
     tableHeader: true,
     cantSplit: true,
-    children: MATRIX_COLUMNS.map(([key, width]) =>
+    children: columns.map(([key, width]) =>
       cell(paragraphs(labels.column(key), { bold: true }), width, true),
     ),
   })
@@ -349,14 +394,14 @@ export async function reportToDocx(report: ConsultationReport, lang: UiLanguage)
     (thread) =>
       new TableRow({
         children: matrixCells(report, thread, labels).map((children, i) =>
-          cell(children, MATRIX_COLUMNS[i]![1]),
+          cell(children, columns[i]![1]),
         ),
       }),
   )
   const border = { style: BorderStyle.SINGLE, size: 4, color: '999999' }
   const matrix = new Table({
     width: { size: USABLE_WIDTH, type: WidthType.DXA },
-    columnWidths: MATRIX_COLUMNS.map(([, width]) => width),
+    columnWidths: columns.map(([, width]) => width),
     borders: {
       top: border,
       bottom: border,

@@ -3,6 +3,7 @@ import {
   CONSULTATION_LIMITS,
   INDIVIDUAL_GROUP,
   type ConsultationReport,
+  type ReportThread,
 } from '../../shared/api/consultations'
 import { LIMITS } from '../../shared/limits'
 import { schema } from '../../shared/schema'
@@ -10,7 +11,12 @@ import type { SubmissionRow } from '../db/database'
 import { escapeAttribute as attr, escapeText as text, renderHtml } from '../render/html'
 import { groupLabel, translator, uiLanguageOf, type Translate } from './public-i18n'
 import type { PublicThreadRow } from './public-queries'
-import type { FieldProblem, MemberAuthor, PublicConsultation } from './public-service'
+import {
+  referenceOf,
+  type FieldProblem,
+  type MemberAuthor,
+  type PublicConsultation,
+} from './public-service'
 
 // Server-rendered public pages of a consultation (issue 6, item 3). They load one small style
 // sheet and no script, so they read the same with JavaScript off, on a slow phone and in print.
@@ -892,8 +898,63 @@ export function notFoundPage(assets: PageAssets, lang: string): string {
 // ---------------------------------------------------------------------------------------
 // What we heard
 
-/** GET /c/:slug/report: totals by group × section, submissions over time, every thread. */
-export function reportPage(ctx: PageContext, report: ConsultationReport | null): string {
+/** How many of a campaign's references a thread shows; the search finds every one. */
+const REFERENCES_SHOWN = 5
+
+/** A reference as people type it: spaces around it and lower case do not matter. */
+export function normaliseReference(value: string): string {
+  return value.trim().toUpperCase()
+}
+
+/** The search form of the report: a GET form, so it works without script (issue 15, item 1). */
+function referenceSearch(ctx: PageContext, ref: string | undefined): string {
+  const { t, pc } = ctx
+  const example = referenceOf(pc.consultation.slug, 1)
+  return [
+    `<form class="reference-search" method="get" action="/c/${attr(pc.consultation.slug)}/report" role="search" aria-labelledby="reference-search-heading">`,
+    `<h3 id="reference-search-heading">${text(t('reportReferences.search.heading'))}</h3>`,
+    `<input type="hidden" name="lang" value="${attr(ctx.lang)}">`,
+    '<div class="field">',
+    `<label for="ref">${text(t('reportReferences.search.label'))}</label>`,
+    `<p class="hint" id="ref-hint">${text(t('reportReferences.search.hint', { example }))}</p>`,
+    `<input type="text" id="ref" name="ref" value="${attr(ref ?? '')}" maxlength="100" autocomplete="off" spellcheck="false" aria-describedby="ref-hint">`,
+    '</div>',
+    `<button type="submit">${text(t('reportReferences.search.submit'))}</button>`,
+    '</form>',
+  ].join('\n')
+}
+
+/** A thread's references: a few of them, the one searched for first and marked. */
+function referenceLine(ctx: PageContext, references: string[], found: string | null): string {
+  if (references.length === 0) {
+    return ''
+  }
+  const { t } = ctx
+  const ordered =
+    found !== null && references.includes(found)
+      ? [found, ...references.filter((r) => r !== found)]
+      : references
+  const shown = ordered
+    .slice(0, REFERENCES_SHOWN)
+    .map((r) =>
+      r === found
+        ? `<mark><span class="reference">${text(r)}</span></mark>`
+        : `<span class="reference">${text(r)}</span>`,
+    )
+  const more = ordered.length - REFERENCES_SHOWN
+  return `<p class="references">${text(t('reportReferences.reference', { count: references.length }))}: ${shown.join(', ')}${more > 0 ? ` ${text(t('reportReferences.moreReferences', { count: more }))}` : ''}</p>`
+}
+
+/**
+ * GET /c/:slug/report: totals by group × section, submissions over time, every thread with
+ * its references. With `ref`, the thread list holds only the comment with that reference (or
+ * says that none has it), so a person finds the answer to theirs (issue 15, item 1).
+ */
+export function reportPage(
+  ctx: PageContext,
+  report: ConsultationReport | null,
+  ref?: string,
+): string {
   const { t, pc } = ctx
   const slug = pc.consultation.slug
   const heading = t('publicConsultation.report.heading')
@@ -948,7 +1009,10 @@ export function reportPage(ctx: PageContext, report: ConsultationReport | null):
           '</table>',
         ].join('\n')
 
-  const threads = report.threads.map((th) => {
+  const wanted = ref === undefined || ref.trim() === '' ? null : normaliseReference(ref)
+  const listed =
+    wanted === null ? report.threads : report.threads.filter((th) => th.references.includes(wanted))
+  const threads = listed.map((th) => {
     const disposition = th.disposition
       ? `<span class="disposition disposition-${attr(th.disposition)}">${text(t(`publicConsultation.dispositions.${th.disposition}`))}</span>`
       : `<span class="disposition">${text(t('publicConsultation.awaitingAnswer'))}</span>`
@@ -961,8 +1025,9 @@ export function reportPage(ctx: PageContext, report: ConsultationReport | null):
         ? ''
         : `<div class="comment-body">${paragraphs(th.comment)}</div>`
     return [
-      '<li class="comment">',
+      `<li class="comment" id="comment-${th.number}">`,
       `<p class="report-thread-head"><strong>#${th.number}</strong> · ${text(th.sectionTitle)} · ${disposition}${th.submissions > 1 ? ` · ${text(t('publicConsultation.identicalSubmissions', { count: th.submissions }))}` : ''}</p>`,
+      referenceLine(ctx, th.references, wanted),
       who,
       comment,
       th.answer
@@ -991,10 +1056,25 @@ export function reportPage(ctx: PageContext, report: ConsultationReport | null):
     report.commentsPublished === false
       ? `<p class="note">${text(t('publicConsultation.report.commentsNotPublic'))}</p>`
       : '',
+    report.threads.length > 0 ? referenceSearch(ctx, wanted ?? undefined) : '',
+    wanted === null ? '' : searchOutcome(ctx, wanted, listed),
     threads.length > 0
       ? `<ol class="comment-list">${threads.join('\n')}</ol>`
-      : `<p>${text(t('publicConsultation.report.noSubmissions'))}</p>`,
+      : wanted === null
+        ? `<p>${text(t('publicConsultation.report.noSubmissions'))}</p>`
+        : '',
     '</section>',
   ].join('\n')
   return layout(ctx, title, body)
+}
+
+/** What a search by reference found, and the way back to every comment. */
+function searchOutcome(ctx: PageContext, wanted: string, found: ReportThread[]): string {
+  const { t, pc } = ctx
+  const all = `<a href="${attr(withLang(`/c/${pc.consultation.slug}/report`, ctx.lang))}#threads-heading">${text(t('reportReferences.search.showAll'))}</a>`
+  const message =
+    found[0] === undefined
+      ? t('reportReferences.search.notFound', { reference: wanted })
+      : t('reportReferences.search.found', { reference: wanted, number: found[0].number })
+  return `<p class="search-outcome" role="status">${text(message)}</p><p>${all}</p>`
 }

@@ -70,6 +70,15 @@ const ReceiptParams = Type.Object(
 )
 // Links get other parameters (trackers, anchors turned into queries): they are ignored.
 const PageQuery = Type.Object({ lang: Type.Optional(Type.String({ maxLength: 10 })) })
+const ReportQuery = Type.Object({
+  lang: Type.Optional(Type.String({ maxLength: 10 })),
+  ref: Type.Optional(
+    Type.String({
+      maxLength: 100,
+      description: 'A receipt reference (e.g. DEMO-0010): only the comment carrying it is listed.',
+    }),
+  ),
+})
 const ReceiptQuery = Type.Object({
   lang: Type.Optional(Type.String({ maxLength: 10 })),
   key: Type.Optional(Type.String({ maxLength: 100 })),
@@ -568,9 +577,9 @@ export async function publicConsultationRoutes(app: App) {
       config: { public: true },
       schema: {
         tags,
-        summary: 'What we heard (HTML), once the window has closed',
+        summary: 'What we heard (HTML), once the window has closed; `ref` finds one comment',
         params: SlugParams,
-        querystring: PageQuery,
+        querystring: ReportQuery,
         response: PAGE_RESPONSES,
       },
     },
@@ -584,7 +593,7 @@ export async function publicConsultationRoutes(app: App) {
         pc.phase === 'closed'
           ? await buildReport(ctx.db, pc.consultation, 'public', page.now)
           : null
-      return sendHtml(reply, 200, reportPage(page, report))
+      return sendHtml(reply, 200, reportPage(page, report, request.query.ref))
     },
   )
 }

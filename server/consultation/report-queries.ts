@@ -68,8 +68,9 @@ export function listReportThreads(db: Executor, consultationId: string) {
 export type ReportThreadRow = Awaited<ReturnType<typeof listReportThreads>>[number]
 
 /**
- * The accepted submissions of a consultation that are in one of its threads, each with whether
- * that thread's root comment still waits for a moderator.
+ * The accepted submissions of a consultation that are in one of its threads, oldest first, each
+ * with its thread, its receipt reference and whether that thread's root comment still waits for
+ * a moderator.
  */
 export function listAcceptedSubmissions(db: Executor, consultationId: string) {
   return db
@@ -78,10 +79,18 @@ export function listAcceptedSubmissions(db: Executor, consultationId: string) {
     .innerJoin('comments as c', (join) =>
       join.onRef('c.thread_id', '=', 't.id').on('c.is_root', '=', true),
     )
-    .select(['s.section_id', 's.stakeholder_group', 's.created_at', 'c.pending'])
+    .select([
+      's.thread_id',
+      's.reference',
+      's.section_id',
+      's.stakeholder_group',
+      's.created_at',
+      'c.pending',
+    ])
     .where('s.consultation_id', '=', consultationId)
     .where('s.status', '=', 'accepted')
     .where('t.consultation_id', '=', consultationId)
     .orderBy('s.created_at')
+    .orderBy('s.reference')
     .execute()
 }

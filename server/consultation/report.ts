@@ -1,7 +1,9 @@
 import {
+  CONSULTATION_VISIBILITY,
   DISPOSITIONS,
   INDIVIDUAL_GROUP,
   type ConsultationReport,
+  type ConsultationVisibility,
   type Disposition,
   type ReportAudience,
   type ReportThread,
@@ -14,6 +16,12 @@ const iso = (value: Date | string) => new Date(value).toISOString()
 
 const isDisposition = (value: string | null): value is Disposition =>
   value !== null && (DISPOSITIONS as readonly string[]).includes(value)
+
+// A visibility the database holds but the API does not know reads as the most private one.
+const visibilityOf = (value: string): ConsultationVisibility =>
+  (CONSULTATION_VISIBILITY as readonly string[]).includes(value)
+    ? (value as ConsultationVisibility)
+    : 'never'
 
 /**
  * Whether the public may read the consultation's comments at `now`: at once, once the window
@@ -125,6 +133,9 @@ function submissionsOverTime(
  *   `individual`) is present in `bySection`, `byGroup` and `matrix`, with 0 when nothing came.
  *
  * Threads come in the version's section order, then by number; pending ones never appear.
+ * Every thread carries the receipt references of its counted submissions (issue 15, item 1):
+ * the receipt promises that the report carries them, so a person finds their comment's answer.
+ * References name no one, so the public report carries them too, even when it carries no text.
  * The secretariat's report holds everything, hidden text included (marked `hidden`, with the
  * reason). The public report replaces a hidden thread's text by the moderator's reason and
  * drops its author, organisation, quote and proposed change, as the threads views do; and
@@ -208,12 +219,29 @@ export async function buildReport(
     }
   }
 
+  const references = new Map<string, string[]>()
+  for (const s of counted) {
+    if (s.thread_id !== null) {
+      const list = references.get(s.thread_id)
+      if (list) {
+        list.push(s.reference)
+      } else {
+        references.set(s.thread_id, [s.reference])
+      }
+    }
+  }
+
   const published = commentsPublishedTo(audience, consultation, now)
   const position = (sectionId: string) => sectionOrder.get(sectionId) ?? Number.MAX_SAFE_INTEGER
   const threads = [...visibleThreads]
     .sort((a, b) => position(a.section_id) - position(b.section_id) || a.number - b.number)
     .map((t) =>
-      toReportThread(t, { audience, published, sectionTitle: sectionTitles.get(t.section_id) }),
+      toReportThread(t, {
+        audience,
+        published,
+        sectionTitle: sectionTitles.get(t.section_id),
+        references: references.get(t.id) ?? [],
+      }),
     )
 
   return {
@@ -223,6 +251,7 @@ export async function buildReport(
     opensAt: iso(consultation.opens_at),
     closesAt: iso(consultation.closes_at),
     timeZone: consultation.time_zone,
+    visibility: visibilityOf(consultation.visibility),
     audience,
     commentsPublished: published,
     groups,
@@ -251,7 +280,12 @@ export async function buildReport(
 /** One thread as the audience may read it (see buildReport). */
 function toReportThread(
   t: queries.ReportThreadRow,
-  options: { audience: ReportAudience; published: boolean; sectionTitle: string | undefined },
+  options: {
+    audience: ReportAudience
+    published: boolean
+    sectionTitle: string | undefined
+    references: string[]
+  },
 ): ReportThread {
   const hidden = t.hidden_at !== null
   const withdrawn = t.withdrawn_at !== null
@@ -268,6 +302,7 @@ function toReportThread(
   return {
     number: t.number,
     threadId: t.id,
+    references: options.references,
     sectionId: t.section_id,
     sectionTitle: options.sectionTitle ?? t.section_title,
     stakeholderGroup: t.author_group,

@@ -1,5 +1,7 @@
 import { Type, type Static } from 'typebox'
-import { AuditEntry } from './processes'
+import { AuditEntry, AuditSubjects } from './processes'
+
+export { AuditSubjects }
 
 export const AuditPage = Type.Object({
   entries: Type.Array(AuditEntry),

@@ -72,7 +72,11 @@ export const Slug = Type.String({
 })
 
 /** An IANA time zone name such as `America/Bogota`; the server checks it exists. */
-export const TimeZone = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_+\\-/]+$' })
+export const TimeZone = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  pattern: '^[A-Za-z0-9_+\\-/]+$',
+})
 
 const LanguageKey = '^(en|es|fr|pt)$'
 const PerLanguageText = (maxLength: number, minLength: number) =>
@@ -180,7 +184,9 @@ export type UpdateConsultationBody = Static<typeof UpdateConsultationBody>
 
 /** Closing a consultation early. */
 export const CloseConsultationBody = Type.Object(
-  { reason: Type.String({ minLength: 1, maxLength: CONSULTATION_LIMITS.reasonMax, pattern: '\\S' }) },
+  {
+    reason: Type.String({ minLength: 1, maxLength: CONSULTATION_LIMITS.reasonMax, pattern: '\\S' }),
+  },
   { additionalProperties: false },
 )
 export type CloseConsultationBody = Static<typeof CloseConsultationBody>
@@ -329,6 +335,11 @@ export type ConsultationProgress = Static<typeof ConsultationProgress>
 export const ReportThread = Type.Object({
   number: Type.Integer(),
   threadId: Uuid,
+  /**
+   * The receipt references of the thread's accepted submissions (e.g. `DEMO-0010`), oldest
+   * first: one for a comment, one per submission for a campaign. A reference names no person.
+   */
+  references: Type.Array(Type.String(), { maxItems: 100_000 }),
   sectionId: Type.String(),
   sectionTitle: Type.String(),
   stakeholderGroup: Type.String(),
@@ -366,6 +377,8 @@ export const ConsultationReport = Type.Object({
   opensAt: Timestamp,
   closesAt: Timestamp,
   timeZone: Type.String(),
+  /** When the public sees the comments; the .docx matrix names authors only when it ever does. */
+  visibility: Type.Enum(CONSULTATION_VISIBILITY),
   audience: Type.Enum(REPORT_AUDIENCES),
   /**
    * Whether the threads carry their text (comment, quote, proposed change, author, answer). The

@@ -201,6 +201,41 @@ export const CreateDocumentBody = Type.Object(
 export type CreateDocumentBody = Static<typeof CreateDocumentBody>
 
 /** One entry of a process's append-only audit log. */
+/**
+ * What an audit entry is about, looked up when the log is read (issue 15, item 6), so the
+ * activity log names and links it: the thread's number, the version's name, the consultation's
+ * title, the document's title. A subject that no longer exists (a deleted document) is absent
+ * or marked, and the entry's own details still say what it was.
+ */
+export const AuditSubjects = Type.Object({
+  thread: Type.Optional(
+    Type.Object({
+      id: Uuid,
+      number: Type.Integer(),
+      documentId: Uuid,
+      sectionTitle: Type.String(),
+    }),
+  ),
+  document: Type.Optional(
+    Type.Object({
+      id: Uuid,
+      title: Type.String(),
+      deleted: Type.Boolean({ description: 'Deleted since: named, not linked.' }),
+    }),
+  ),
+  version: Type.Optional(
+    Type.Object({ id: Uuid, number: Type.Integer(), name: Type.String(), documentId: Uuid }),
+  ),
+  consultation: Type.Optional(
+    Type.Object({
+      id: Uuid,
+      slug: Type.String(),
+      title: Type.Record(Type.String(), Type.String(), { description: 'Per language.' }),
+    }),
+  ),
+})
+export type AuditSubjects = Static<typeof AuditSubjects>
+
 export const AuditEntry = Type.Object({
   id: Type.Integer(),
   action: Type.String(),
@@ -208,6 +243,7 @@ export const AuditEntry = Type.Object({
   targetType: Type.Union([Type.String(), Type.Null()]),
   targetId: Type.Union([Type.String(), Type.Null()]),
   details: Type.Record(Type.String(), Type.Unknown()),
+  subjects: AuditSubjects,
   createdAt: Timestamp,
 })
 export type AuditEntry = Static<typeof AuditEntry>

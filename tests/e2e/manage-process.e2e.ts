@@ -136,20 +136,23 @@ describe('running a process', () => {
       .poll(() => page.getByText('This process is archived', { exact: true }).count())
       .toBe(0)
 
-    // Everything above is in the activity log, translated.
+    // Everything above is in the activity log, as sentences with links (issue 15, item 6).
     await section(page, 'Activity')
-    await page.getByText('Member removed').first().waitFor()
+    await page.getByText(/removed .* from the process\./).first().waitFor()
     const log = (await page.locator('.timeline').textContent()) ?? ''
     for (const entry of [
-      'Member’s role changed',
-      'Stakeholder group added',
-      'Stakeholder group removed',
-      'Document created',
-      'Process archived',
-      'Process unarchived',
+      'changed the role of',
+      'added the stakeholder group',
+      'removed the stakeholder group',
+      'created the document “Draft strategy”.',
+      'archived the process.',
+      'reactivated the process.',
     ]) {
       expect(log).toContain(entry)
     }
+    expect(log).not.toMatch(/\b(member|process|group|document)\.[a-z_]+/)
+    expect(log).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/)
+    await page.getByRole('link', { name: '“Draft strategy”' }).first().waitFor()
     expect(errors).toEqual([])
     await context.close()
   })

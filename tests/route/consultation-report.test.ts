@@ -386,6 +386,7 @@ describe('the report of a known data set', () => {
     expect(byNumber.get(n.t1)).toEqual({
       number: n.t1,
       threadId: f.threadIds.t1,
+      references: [expect.stringMatching(/^R-/)],
       sectionId: f.sections.governance,
       sectionTitle: 'Governance',
       stakeholderGroup: 'civil-society',
@@ -414,6 +415,7 @@ describe('the report of a known data set', () => {
       kind: 'proposal',
       proposedChange: 'Operators report incidents within 72 hours.',
       submissions: 3,
+      references: [expect.any(String), expect.any(String), expect.any(String)],
       disposition: 'partially-accepted',
       answerVersionName: null,
     })
@@ -539,6 +541,7 @@ describe('exports', () => {
     const rows = parse(response.rawPayload, { bom: true }) as string[][]
     expect(rows[0]).toEqual([
       'No.',
+      'References',
       'Section',
       'Stakeholder group',
       'Self-declared',
@@ -613,14 +616,14 @@ describe('exports', () => {
     const response = await f.owner.get(reportUrl(f, 'format=csv&lang=es'))
     expect(response.statusCode).toBe(200)
     const rows = parse(response.rawPayload, { bom: true }) as string[][]
-    expect(rows[0]!.slice(0, 3)).toEqual(['N.º', 'Sección', 'Grupo de interés'])
+    expect(rows[0]!.slice(0, 4)).toEqual(['N.º', 'Referencias', 'Sección', 'Grupo de interés'])
     const t1 = rows.find((r) => r[0] === String(f.numbers.t1))!
-    expect(t1[2]).toBe('Sociedad civil')
-    expect(t1[3]).toBe('Sí')
-    expect(t1[6]).toBe('Comentario')
-    expect(t1[13]).toBe('Aceptado')
+    expect(t1[3]).toBe('Sociedad civil')
+    expect(t1[4]).toBe('Sí')
+    expect(t1[7]).toBe('Comentario')
+    expect(t1[14]).toBe('Aceptado')
     const t2 = rows.find((r) => r[0] === String(f.numbers.t2))!
-    expect(t2[13]).toBe('Aceptado en parte')
+    expect(t2[14]).toBe('Aceptado en parte')
   })
 
   it('sends the report as a JSON attachment', async () => {
@@ -708,9 +711,10 @@ describe('exports', () => {
     ])
     expect(matrix![0]).toEqual([
       'No.',
+      'References',
       'Section',
       'Stakeholder group',
-      'Organisation',
+      'Author / organisation',
       'Kind',
       'Comment',
       'Proposed change',
@@ -722,9 +726,10 @@ describe('exports', () => {
     const row = (number: number) => matrix!.find((r) => r[0] === String(number))!
     expect(row(n.t1)).toEqual([
       String(n.t1),
+      expect.stringMatching(/^R-/),
       'Governance',
       'Civil society (self-declared)',
-      'Fundación Kárisma',
+      'Ana Pérez\nFundación Kárisma',
       'Comment',
       'On the passage: “coordinates every ministry”\nGive the council its own budget.',
       '',
@@ -733,6 +738,7 @@ describe('exports', () => {
     ])
     expect(row(n.t2)).toEqual([
       String(n.t2),
+      expect.stringMatching(/^R-.*\nR-.*\nR-/),
       'Critical infrastructure',
       'Private sector (self-declared)',
       'Cámara TIC',
@@ -742,11 +748,11 @@ describe('exports', () => {
       'Partially accepted',
       'We move to 48 hours.',
     ])
-    expect(row(n.t3)![5]).toBe(
+    expect(row(n.t3)![6]).toBe(
       'Hidden by the moderator: Advertising\nOn the passage: “digital nation”\nBuy cheap watches at example.com',
     )
-    expect(row(n.t5)![5]).toBe('=HYPERLINK("http://evil.example","Visión más clara")')
-    expect(row(n.t6)!.slice(4)).toEqual([
+    expect(row(n.t5)![6]).toBe('=HYPERLINK("http://evil.example","Visión más clara")')
+    expect(row(n.t6)!.slice(5)).toEqual([
       'Question',
       'Línea uno, con "comillas".\nLínea dos; and a comma, here.',
       '',
@@ -812,7 +818,7 @@ describe('access', () => {
     const rows = parse((await owner.get(reportUrl(f, 'format=csv'))).rawPayload, {
       bom: true,
     }) as string[][]
-    expect(rows[0]![1]).toBe('Sección')
+    expect(rows[0]![2]).toBe('Sección')
     await db
       .updateTable('users')
       .set({ locale: 'en' })
