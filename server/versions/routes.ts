@@ -2,6 +2,7 @@ import { Type } from 'typebox'
 import type { FastifyRequest } from 'fastify'
 import { errorResponses, IdParams } from '../../shared/api/common'
 import { ExportQuery } from '../../shared/api/documents'
+import { Comparison, CompareQuery } from '../../shared/api/comparison'
 import { CreateVersionBody, Version, VersionParams } from '../../shared/api/versions'
 import type { Action } from '../../shared/domain/permissions'
 import type { App } from '../app'
@@ -96,6 +97,24 @@ export async function versionRoutes(app: App) {
         request.query.format,
       )
       return sendExport(reply, rendering)
+    },
+  )
+
+  app.get(
+    '/api/versions/:versionId/compare',
+    {
+      schema: {
+        tags,
+        summary:
+          'Compare a version with another version of its document or with the live draft, section by section',
+        params: VersionParams,
+        querystring: CompareQuery,
+        response: { 200: Comparison, ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const { version } = await versionAccess(request, 'documents.read')
+      return service.compareVersion(app.ctx, requireActor(request), version, request.query.to)
     },
   )
 }

@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import type { Section } from '../../shared/api/documents'
+import type { Comparison } from '../../shared/api/comparison'
 import type { Version } from '../../shared/api/versions'
 import { prepareServerEdit } from '../../server/documents/service'
 import { updateToProseMirror } from '../../server/render/to-prosemirror'
@@ -349,5 +350,121 @@ describe('freezing', () => {
       .where('id', 'in', [version.id, kept.id])
       .execute()
     expect(left).toEqual([{ id: kept.id }])
+  })
+})
+
+describe('comparison', () => {
+  const edit = async (documentId: string) => {
+    const change = await prepareServerEdit(db, documentId, (doc) => {
+      const passage = findText(doc, 'every ministry')
+      passage.text.insert(passage.index + 'every '.length, 'single ')
+      const heading = findText(doc, 'Critical infrastructure')
+      heading.text.insert(0, 'Essential and ')
+    })
+    await db.transaction().execute((trx) => change.commit(trx))
+  }
+
+  it('compares a version with a later one and with the live draft, section by section', async () => {
+    const w = await world()
+    const first = await freeze(w.owner, w.documentId, 'First')
+    await edit(w.documentId)
+    const second = await freeze(w.owner, w.documentId, 'Second')
+
+    const response = await w.people.observer.get(
+      `/api/versions/${first.id}/compare?to=${second.id}`,
+    )
+    expect(response.statusCode, response.body).toBe(200)
+    const comparison = response.json() as Comparison
+    expect(comparison.documentId).toBe(w.documentId)
+    expect(comparison.from).toMatchObject({
+      versionId: first.id,
+      number: 1,
+      name: 'First',
+      isLive: false,
+    })
+    expect(comparison.to).toMatchObject({
+      versionId: second.id,
+      number: 2,
+      name: 'Second',
+      isLive: false,
+    })
+    expect(comparison.summary).toEqual({
+      changed: 1,
+      added: 0,
+      removed: 0,
+      moved: 0,
+      renamed: 1,
+      unchanged: 1,
+    })
+    expect(comparison.sections.map((s) => [s.id, s.status])).toEqual(
+      first.sections.map((s, i) => [s.id, ['unchanged', 'changed', 'renamed'][i]]),
+    )
+    const governance = comparison.sections[1]!
+    expect(governance.redline.filter((p) => p.op === 'insert').map((p) => p.text)).toEqual([
+      'single ',
+    ])
+    expect(comparison.sections[2]).toMatchObject({
+      fromTitle: 'Critical infrastructure',
+      toTitle: 'Essential and Critical infrastructure',
+    })
+
+    // The live draft now holds what the second version froze.
+    const live = (
+      await w.owner.get(`/api/versions/${first.id}/compare?to=live`)
+    ).json() as Comparison
+    expect(live.to).toEqual({
+      versionId: null,
+      number: null,
+      name: null,
+      createdAt: null,
+      isLive: true,
+    })
+    expect(live.sections).toEqual(comparison.sections)
+    const same = (
+      await w.owner.get(`/api/versions/${second.id}/compare?to=live`)
+    ).json() as Comparison
+    expect(same.summary).toMatchObject({ changed: 0, renamed: 0, unchanged: 3 })
+  })
+
+  it('answers 401, 404 and 400 as the other version routes do, and writes nothing', async () => {
+    const w = await world()
+    const version = await freeze(w.owner, w.documentId)
+    const other = await world()
+    const foreign = await freeze(other.owner, other.documentId)
+    const annex = await factories.createDocument(w.process.id, w.process.secretariat, 'Annex')
+    const annexVersion = await freeze(w.owner, annex.id)
+    const outsider = await t.as(await factories.createUser({ isAdmin: true }))
+    const before = { versions: await count('document_versions'), audit: await count('audit_log') }
+    const url = (to: string, id = version.id) => `/api/versions/${id}/compare?to=${to}`
+
+    expect((await t.anonymous.get(url('live'))).statusCode).toBe(401)
+    expect((await outsider.get(url('live'))).statusCode).toBe(404)
+    // A version of a process the caller is not in is the same 404 as a missing one.
+    const hidden = await w.owner.get(url(foreign.id))
+    expect(hidden.statusCode).toBe(404)
+    expect(hidden.json().message).toBe('Version not found')
+    expect((await w.owner.get(url('00000000-0000-4000-8000-000000000000'))).statusCode).toBe(404)
+    const mixed = await w.owner.get(url(annexVersion.id))
+    expect(mixed.statusCode).toBe(400)
+    expect(mixed.json().code).toBe('validation_failed')
+    for (const bad of [
+      `/api/versions/${version.id}/compare`,
+      url('latest'),
+      url('live') + '&extra=1',
+      url('live', 'not-a-uuid'),
+    ]) {
+      const response = await w.owner.get(bad)
+      expect(response.statusCode, bad).toBe(400)
+      expect(response.json().code).toBe('validation_failed')
+    }
+    expect(await count('document_versions')).toBe(before.versions)
+    expect(await count('audit_log')).toBe(before.audit)
+  })
+
+  it('hides the comparison of a deleted document', async () => {
+    const w = await world()
+    const version = await freeze(w.owner, w.documentId)
+    expect((await w.owner.delete(`/api/documents/${w.documentId}`)).statusCode).toBe(200)
+    expect((await w.owner.get(`/api/versions/${version.id}/compare?to=live`)).statusCode).toBe(404)
   })
 })
