@@ -403,9 +403,18 @@ function redlineOf(
     return { redline: merge(redline), textChanged: false, formattingChanged }
   }
 
-  let oldAt = 0
-  let newAt = 0
-  for (const change of diffWordsWithSpace(before.text, after.text)) {
+  // The words before the first difference and after the last are kept as they are, and
+  // only what lies between goes to the word diff: a long section with one edit then costs
+  // little. Both cuts fall on white space, so no word is split.
+  const [head, tail] = commonEnds(before.text, after.text)
+  equalSpan(0, 0, head)
+  let oldAt = head
+  let newAt = head
+  const middle = diffWordsWithSpace(
+    before.text.slice(head, before.text.length - tail),
+    after.text.slice(head, after.text.length - tail),
+  )
+  for (const change of middle) {
     const length = change.value.length
     if (change.removed) {
       redline.push(...partsOf(before, oldAt, oldAt + length, 'delete'))
@@ -419,7 +428,34 @@ function redlineOf(
       newAt += length
     }
   }
+  equalSpan(oldAt, newAt, tail)
   return { redline: merge(redline), textChanged: true, formattingChanged }
+}
+
+/**
+ * The lengths of the longest common start and end of two different texts, each cut back to
+ * a line break (or the text's edge) so that they hold whole blocks only, and never overlapping.
+ */
+function commonEnds(a: string, b: string): [number, number] {
+  const shortest = Math.min(a.length, b.length)
+  let head = 0
+  while (head < shortest && a.charCodeAt(head) === b.charCodeAt(head)) {
+    head += 1
+  }
+  while (head > 0 && a[head - 1] !== '\n') {
+    head -= 1
+  }
+  let tail = 0
+  while (
+    tail < shortest - head &&
+    a.charCodeAt(a.length - 1 - tail) === b.charCodeAt(b.length - 1 - tail)
+  ) {
+    tail += 1
+  }
+  while (tail > 0 && a[a.length - tail] !== '\n') {
+    tail -= 1
+  }
+  return [head, tail]
 }
 
 function runsEqual(a: FlatText, b: FlatText): boolean {
