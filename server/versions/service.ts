@@ -13,7 +13,12 @@ import { inTransaction } from '../db/transaction'
 import { recordAudit } from '../audit/record'
 import type { Comparison, ComparisonEnd } from '../../shared/api/comparison'
 import { compareDocuments } from '../render/compare'
+import { renderComparisonDocx } from '../render/docx'
+import en from '../../shared/i18n/en.json'
+import es from '../../shared/i18n/es.json'
+import { UI_LANGUAGES, type UiLanguage } from '../../shared/limits'
 import {
+  DOCX_CONTENT_TYPE,
   fileNameOf,
   loadConsistentState,
   loadContent,
@@ -231,6 +236,50 @@ export async function compareVersion(
     from: endOf(from),
     to: end,
     ...compareDocuments(older, newer),
+  }
+}
+
+const CATALOGUES: Record<UiLanguage, typeof en> = { en, es }
+
+const isUiLanguage = (value: string): value is UiLanguage =>
+  (UI_LANGUAGES as readonly string[]).includes(value)
+
+const fill = (template: string, values: Record<string, string | number>) =>
+  template.replace(/\{\{(\w+)\}\}/g, (_match, name: string) => String(values[name] ?? ''))
+
+/**
+ * A comparison as a .docx file with insertions and deletions as tracked changes (issue 14,
+ * item 2), labelled in the caller's language (English when theirs has no catalogue).
+ */
+export async function exportComparison(
+  ctx: Ctx,
+  actor: Actor,
+  from: VersionSummaryRow,
+  to: string,
+): Promise<{ contentType: string; fileName: string; body: Buffer }> {
+  const comparison = await compareVersion(ctx, actor, from, to)
+  const strings = CATALOGUES[isUiLanguage(actor.locale) ? actor.locale : 'en'].versions.compareDocx
+  const name = (end: ComparisonEnd) =>
+    end.isLive
+      ? strings.live
+      : fill(strings.version, { number: end.number ?? '', name: end.name ?? '' })
+  const body = await renderComparisonDocx(
+    comparison.sections,
+    {
+      title: fill(strings.title, { from: name(comparison.from), to: name(comparison.to) }),
+      summary: fill(strings.summary, comparison.summary),
+      status: strings.status,
+      renamedFrom: strings.renamedFrom,
+      moved: strings.moved,
+      author: strings.author,
+    },
+    new Date(),
+  )
+  const toPart = comparison.to.isLive ? 'live' : `v${comparison.to.number}`
+  return {
+    contentType: DOCX_CONTENT_TYPE,
+    fileName: `${fileNameOf(from.title)}-v${from.number}-${toPart}-comparison.docx`,
+    body,
   }
 }
 

@@ -13,6 +13,16 @@ export const CompareQuery = Type.Object(
 )
 export type CompareQuery = Static<typeof CompareQuery>
 
+/** What a comparison downloads as: a .docx file with insertions and deletions as tracked changes. */
+export const CompareExportQuery = Type.Object(
+  {
+    to: CompareQuery.properties.to,
+    format: Type.Literal('docx', { description: 'A Word document with tracked changes.' }),
+  },
+  { additionalProperties: false },
+)
+export type CompareExportQuery = Static<typeof CompareExportQuery>
+
 /** The statuses of a section in a comparison, in the order of precedence used to pick one. */
 export const SECTION_STATUSES = [
   'added',

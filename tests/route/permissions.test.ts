@@ -160,6 +160,11 @@ const ROUTES: RouteCase[] = [
     url: (f) => `/api/versions/${f.versionId}/compare?to=live`,
     action: 'documents.read',
   },
+  {
+    method: 'GET',
+    url: (f) => `/api/versions/${f.versionId}/compare/export?to=live&format=docx`,
+    action: 'documents.read',
+  },
   { method: 'GET', url: (f) => `/api/processes/${f.process.id}/audit`, action: 'audit.read' },
   { method: 'GET', url: (f) => `/api/processes/${f.process.id}/threads`, action: 'threads.read' },
   {
