@@ -20,6 +20,7 @@ import { inTransaction } from '../db/transaction'
 import { recordAudit } from '../audit/record'
 import { getProcess } from '../processes/service'
 import { DocxImportError, parseDocx } from '../render/from-docx'
+import { renderDocx } from '../render/docx'
 import { renderHtmlDocument } from '../render/html'
 import { parseMarkdown, toMarkdown } from '../render/markdown'
 import {
@@ -365,6 +366,7 @@ export async function prepareServerEdit<T>(
 export type DocumentExport =
   | { format: 'html' | 'md'; contentType: string; fileName: string; body: string }
   | { format: 'json'; contentType: string; fileName: string; body: ProseMirrorDoc }
+  | { format: 'docx'; contentType: string; fileName: string; body: Buffer }
 
 /**
  * Renders a document's current content as a complete, inert HTML page (in the process's
@@ -392,7 +394,7 @@ export async function exportDocument(
 
 /**
  * Renders content as an export: a complete, inert HTML page (in the process's first
- * language), Markdown, or ProseMirror JSON, with a file name made from `fileName`. Used for
+ * language), Markdown, ProseMirror JSON or a .docx file, with a file name made from `fileName`. Used for
  * live documents and for frozen versions alike.
  */
 export async function renderExport(
@@ -425,8 +427,19 @@ export async function renderExport(
         fileName: `${baseName}.json`,
         body: doc.toJSON() as ProseMirrorDoc,
       }
+    case 'docx':
+      return {
+        format,
+        contentType: DOCX_CONTENT_TYPE,
+        fileName: `${baseName}.docx`,
+        body: await renderDocx(doc, { title: content.title }),
+      }
   }
 }
+
+/** The content type of a .docx file. */
+export const DOCX_CONTENT_TYPE =
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document'
 
 /** A file name from a title: letters and digits, accents dropped, at most 80 characters. */
 export function fileNameOf(title: string): string {

@@ -2,13 +2,14 @@ import { Type } from 'typebox'
 import type { FastifyRequest } from 'fastify'
 import { errorResponses, IdParams } from '../../shared/api/common'
 import { ExportQuery } from '../../shared/api/documents'
+import { Comparison, CompareExportQuery, CompareQuery } from '../../shared/api/comparison'
 import { CreateVersionBody, Version, VersionParams } from '../../shared/api/versions'
 import type { Action } from '../../shared/domain/permissions'
 import type { App } from '../app'
 import { requireActor } from '../auth/guard'
 import { toVersion } from './present'
 import * as service from './service'
-import { EXPORT_RESPONSES, sendExport } from '../documents/send-export'
+import { DOCX_RESPONSES, EXPORT_RESPONSES, sendExport } from '../documents/send-export'
 
 const tags = ['versions']
 
@@ -96,6 +97,48 @@ export async function versionRoutes(app: App) {
         request.query.format,
       )
       return sendExport(reply, rendering)
+    },
+  )
+
+  app.get(
+    '/api/versions/:versionId/compare',
+    {
+      schema: {
+        tags,
+        summary:
+          'Compare a version with another version of its document or with the live draft, section by section',
+        params: VersionParams,
+        querystring: CompareQuery,
+        response: { 200: Comparison, ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const { version } = await versionAccess(request, 'documents.read')
+      return service.compareVersion(app.ctx, requireActor(request), version, request.query.to)
+    },
+  )
+
+  app.get(
+    '/api/versions/:versionId/compare/export',
+    {
+      schema: {
+        tags,
+        summary:
+          'Download a comparison as a .docx file, insertions and deletions marked as tracked changes',
+        params: VersionParams,
+        querystring: CompareExportQuery,
+        response: DOCX_RESPONSES,
+      },
+    },
+    async (request, reply) => {
+      const { version } = await versionAccess(request, 'documents.read')
+      const file = await service.exportComparison(
+        app.ctx,
+        requireActor(request),
+        version,
+        request.query.to,
+      )
+      return sendExport(reply, { format: 'docx', ...file })
     },
   )
 }

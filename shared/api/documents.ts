@@ -70,7 +70,7 @@ export const ImportResult = Type.Object({ id: Uuid, sections: Type.Array(Section
 export type ImportResult = Static<typeof ImportResult>
 
 /** The renderings a document can be exported as. */
-export const EXPORT_FORMATS = ['html', 'md', 'json'] as const
+export const EXPORT_FORMATS = ['html', 'md', 'json', 'docx'] as const
 export type ExportFormat = (typeof EXPORT_FORMATS)[number]
 
 /** Which rendering an export asks for. */
@@ -78,7 +78,7 @@ export const ExportQuery = Type.Object(
   {
     format: Type.Enum(EXPORT_FORMATS, {
       description:
-        '`html`: a complete, inert HTML page; `md`: Markdown with pipe tables; `json`: ProseMirror JSON.',
+        '`html`: a complete, inert HTML page; `md`: Markdown with pipe tables; `json`: ProseMirror JSON; `docx`: a Word document, as an attachment.',
     }),
   },
   { additionalProperties: false },

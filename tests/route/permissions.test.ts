@@ -155,6 +155,16 @@ const ROUTES: RouteCase[] = [
     url: (f) => `/api/versions/${f.versionId}/export?format=html`,
     action: 'documents.read',
   },
+  {
+    method: 'GET',
+    url: (f) => `/api/versions/${f.versionId}/compare?to=live`,
+    action: 'documents.read',
+  },
+  {
+    method: 'GET',
+    url: (f) => `/api/versions/${f.versionId}/compare/export?to=live&format=docx`,
+    action: 'documents.read',
+  },
   { method: 'GET', url: (f) => `/api/processes/${f.process.id}/audit`, action: 'audit.read' },
   { method: 'GET', url: (f) => `/api/processes/${f.process.id}/threads`, action: 'threads.read' },
   {

@@ -1,7 +1,10 @@
+import JSZip from 'jszip'
+import mammoth from 'mammoth'
 import { sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import type { Section } from '../../shared/api/documents'
+import type { Comparison } from '../../shared/api/comparison'
 import type { Version } from '../../shared/api/versions'
 import { prepareServerEdit } from '../../server/documents/service'
 import { updateToProseMirror } from '../../server/render/to-prosemirror'
@@ -349,5 +352,255 @@ describe('freezing', () => {
       .where('id', 'in', [version.id, kept.id])
       .execute()
     expect(left).toEqual([{ id: kept.id }])
+  })
+})
+
+describe('comparison', () => {
+  const edit = async (documentId: string) => {
+    const change = await prepareServerEdit(db, documentId, (doc) => {
+      const passage = findText(doc, 'every ministry')
+      passage.text.insert(passage.index + 'every '.length, 'single ')
+      const heading = findText(doc, 'Critical infrastructure')
+      heading.text.insert(0, 'Essential and ')
+    })
+    await db.transaction().execute((trx) => change.commit(trx))
+  }
+
+  it('compares a version with a later one and with the live draft, section by section', async () => {
+    const w = await world()
+    const first = await freeze(w.owner, w.documentId, 'First')
+    await edit(w.documentId)
+    const second = await freeze(w.owner, w.documentId, 'Second')
+
+    const response = await w.people.observer.get(
+      `/api/versions/${first.id}/compare?to=${second.id}`,
+    )
+    expect(response.statusCode, response.body).toBe(200)
+    const comparison = response.json() as Comparison
+    expect(comparison.documentId).toBe(w.documentId)
+    expect(comparison.from).toMatchObject({
+      versionId: first.id,
+      number: 1,
+      name: 'First',
+      isLive: false,
+    })
+    expect(comparison.to).toMatchObject({
+      versionId: second.id,
+      number: 2,
+      name: 'Second',
+      isLive: false,
+    })
+    expect(comparison.summary).toEqual({
+      changed: 1,
+      added: 0,
+      removed: 0,
+      moved: 0,
+      renamed: 1,
+      unchanged: 1,
+    })
+    expect(comparison.sections.map((s) => [s.id, s.status])).toEqual(
+      first.sections.map((s, i) => [s.id, ['unchanged', 'changed', 'renamed'][i]]),
+    )
+    const governance = comparison.sections[1]!
+    expect(governance.redline.filter((p) => p.op === 'insert').map((p) => p.text)).toEqual([
+      'single ',
+    ])
+    expect(comparison.sections[2]).toMatchObject({
+      fromTitle: 'Critical infrastructure',
+      toTitle: 'Essential and Critical infrastructure',
+    })
+
+    // The live draft now holds what the second version froze.
+    const live = (
+      await w.owner.get(`/api/versions/${first.id}/compare?to=live`)
+    ).json() as Comparison
+    expect(live.to).toEqual({
+      versionId: null,
+      number: null,
+      name: null,
+      createdAt: null,
+      isLive: true,
+    })
+    expect(live.sections).toEqual(comparison.sections)
+    const same = (
+      await w.owner.get(`/api/versions/${second.id}/compare?to=live`)
+    ).json() as Comparison
+    expect(same.summary).toMatchObject({ changed: 0, renamed: 0, unchanged: 3 })
+  })
+
+  it('answers 401, 404 and 400 as the other version routes do, and writes nothing', async () => {
+    const w = await world()
+    const version = await freeze(w.owner, w.documentId)
+    const other = await world()
+    const foreign = await freeze(other.owner, other.documentId)
+    const annex = await factories.createDocument(w.process.id, w.process.secretariat, 'Annex')
+    const annexVersion = await freeze(w.owner, annex.id)
+    const outsider = await t.as(await factories.createUser({ isAdmin: true }))
+    const before = { versions: await count('document_versions'), audit: await count('audit_log') }
+    const url = (to: string, id = version.id) => `/api/versions/${id}/compare?to=${to}`
+
+    expect((await t.anonymous.get(url('live'))).statusCode).toBe(401)
+    expect((await outsider.get(url('live'))).statusCode).toBe(404)
+    // A version of a process the caller is not in is the same 404 as a missing one.
+    const hidden = await w.owner.get(url(foreign.id))
+    expect(hidden.statusCode).toBe(404)
+    expect(hidden.json().message).toBe('Version not found')
+    expect((await w.owner.get(url('00000000-0000-4000-8000-000000000000'))).statusCode).toBe(404)
+    const mixed = await w.owner.get(url(annexVersion.id))
+    expect(mixed.statusCode).toBe(400)
+    expect(mixed.json().code).toBe('validation_failed')
+    for (const bad of [
+      `/api/versions/${version.id}/compare`,
+      url('latest'),
+      url('live') + '&extra=1',
+      url('live', 'not-a-uuid'),
+    ]) {
+      const response = await w.owner.get(bad)
+      expect(response.statusCode, bad).toBe(400)
+      expect(response.json().code).toBe('validation_failed')
+    }
+    expect(await count('document_versions')).toBe(before.versions)
+    expect(await count('audit_log')).toBe(before.audit)
+  })
+
+  it('hides the comparison of a deleted document', async () => {
+    const w = await world()
+    const version = await freeze(w.owner, w.documentId)
+    expect((await w.owner.delete(`/api/documents/${w.documentId}`)).statusCode).toBe(200)
+    expect((await w.owner.get(`/api/versions/${version.id}/compare?to=live`)).statusCode).toBe(404)
+  })
+})
+
+const RICH_DRAFT = `# Vision
+
+A **secure** and *resilient* nation, as the [plan](https://www.example.org/plan) says.
+
+## Lines of action
+
+- Train specialists
+- Protect hospitals
+
+1. First year
+2. Second year
+
+| Year | Budget |
+| --- | --- |
+| 2027 | 10 million |
+`
+
+const asHtml = async (payload: Buffer) => {
+  const { value } = await mammoth.convertToHtml({ buffer: payload })
+  return value
+}
+const bodyXml = async (payload: Buffer) =>
+  (await JSZip.loadAsync(payload)).file('word/document.xml')!.async('string')
+
+describe('downloads', () => {
+  it('downloads a version and the live draft as .docx with headings, lists, tables, emphasis and links', async () => {
+    const w = await world(RICH_DRAFT)
+    const version = await freeze(w.owner, w.documentId, 'For review')
+    const urls = {
+      version: `/api/versions/${version.id}/export?format=docx`,
+      live: `/api/documents/${w.documentId}/export?format=docx`,
+    }
+    for (const [which, url] of Object.entries(urls)) {
+      const response = await w.people.observer.get(url)
+      expect(response.statusCode, which).toBe(200)
+      expect(response.headers['content-type']).toBe(
+        'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+      )
+      expect(response.headers['content-disposition']).toBe(
+        which === 'version'
+          ? 'attachment; filename="Strategy-v1.docx"'
+          : 'attachment; filename="Strategy.docx"',
+      )
+      const html = await asHtml(response.rawPayload)
+      expect(html).toContain('<h1>Vision</h1>')
+      expect(html).toContain('<h2>Lines of action</h2>')
+      expect(html).toContain(
+        '<p>A <strong>secure</strong> and <em>resilient</em> nation, as the <a href="https://www.example.org/plan">plan</a> says.</p>',
+      )
+      expect(html).toContain('<ul><li>Train specialists</li><li>Protect hospitals</li></ul>')
+      expect(html).toContain('<ol><li>First year</li><li>Second year</li></ol>')
+      expect(html).toContain(
+        '<table><thead><tr><th><p>Year</p></th><th><p>Budget</p></th></tr></thead><tbody><tr><td><p>2027</p></td><td><p>10 million</p></td></tr></tbody></table>',
+      )
+      // The text read back is the draft's, word for word.
+      const { value: text } = await mammoth.extractRawText({ buffer: response.rawPayload })
+      const words = (s: string) => s.split(/\s+/).filter((x) => x !== '')
+      expect(words(text)).toEqual([
+        ...words(which === 'version' ? 'Strategy — For review' : 'Strategy'),
+        ...words(
+          'Vision A secure and resilient nation, as the plan says. Lines of action Train specialists Protect hospitals First year Second year Year Budget 2027 10 million',
+        ),
+      ])
+    }
+  })
+
+  it('downloads a comparison as .docx, insertions and deletions as tracked changes', async () => {
+    const w = await world()
+    const first = await freeze(w.owner, w.documentId, 'First')
+    const change = await prepareServerEdit(db, w.documentId, (doc) => {
+      const passage = findText(doc, 'every ministry')
+      passage.text.delete(passage.index + 'every '.length, 'ministry'.length)
+      passage.text.insert(passage.index + 'every '.length, 'public body')
+    })
+    await db.transaction().execute((trx) => change.commit(trx))
+    const before = await count('audit_log')
+
+    const response = await w.people.stakeholder.get(
+      `/api/versions/${first.id}/compare/export?to=live&format=docx`,
+    )
+    expect(response.statusCode, response.body).toBe(200)
+    expect(response.headers['content-disposition']).toBe(
+      'attachment; filename="Strategy-v1-live-comparison.docx"',
+    )
+    const xml = await bodyXml(response.rawPayload)
+    expect(xml).toMatch(
+      /<w:del [^>]*w:author="Concord comparison"[^>]*>.*?<w:delText[^>]*>ministry<\/w:delText>/,
+    )
+    expect(xml).toMatch(/<w:ins [^>]*>.*?<w:t[^>]*>public body<\/w:t>/)
+    const html = await asHtml(response.rawPayload)
+    expect(html).toContain('Comparison: version 1 (First) → the live draft')
+    expect(html).toContain('Sections changed: 1 · added: 0 · removed: 0')
+    expect(html).toContain('<h2>Governance</h2>')
+    // mammoth reads a document with its tracked changes accepted: the new words, not the old.
+    expect(html).toContain('The national cybersecurity council coordinates every public body.')
+    expect(html).not.toContain('every ministry')
+
+    expect(await count('audit_log')).toBe(before)
+
+    // In the reader's language.
+    const reader = await factories.createUser()
+    await db.updateTable('users').set({ locale: 'es' }).where('id', '=', reader.id).execute()
+    await db
+      .insertInto('memberships')
+      .values({
+        process_id: w.process.id,
+        user_id: reader.id,
+        role: 'observer',
+        stakeholder_group: 'academia',
+      })
+      .execute()
+    const spanish = await (
+      await t.as(reader)
+    ).get(`/api/versions/${first.id}/compare/export?to=live&format=docx`)
+    const spanishHtml = await asHtml(spanish.rawPayload)
+    expect(spanishHtml).toContain('Comparación: versión 1 (First) → el borrador en curso')
+    expect(spanishHtml).toContain('Secciones modificadas: 1')
+  })
+
+  it('refuses a comparison download in another format, of another document or for outsiders', async () => {
+    const w = await world()
+    const version = await freeze(w.owner, w.documentId)
+    const annex = await factories.createDocument(w.process.id, w.process.secretariat, 'Annex')
+    const annexVersion = await freeze(w.owner, annex.id)
+    const url = `/api/versions/${version.id}/compare/export`
+    expect((await w.owner.get(`${url}?to=live&format=html`)).statusCode).toBe(400)
+    expect((await w.owner.get(`${url}?to=live`)).statusCode).toBe(400)
+    expect((await w.owner.get(`${url}?to=${annexVersion.id}&format=docx`)).statusCode).toBe(400)
+    expect((await t.anonymous.get(`${url}?to=live&format=docx`)).statusCode).toBe(401)
+    const outsider = await t.as(await factories.createUser())
+    expect((await outsider.get(`${url}?to=live&format=docx`)).statusCode).toBe(404)
   })
 })
