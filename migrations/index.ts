@@ -8,6 +8,7 @@ import * as m0006 from './0006_versions'
 import * as m0007 from './0007_consultations'
 import * as m0008 from './0008_submission_email_key'
 import * as m0009 from './0009_sign_in_security'
+import * as m0010 from './0010_workshops'
 
 /** Every migration, in order. A static list keeps them bundled and free of file-system globbing. */
 export const migrations: Record<string, Migration> = {
@@ -20,6 +21,7 @@ export const migrations: Record<string, Migration> = {
   '0007_consultations': m0007,
   '0008_submission_email_key': m0008,
   '0009_sign_in_security': m0009,
+  '0010_workshops': m0010,
 }
 
 export const migrationProvider: MigrationProvider = {

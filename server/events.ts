@@ -20,6 +20,11 @@ export interface DomainEvents {
   'thread.changed': [
     { processId: string; documentId: string; threadId: string; sectionId: string; hidden: boolean },
   ]
+  /**
+   * A workshop's settings, registrations or live state changed (issue 13): its pages fetch the
+   * live state again.
+   */
+  'workshop.changed': [{ processId: string; workshopId: string }]
   /** A person got a notification (a mention, a reply to their thread). */
   'notification.created': [{ userId: string; notificationId: string }]
 }

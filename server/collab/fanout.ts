@@ -45,6 +45,7 @@ const FORWARDED_EVENTS = [
   'document.appended',
   'thread.changed',
   'notification.created',
+  'workshop.changed',
 ] as const satisfies readonly (keyof DomainEvents)[]
 const docChannel = (documentId: string) => `concord:doc:${documentId}`
 

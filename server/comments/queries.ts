@@ -33,8 +33,8 @@ export interface ThreadFilters {
   authorId?: string
   /** Threads from one consultation. */
   consultationId?: string
-  /** Public comments (from consultations) or members' own threads. */
-  origin?: 'public' | 'members'
+  /** Public comments (from consultations), members' own threads, or threads from workshops. */
+  origin?: 'public' | 'members' | 'workshop'
   q?: string
   /** Which threads by the visibility of their root comment. */
   hidden: 'exclude' | 'include' | 'only'
@@ -136,8 +136,12 @@ function applyFilters(query: Joined, filters: ThreadFilters): Joined {
   if (filters.consultationId) {
     q = q.where('t.consultation_id', '=', filters.consultationId)
   }
-  if (filters.origin) {
-    q = q.where('t.consultation_id', filters.origin === 'public' ? 'is not' : 'is', null)
+  if (filters.origin === 'public') {
+    q = q.where('t.consultation_id', 'is not', null)
+  } else if (filters.origin === 'members') {
+    q = q.where('t.consultation_id', 'is', null).where('t.workshop_id', 'is', null)
+  } else if (filters.origin === 'workshop') {
+    q = q.where('t.workshop_id', 'is not', null)
   }
   if (filters.hidden === 'exclude') {
     q = q.where('r.hidden_at', 'is', null)

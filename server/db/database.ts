@@ -202,6 +202,8 @@ export interface ThreadsTable {
   answer_section_title: string | null
   answered_at: Timestamp | null
   answered_by_name: string | null
+  /** The workshop the thread was recorded in (origin "workshop"). */
+  workshop_id: string | null
 }
 
 /** What applying a proposed change did to the document, as a thread records it. */
@@ -378,6 +380,153 @@ export interface ConsultationSubmissionsTable {
   created_at: CreatedAt
 }
 
+/** What the spotlight points at while a workshop runs: a thread, or a passage of a section. */
+export type Spotlight = { threadId: string } | { sectionId: string; quote: string }
+
+/** The minutes drafted when a workshop closes (server/workshops/minutes.ts builds them). */
+export type StoredMinutes = Record<string, unknown>
+
+/** A live session on a draft (issue 13), with its live state while it runs. */
+export interface WorkshopsTable {
+  id: Generated<string>
+  process_id: string
+  document_id: string | null
+  title: string
+  purpose: Generated<string>
+  starts_at: Timestamp
+  ends_at: Timestamp
+  time_zone: string
+  format: string
+  place: Generated<string>
+  meeting_url: Generated<string>
+  languages: Json<string[]>
+  capacity: number | null
+  state: Generated<string>
+  revision: Generated<number>
+  group_threshold: Generated<number>
+  current_item_id: string | null
+  clock_elapsed_ms: ColumnType<number, number | undefined, number>
+  clock_resumed_at: Timestamp | null
+  spotlight: ColumnType<Spotlight | null, string | null, string | null>
+  started_at: Timestamp | null
+  closed_at: Timestamp | null
+  cancelled_at: Timestamp | null
+  cancel_reason: string | null
+  minutes: ColumnType<StoredMinutes | null, string | null, string | null>
+  minutes_summary: Generated<string>
+  minutes_published_at: Timestamp | null
+  minutes_public: Generated<boolean>
+  created_by: string | null
+  created_by_name: string
+  created_at: CreatedAt
+  updated_at: UpdatedAt
+}
+
+/** One item of a workshop's agenda: a section (by id) or a free topic, with a time box. */
+export interface WorkshopAgendaItemsTable {
+  id: Generated<string>
+  workshop_id: string
+  position: number
+  section_id: string | null
+  topic: string | null
+  title: string
+  minutes: number
+  extra_minutes: Generated<number>
+  lead: Generated<string>
+  started_at: Timestamp | null
+  ended_at: Timestamp | null
+}
+
+/** A person registered for a workshop, a member or someone without an account. */
+export interface WorkshopRegistrationsTable {
+  id: Generated<string>
+  workshop_id: string
+  user_id: string | null
+  name: string
+  email: string | null
+  organisation: Generated<string>
+  stakeholder_group: string
+  consent_public: Generated<boolean>
+  code: string
+  created_at: CreatedAt
+}
+
+/** Someone who attended, with their group and organisation as they were at check-in. */
+export interface WorkshopAttendeesTable {
+  id: Generated<string>
+  workshop_id: string
+  registration_id: string | null
+  user_id: string | null
+  name: string
+  organisation: Generated<string>
+  stakeholder_group: string
+  consent_public: Generated<boolean>
+  mode: string
+  checked_in_at: CreatedAt
+}
+
+export interface WorkshopCheckinFailuresTable {
+  id: Generated<string>
+  workshop_id: string
+  address: string
+  created_at: CreatedAt
+}
+
+/** A raised hand in a workshop's speaking queue. */
+export interface WorkshopQueueTable {
+  id: Generated<string>
+  workshop_id: string
+  attendee_id: string
+  position: number
+  raised_at: CreatedAt
+  called_at: Timestamp | null
+  removed_at: Timestamp | null
+}
+
+/** A comment, question, proposal, decision or action item recorded in a workshop. */
+export interface WorkshopContributionsTable {
+  id: Generated<string>
+  workshop_id: string
+  agenda_item_id: string | null
+  kind: string
+  thread_id: string | null
+  section_id: string | null
+  body: string
+  attendee_id: string | null
+  author_name: string
+  author_group: string
+  author_organisation: Generated<string>
+  recorded_by_name: string | null
+  owner: string | null
+  due_date: ColumnType<string | null, string | null, string | null>
+  status: string | null
+  created_at: CreatedAt
+  status_at: Timestamp | null
+}
+
+/** A straw poll of a workshop. */
+export interface WorkshopPollsTable {
+  id: Generated<string>
+  workshop_id: string
+  agenda_item_id: string | null
+  question: string
+  options: Json<string[]>
+  multiple: Generated<boolean>
+  state: Generated<string>
+  opened_at: Timestamp | null
+  closed_at: Timestamp | null
+  created_at: CreatedAt
+}
+
+/** One attendee's answer to a poll (the primary key keeps it to one). */
+export interface WorkshopVotesTable {
+  poll_id: string
+  attendee_id: string
+  choices: Json<number[]>
+  stakeholder_group: string
+  created_at: CreatedAt
+}
+
 /** The tables of Concord's database, as Kysely sees them. */
 export interface Database {
   users: UsersTable
@@ -407,6 +556,15 @@ export interface Database {
   consultations: ConsultationsTable
   consultation_changes: ConsultationChangesTable
   consultation_submissions: ConsultationSubmissionsTable
+  workshops: WorkshopsTable
+  workshop_agenda_items: WorkshopAgendaItemsTable
+  workshop_registrations: WorkshopRegistrationsTable
+  workshop_attendees: WorkshopAttendeesTable
+  workshop_checkin_failures: WorkshopCheckinFailuresTable
+  workshop_queue: WorkshopQueueTable
+  workshop_contributions: WorkshopContributionsTable
+  workshop_polls: WorkshopPollsTable
+  workshop_votes: WorkshopVotesTable
 }
 
 export type Db = Kysely<Database>
@@ -430,3 +588,11 @@ export type DocumentVersionRow = Selectable<DocumentVersionsTable>
 export type ConsultationRow = Selectable<ConsultationsTable>
 export type ConsultationChangeRow = Selectable<ConsultationChangesTable>
 export type SubmissionRow = Selectable<ConsultationSubmissionsTable>
+export type WorkshopRow = Selectable<WorkshopsTable>
+export type AgendaItemRow = Selectable<WorkshopAgendaItemsTable>
+export type RegistrationRow = Selectable<WorkshopRegistrationsTable>
+export type AttendeeRow = Selectable<WorkshopAttendeesTable>
+export type QueueRow = Selectable<WorkshopQueueTable>
+export type ContributionRow = Selectable<WorkshopContributionsTable>
+export type PollRow = Selectable<WorkshopPollsTable>
+export type VoteRow = Selectable<WorkshopVotesTable>

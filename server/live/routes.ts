@@ -37,7 +37,7 @@ export async function liveRoutes(app: App) {
         response: {
           200: Type.String({
             description:
-              'A `text/event-stream`: `event: thread` and `event: notification`, each with a JSON `data` line naming what changed.',
+              'A `text/event-stream`: `event: thread`, `event: workshop` and `event: notification`, each with a JSON `data` line naming what changed.',
           }),
           ...errorResponses(400, 401, 403, 404),
         },
@@ -74,6 +74,7 @@ export async function liveRoutes(app: App) {
         clearInterval(heartbeat)
         ctx.events.off('thread.changed', onThread)
         ctx.events.off('notification.created', onNotification)
+        ctx.events.off('workshop.changed', onWorkshop)
         ctx.events.off('membership.changed', onMembership)
         ctx.events.off('credentials.ended', onCredentials)
         raw.end()
@@ -93,6 +94,12 @@ export async function liveRoutes(app: App) {
           threadId: event.threadId,
           sectionId: event.sectionId,
         })
+      }
+      // Workshops of the process: the page fetches the live state, whose route checks access.
+      const onWorkshop = (event: DomainEvents['workshop.changed'][0]) => {
+        if (membership && event.processId === membership.processId) {
+          send('workshop', { type: 'workshop', processId: event.processId, workshopId: event.workshopId })
+        }
       }
       const onNotification = (event: DomainEvents['notification.created'][0]) => {
         if (event.userId === actor.userId) {
@@ -126,6 +133,7 @@ export async function liveRoutes(app: App) {
       heartbeat.unref()
       ctx.events.on('thread.changed', onThread)
       ctx.events.on('notification.created', onNotification)
+      ctx.events.on('workshop.changed', onWorkshop)
       ctx.events.on('membership.changed', onMembership)
       ctx.events.on('credentials.ended', onCredentials)
       request.raw.on('close', end)

@@ -23,7 +23,7 @@ export type ThreadSort = (typeof THREAD_SORTS)[number]
 export const MODERATION_ACTIONS = ['hide', 'restore', 'dismiss-flags', 'approve'] as const
 export type ModerationAction = (typeof MODERATION_ACTIONS)[number]
 
-const SectionId = Type.String({
+export const SectionId = Type.String({
   minLength: 1,
   maxLength: 64,
   pattern: '^[A-Za-z0-9_-]+$',
@@ -35,7 +35,7 @@ const SectionId = Type.String({
  * `**strong**`, `[text](https://…)` and bare https links, and mentions written
  * `@[Name](user-id)`. It is never interpreted as HTML anywhere it is shown.
  */
-const Body = Type.String({
+export const Body = Type.String({
   minLength: 1,
   maxLength: LIMITS.commentBodyMax,
   pattern: '\\S',
@@ -244,8 +244,9 @@ export const ThreadListQuery = Type.Object(
     author: Type.Optional(Uuid),
     consultation: Type.Optional(Uuid),
     origin: Type.Optional(
-      Type.Enum(['public', 'members'] as const, {
-        description: 'Public comments from consultations, or members’ own threads.',
+      Type.Enum(['public', 'members', 'workshop'] as const, {
+        description:
+          'Public comments from consultations, members’ own threads, or threads recorded in workshops.',
       }),
     ),
     q: Type.Optional(
@@ -380,3 +381,4 @@ export const EventsQuery = Type.Object(
 export type LiveEvent =
   | { type: 'thread'; processId: string; documentId: string; threadId: string; sectionId: string }
   | { type: 'notification'; notificationId: string }
+  | { type: 'workshop'; processId: string; workshopId: string }

@@ -30,22 +30,34 @@ export const ACTIONS = [
   'consultations.manage',
   // Recording a thread's disposition and public answer (issue 6, item 7).
   'threads.answer',
+  // Preparing and running workshops: agenda, registrations, the live console, minutes (issue 13).
+  'workshops.manage',
+  // Taking part in a workshop: registering, checking in or joining, raising a hand.
+  'workshops.attend',
+  // Speaking for the record in a workshop: contributions and votes (observers only listen).
+  'workshops.contribute',
 ] as const
 
 export type Action = (typeof ACTIONS)[number]
 
 const READ: readonly Action[] = ['process.read', 'members.read', 'documents.read', 'threads.read']
 // Every member may flag a thread or reply for the moderators (issue 5, item 7).
-const MEMBER: readonly Action[] = [...READ, 'threads.flag']
-// Taking part in the discussion: starting threads, replying, endorsing.
-const DISCUSS: readonly Action[] = [...MEMBER, 'threads.create', 'threads.endorse']
+// Every member may attend a workshop (issue 13, item 8).
+const MEMBER: readonly Action[] = [...READ, 'threads.flag', 'workshops.attend']
+// Taking part in the discussion: starting threads, replying, endorsing, speaking in workshops.
+const DISCUSS: readonly Action[] = [
+  ...MEMBER,
+  'threads.create',
+  'threads.endorse',
+  'workshops.contribute',
+]
 
 /** The role × action table. A role may do exactly the actions in its set. */
 export const PERMISSIONS: Record<Role, ReadonlySet<Action>> = {
   secretariat: new Set<Action>(ACTIONS),
   drafter: new Set<Action>([...DISCUSS, 'documents.edit', 'threads.resolve', 'threads.apply']),
   stakeholder: new Set<Action>(DISCUSS),
-  facilitator: new Set<Action>([...DISCUSS, 'threads.moderate']),
+  facilitator: new Set<Action>([...DISCUSS, 'threads.moderate', 'workshops.manage']),
   observer: new Set<Action>(MEMBER),
 }
 

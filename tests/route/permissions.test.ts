@@ -8,7 +8,10 @@ import type { Thread } from '../../shared/api/threads'
 import { sectionId, THREAD_DRAFT } from '../support/threads'
 import { consultationBody, openConsultation } from '../support/consultations'
 import type { CreateConsultationBody } from '../../shared/api/consultations'
+import type { LiveState, Poll, Registration, Workshop } from '../../shared/api/workshops'
+import { controlWorkshop, createWorkshop } from '../support/workshops'
 
+// The fixture of every cell now includes workshops in each of their states: more setup per role.
 const t = await createTestApp()
 const { factories } = t
 
@@ -29,6 +32,17 @@ interface Fixture {
   consultations: Record<'draft' | 'publish' | 'close' | 'extend', string>
   /** A comment by the actor when their role may post, else by the secretariat (the role check comes first). */
   ownComments: Record<'edit' | 'withdraw', string>
+  /** Workshops in the states their routes need (issue 13). */
+  workshops: Record<
+    'draft' | 'scheduled' | 'cancel' | 'running' | 'console' | 'order' | 'closed' | 'publish' | 'published',
+    string
+  >
+  /** The console workshop's revision, raised hands of guests, a guest's registration, polls, an action item. */
+  workshopRevision: number
+  queueEntries: Record<'call' | 'remove', string>
+  guestRegistration: string
+  polls: Record<'draft' | 'close' | 'vote', string>
+  actionItem: string
 }
 
 interface RouteCase {
@@ -313,6 +327,156 @@ const ROUTES: RouteCase[] = [
     body: () => ({ disposition: 'noted', answer: 'Thank you; noted.' }),
     action: 'threads.answer',
   },
+  // Workshops (issue 13). The public check-in by code has no role and is tested in workshops.test.ts.
+  { method: 'GET', url: (f) => `/api/processes/${f.process.id}/workshops`, action: 'process.read' },
+  {
+    method: 'POST',
+    url: (f) => `/api/processes/${f.process.id}/workshops`,
+    body: (f) => ({
+      title: 'Another session',
+      startsAt: '2027-03-01T14:00:00Z',
+      endsAt: '2027-03-01T16:00:00Z',
+      timeZone: 'Europe/Madrid',
+      format: 'online',
+      languages: ['en'],
+      documentId: f.documentId,
+      agenda: [{ sectionId: f.sectionId, minutes: 30 }],
+    }),
+    action: 'workshops.manage',
+  },
+  { method: 'GET', url: (f) => `/api/processes/${f.process.id}/action-items`, action: 'process.read' },
+  { method: 'GET', url: (f) => `/api/workshops/${f.workshops.scheduled}`, action: 'process.read' },
+  {
+    method: 'PATCH',
+    url: (f) => `/api/workshops/${f.workshops.scheduled}`,
+    body: () => ({ place: 'Room 5' }),
+    action: 'workshops.manage',
+  },
+  // A draft is as private as a missing workshop to those who do not run workshops.
+  {
+    method: 'POST',
+    url: (f) => `/api/workshops/${f.workshops.draft}/schedule`,
+    action: 'workshops.manage',
+    denied: 404,
+  },
+  {
+    method: 'POST',
+    url: (f) => `/api/workshops/${f.workshops.cancel}/cancel`,
+    body: () => ({ reason: 'Postponed' }),
+    action: 'workshops.manage',
+  },
+  { method: 'POST', url: (f) => `/api/workshops/${f.workshops.scheduled}/duplicate`, action: 'workshops.manage' },
+  {
+    method: 'GET',
+    url: (f) => `/api/workshops/${f.workshops.scheduled}/registrations`,
+    action: 'workshops.manage',
+  },
+  {
+    method: 'POST',
+    url: (f) => `/api/workshops/${f.workshops.scheduled}/registrations`,
+    body: () => ({}),
+    action: 'workshops.attend',
+  },
+  {
+    method: 'POST',
+    url: (f) => `/api/workshops/${f.workshops.scheduled}/invitations`,
+    body: () => ({ group: 'civil-society' }),
+    action: 'workshops.manage',
+  },
+  {
+    method: 'POST',
+    url: (f) => `/api/workshops/${f.workshops.scheduled}/attendees`,
+    body: (f) => ({ registrationId: f.guestRegistration }),
+    action: 'workshops.manage',
+  },
+  { method: 'POST', url: (f) => `/api/workshops/${f.workshops.running}/join`, action: 'workshops.attend' },
+  { method: 'GET', url: (f) => `/api/workshops/${f.workshops.running}/attendance`, action: 'process.read' },
+  { method: 'GET', url: (f) => `/api/workshops/${f.workshops.running}/live`, action: 'workshops.attend' },
+  {
+    method: 'POST',
+    url: (f) => `/api/workshops/${f.workshops.console}/control`,
+    body: (f) => ({ revision: f.workshopRevision, action: 'pause' }),
+    action: 'workshops.manage',
+  },
+  {
+    method: 'POST',
+    url: (f) => `/api/workshops/${f.workshops.running}/queue`,
+    body: () => ({}),
+    action: 'workshops.attend',
+  },
+  {
+    method: 'PUT',
+    url: (f) => `/api/workshops/${f.workshops.order}/queue`,
+    body: () => ({ entryIds: [] }),
+    action: 'workshops.manage',
+  },
+  // Calling anyone, and removing someone else's hand, is the facilitator's.
+  {
+    method: 'POST',
+    url: (f) => `/api/workshops/${f.workshops.running}/queue/${f.queueEntries.call}/call`,
+    action: 'workshops.manage',
+  },
+  {
+    method: 'POST',
+    url: (f) => `/api/workshops/${f.workshops.running}/queue/${f.queueEntries.remove}/remove`,
+    action: 'workshops.manage',
+  },
+  {
+    method: 'GET',
+    url: (f) => `/api/workshops/${f.workshops.running}/contributions`,
+    action: 'process.read',
+  },
+  {
+    method: 'POST',
+    url: (f) => `/api/workshops/${f.workshops.running}/contributions`,
+    body: (f) => ({ kind: 'comment', body: 'Said in the room', sectionId: f.sectionId }),
+    action: 'workshops.contribute',
+  },
+  {
+    method: 'PATCH',
+    url: (f) => `/api/workshops/${f.workshops.closed}/contributions/${f.actionItem}`,
+    body: () => ({ status: 'in-progress' }),
+    action: 'workshops.manage',
+  },
+  {
+    method: 'POST',
+    url: (f) => `/api/workshops/${f.workshops.running}/polls`,
+    body: () => ({ question: 'Agree?', options: ['Yes', 'No'] }),
+    action: 'workshops.manage',
+  },
+  {
+    method: 'POST',
+    url: (f) => `/api/workshops/${f.workshops.running}/polls/${f.polls.draft}/open`,
+    action: 'workshops.manage',
+  },
+  {
+    method: 'POST',
+    url: (f) => `/api/workshops/${f.workshops.running}/polls/${f.polls.close}/close`,
+    action: 'workshops.manage',
+  },
+  {
+    method: 'POST',
+    url: (f) => `/api/workshops/${f.workshops.running}/polls/${f.polls.vote}/votes`,
+    body: () => ({ choices: [0] }),
+    action: 'workshops.contribute',
+  },
+  {
+    method: 'GET',
+    url: (f) => `/api/workshops/${f.workshops.published}/minutes?format=md`,
+    action: 'process.read',
+  },
+  {
+    method: 'PATCH',
+    url: (f) => `/api/workshops/${f.workshops.closed}/minutes`,
+    body: () => ({ summary: 'We agreed.' }),
+    action: 'workshops.manage',
+  },
+  {
+    method: 'POST',
+    url: (f) => `/api/workshops/${f.workshops.publish}/minutes/publish`,
+    body: () => ({ public: true }),
+    action: 'workshops.manage',
+  },
 ]
 
 type Sender = Pick<Client, 'get' | 'post' | 'patch' | 'put' | 'delete'>
@@ -407,7 +571,78 @@ async function fixtureFor(actor: TestUser, role: Role): Promise<Fixture> {
     close: await consultation({}),
     extend: await consultation({}),
   }
+  const workshop = async () => (await createWorkshop(owner, process.id, documentId)).id
+  const started = async () => {
+    const id = await workshop()
+    await controlWorkshop(owner, id, 'start')
+    return id
+  }
+  const guest = async (id: string) => {
+    const registration = (
+      await owner.post(`/api/workshops/${id}/registrations`, {
+        name: `Guest ${Math.random()}`,
+        stakeholderGroup: 'academia',
+      })
+    ).json() as Registration
+    await owner.post(`/api/workshops/${id}/attendees`, { registrationId: registration.id })
+    return registration
+  }
+  const workshops = {
+    draft: (await createWorkshop(owner, process.id, documentId, {}, true)).id,
+    scheduled: await workshop(),
+    cancel: await workshop(),
+    running: await started(),
+    console: await started(),
+    order: await started(),
+    closed: await started(),
+    publish: await started(),
+    published: await started(),
+  }
+  const guestRegistration = (await guest(workshops.scheduled)).id
+  const hand = async () => {
+    const attendee = await guest(workshops.running)
+    const row = await t.db
+      .selectFrom('workshop_attendees')
+      .select('id')
+      .where('registration_id', '=', attendee.id)
+      .executeTakeFirstOrThrow()
+    const live = (await owner.post(`/api/workshops/${workshops.running}/queue`, { attendeeId: row.id })).json() as LiveState
+    return live.queue.find((entry) => entry.attendeeId === row.id)!.id
+  }
+  const queueEntries = { call: await hand(), remove: await hand() }
+  const poll = async (open: boolean) => {
+    const created = (
+      await owner.post(`/api/workshops/${workshops.running}/polls`, { question: 'Agree?', options: ['Yes', 'No'] })
+    ).json() as Poll
+    if (open) {
+      await owner.post(`/api/workshops/${workshops.running}/polls/${created.id}/open`, {})
+    }
+    return created.id
+  }
+  const polls = { draft: await poll(false), close: await poll(true), vote: await poll(true) }
+  // The actor joins the workshop they vote in and contribute to (the route's own check comes first).
+  await (await t.as(actor)).post(`/api/workshops/${workshops.running}/join`, {})
+  const ownerJoin = await owner.post(`/api/workshops/${workshops.closed}/join`, {})
+  expect(ownerJoin.statusCode, ownerJoin.body).toBe(200)
+  const action = await owner.post(`/api/workshops/${workshops.closed}/contributions`, {
+    kind: 'action',
+    body: 'Send the draft to operators',
+    owner: 'Ana',
+    dueDate: '2027-04-01',
+  })
+  expect(action.statusCode, action.body).toBe(201)
+  for (const id of [workshops.closed, workshops.publish, workshops.published]) {
+    await controlWorkshop(owner, id, 'close')
+  }
+  await owner.post(`/api/workshops/${workshops.published}/minutes/publish`, {})
+  const consoleWorkshop = (await owner.get(`/api/workshops/${workshops.console}`)).json() as Workshop
   return {
+    workshops,
+    workshopRevision: consoleWorkshop.revision,
+    queueEntries,
+    guestRegistration,
+    polls,
+    actionItem: action.json().id,
     consultations,
     process,
     sectionId: governance,
@@ -448,7 +683,7 @@ describe.each(ROLES)('role %s', (role) => {
         expect(response.json().code).toBe('forbidden')
       }
     }
-  })
+  }, 120_000)
 })
 
 describe('outsiders', () => {
@@ -462,5 +697,5 @@ describe('outsiders', () => {
       expect((await send(client, route, fixture)).statusCode, label).toBe(404)
       expect((await send(t.anonymous, route, fixture)).statusCode, `anonymous ${label}`).toBe(401)
     }
-  })
+  }, 120_000)
 })

@@ -19,6 +19,12 @@ describe('permissions table', () => {
     expect(ROLES.filter((role) => can(role, 'documents.edit'))).toEqual(['secretariat', 'drafter'])
   })
 
+  it('lets the secretariat and facilitators run workshops, everyone attend, and observers only listen (issue 13)', () => {
+    expect(ROLES.filter((role) => can(role, 'workshops.manage'))).toEqual(['secretariat', 'facilitator'])
+    expect(ROLES.filter((role) => can(role, 'workshops.attend'))).toEqual([...ROLES])
+    expect(ROLES.filter((role) => !can(role, 'workshops.contribute'))).toEqual(['observer'])
+  })
+
   it('names only known actions', () => {
     for (const role of ROLES) {
       for (const action of PERMISSIONS[role]) {
