@@ -55,8 +55,8 @@ describe('a newcomer on the demo', () => {
   /** The demo process and its English draft, as the secretariat sees them. */
   async function demoIds(page: Page): Promise<{ processId: string; documentId: string }> {
     return page.evaluate(async () => {
-      const processes = (await (await fetch('/api/processes')).json()) as { id: string }[]
-      const processId = processes[0]!.id
+      const processes = (await (await fetch('/api/processes')).json()) as { id: string; title: string }[]
+      const processId = processes.find((p) => p.title.endsWith('demo'))!.id
       const documents = (await (await fetch(`/api/processes/${processId}/documents`)).json()) as { id: string }[]
       return { processId, documentId: documents[0]!.id }
     })
@@ -134,6 +134,85 @@ describe('a newcomer on the demo', () => {
       expect(entries.map((e) => e.marker)).toEqual(entries.map(() => 'none'))
       expect(entries.map((e) => e.text)).toEqual(expect.arrayContaining(['1. Vision']))
       await expectNoSeriousViolations(page, `public consultation contents (${name})`)
+    })
+  }
+
+  test('creating a process: nothing pre-ticked, the main language is chosen explicitly (item 9)', async () => {
+    const page = await pageAt(LAPTOP)
+    await signIn(page, server.url, secretariat.email, secretariat.password)
+    await page.getByRole('button', { name: 'New process' }).click()
+    await page.getByLabel('Title').fill('Estrategia regional')
+    const boxes = page.locator('#process-languages input[type=checkbox]')
+    expect(await boxes.count()).toBeGreaterThan(1)
+    expect(await boxes.evaluateAll((inputs) => inputs.filter((i) => (i as HTMLInputElement).checked).length)).toBe(0)
+    await page.getByRole('checkbox', { name: 'English' }).check()
+    await page.getByRole('checkbox', { name: 'Spanish' }).check()
+    const main = page.getByLabel('Main language', { exact: true })
+    expect(await main.inputValue()).toBe('')
+    const before = await page.evaluate(async () => ((await (await fetch('/api/processes')).json()) as unknown[]).length)
+    await page.getByRole('button', { name: 'Create process' }).click()
+    await expect.poll(() => main.getAttribute('aria-invalid')).toBe('true')
+    expect(await page.evaluate(async () => ((await (await fetch('/api/processes')).json()) as unknown[]).length)).toBe(before)
+    await expectNoSeriousViolations(page, 'new process form with its main-language error')
+    await main.selectOption('es')
+    await page.getByRole('button', { name: 'Create process' }).click()
+    await page.waitForURL(/\/processes\/[0-9a-f-]{36}$/)
+    const id = new URL(page.url()).pathname.split('/').pop()!
+    const detail = await page.evaluate(async (processId) => (await (await fetch(`/api/processes/${processId}`)).json()) as { languages: string[] }, id)
+    expect(detail.languages).toEqual(['es', 'en'])
+  })
+
+  test("opening a consultation: the time zone starts at the browser's and is searchable (item 9)", async () => {
+    const context = await browser.newContext({ viewport: LAPTOP, locale: 'en-GB', timezoneId: 'America/Bogota' })
+    contexts.push(context)
+    const page = await context.newPage()
+    await signIn(page, server.url, secretariat.email, secretariat.password)
+    const { processId } = await demoIds(page)
+    await page.goto(`${server.url}/processes/${processId}/consultations/new`)
+    const zone = page.getByLabel('Time zone', { exact: true })
+    await zone.waitFor()
+    expect(await zone.inputValue()).toBe('America/Bogota')
+    const suggestions = await zone.evaluate((input) => {
+      const list = (input as HTMLInputElement).list
+      return list ? [...list.options].map((o) => o.value) : []
+    })
+    expect(suggestions.length).toBeGreaterThan(300)
+    expect(suggestions.filter((z) => z.toLowerCase().includes('bogo'))).toEqual(['America/Bogota'])
+    await zone.fill('Nowhere/Atlantis')
+    await page.locator('form button[type=submit]').last().click()
+    await expect.poll(() => zone.getAttribute('aria-invalid')).toBe('true')
+    await expectNoSeriousViolations(page, 'consultation form with an unknown time zone')
+  })
+
+  for (const [name, viewport] of VIEWPORTS) {
+    test(`the workspace: text on the first screen, no shortcuts on touch, the sheet counts as its button (item 5, ${name})`, async () => {
+      const page = await pageAt(viewport)
+      await signIn(page, server.url, secretariat.email, secretariat.password)
+      const { documentId } = await demoIds(page)
+      await page.goto(`${server.url}/documents/${documentId}`)
+      const paper = page.locator('.doc-paper .ProseMirror')
+      await paper.waitFor()
+      await page.locator('.doc-paper h1, .doc-paper h2, .doc-paper p').first().waitFor()
+      const firstText = await page.evaluate(() => {
+        const block = document.querySelector('.doc-paper .ProseMirror > *')
+        return block ? block.getBoundingClientRect().top + window.scrollY : Infinity
+      })
+      // The first line of the text is on the first screen, without scrolling.
+      expect(firstText).toBeLessThan(viewport.height - 40)
+      const shortcuts = page.getByRole('button', { name: 'Keyboard shortcuts' })
+      expect(await shortcuts.count()).toBe(name === 'phone' ? 0 : 1)
+      await expectNoSeriousViolations(page, `workspace (${name})`)
+
+      if (name === 'phone') {
+        const toggle = page.locator('.comments-dock button[aria-expanded]')
+        const label = (await toggle.textContent()) ?? ''
+        const open = Number(/(\d+)/.exec(label)?.[1])
+        expect(open).toBeGreaterThan(0)
+        await toggle.click()
+        const cards = page.locator('.comments-margin.is-open [data-card-for]')
+        await expect.poll(() => cards.count()).toBe(open)
+        await expectNoSeriousViolations(page, 'workspace comments sheet (phone)')
+      }
     })
   }
 })
