@@ -108,14 +108,20 @@ export function DocumentPage({ id }: { id: string }) {
         onRenamed={setTitle}
       />
       {canEdit ? null : (
-        <Notice tone="info" id="read-only-note">
-          <p>
-            <strong>{t('editor.readOnly.title')}</strong>{' '}
-            {t(process.archived ? 'editor.readOnly.archived' : 'editor.readOnly.body', {
-              role: t(`roles.${process.myRole}`),
-            })}
-          </p>
-        </Notice>
+        // A toggle on a phone, open on a wider screen: the explanation pushed the text off
+        // the first screen (issue 15, item 5).
+        <div id="read-only-note" class="notice notice-info read-only-note">
+          <details open={!narrowScreen()}>
+            <summary>
+              <strong>{t('editor.readOnly.title')}</strong>
+            </summary>
+            <p>
+              {t(process.archived ? 'editor.readOnly.archived' : 'editor.readOnly.body', {
+                role: t(`roles.${process.myRole}`),
+              })}
+            </p>
+          </details>
+        </div>
       )}
       {workspace.module ? (
         <workspace.module.Workspace
@@ -297,4 +303,9 @@ function RenameForm({
       />
     </form>
   )
+}
+
+/** A phone-sized screen, where the panels above the text start as toggles. */
+function narrowScreen(): boolean {
+  return typeof window.matchMedia === 'function' && window.matchMedia('(max-width: 40rem)').matches
 }

@@ -5,12 +5,12 @@ import { toApiError, type ApiError } from '../api/client'
 import { createProcess, listProcesses } from '../api/processes'
 import { Button } from '../components/buttons'
 import { FormError, fieldErrorsFrom } from '../components/errors'
-import { CheckboxGroup, TextArea, TextField, focusFirstInvalid } from '../components/fields'
+import { CheckboxGroup, SelectField, TextArea, TextField, focusFirstInvalid } from '../components/fields'
 import { Link } from '../components/link'
 import { RouteHeading, usePageTitle } from '../components/page'
 import { Empty, Loading } from '../components/status'
 import { useResource } from '../components/use-resource'
-import { formatNumber, language, t } from '../i18n'
+import { formatNumber, t } from '../i18n'
 import { navigate } from '../router'
 import { currentUser } from '../state/session'
 import { problems, validateRequired } from './validation'
@@ -135,45 +135,82 @@ function ProcessCard({ process }: { process: ProcessSummary }) {
 }
 
 /**
- * The languages a process publishes in. The order of ticking matters (the first is the
- * main language), so the field says which one is main.
+ * The languages a process publishes in, and which of them is the main one. The main
+ * language is chosen in a field of its own once two or more are ticked, never inferred from
+ * the order of ticking, which a pre-ticked box made impossible to follow (issue 15, item 9).
+ * `main` is null until chosen; with one language ticked, that one is the main language.
  */
 export function LanguagesField({
   id,
   values,
-  onValues,
+  main,
+  onChange,
   error,
+  mainError,
 }: {
   id: string
   values: string[]
-  onValues: (values: string[]) => void
+  main: string | null
+  onChange: (values: string[], main: string | null) => void
   error?: string | undefined
+  mainError?: string | undefined
 }) {
-  const main = values[0]
   return (
-    <CheckboxGroup
-      id={id}
-      legend={t('fields.languages')}
-      hint={
-        <>
-          {t('processes.languagesHint')}{' '}
-          {main ? (
-            <strong>{t('processes.mainLanguage', { language: t(`languages.${main}`) })}</strong>
-          ) : null}
-        </>
-      }
-      options={LANGUAGES.map((code) => ({ value: code, label: t(`languages.${code}`) }))}
-      values={values}
-      onValues={onValues}
-      error={error}
-    />
+    <>
+      <CheckboxGroup
+        id={id}
+        legend={t('fields.languages')}
+        hint={
+          <>
+            {t('processes.languagesHint')}{' '}
+            {values.length === 1 ? (
+              <strong>{t('processes.mainLanguage', { language: t(`languages.${values[0]!}`) })}</strong>
+            ) : null}
+          </>
+        }
+        options={LANGUAGES.map((code) => ({ value: code, label: t(`languages.${code}`) }))}
+        values={values}
+        onValues={(next) => onChange(next, main !== null && next.includes(main) ? main : null)}
+        error={error}
+      />
+      {values.length > 1 ? (
+        <SelectField
+          id={`${id}-main`}
+          label={t('newcomer.mainLanguage')}
+          hint={t('newcomer.mainLanguageHint')}
+          value={main ?? ''}
+          options={[
+            { value: '', label: t('newcomer.mainLanguageChoose') },
+            ...values.map((code) => ({ value: code, label: t(`languages.${code}`) })),
+          ]}
+          onValue={(value) => onChange(values, value === '' ? null : value)}
+          error={mainError}
+        />
+      ) : null}
+    </>
   )
+}
+
+/** The languages in the order the API takes them: the main one first. */
+export function languagesWithMainFirst(values: string[], main: string | null): string[] {
+  const first = values.length === 1 ? values[0]! : main
+  return first === null || first === undefined ? values : [first, ...values.filter((v) => v !== first)]
+}
+
+/** The problem with a language choice, if any: none ticked, or no main one among several. */
+export function languageProblems(values: string[], main: string | null) {
+  return {
+    languages: values.length ? null : t('validation.chooseLanguage'),
+    mainLanguage: values.length > 1 && (main === null || !values.includes(main)) ? t('newcomer.chooseMainLanguage') : null,
+  }
 }
 
 function NewProcessForm({ onCancel }: { onCancel: () => void }) {
   const [title, setTitle] = useState('')
   const [description, setDescription] = useState('')
-  const [languages, setLanguages] = useState<string[]>([language.value])
+  // Nothing is ticked for the creator: the languages, and which is main, are their choice.
+  const [languages, setLanguages] = useState<string[]>([])
+  const [mainLanguage, setMainLanguage] = useState<string | null>(null)
   const [errors, setErrors] = useState<Record<string, string>>({})
   const [error, setError] = useState<ApiError | null>(null)
   const [busy, setBusy] = useState(false)
@@ -186,7 +223,7 @@ function NewProcessForm({ onCancel }: { onCancel: () => void }) {
     }
     const found = problems({
       title: validateRequired(title),
-      languages: languages.length ? null : t('validation.chooseLanguage'),
+      ...languageProblems(languages, mainLanguage),
     })
     setErrors(found)
     setError(null)
@@ -199,7 +236,7 @@ function NewProcessForm({ onCancel }: { onCancel: () => void }) {
       const created = await createProcess({
         title: title.trim(),
         description: description.trim(),
-        languages: languages as Language[],
+        languages: languagesWithMainFirst(languages, mainLanguage) as Language[],
       })
       navigate(`/processes/${encodeURIComponent(created.id)}`)
     } catch (e) {
@@ -239,8 +276,13 @@ function NewProcessForm({ onCancel }: { onCancel: () => void }) {
         <LanguagesField
           id="process-languages"
           values={languages}
-          onValues={setLanguages}
+          main={mainLanguage}
+          onChange={(values, main) => {
+            setLanguages(values)
+            setMainLanguage(main)
+          }}
           error={errors.languages}
+          mainError={errors.mainLanguage}
         />
         <div class="form-actions">
           <Button type="submit" variant="primary" busy={busy}>

@@ -19,6 +19,7 @@ import {
   type ReportThread,
 } from '../../shared/api/consultations'
 import type { UiLanguage } from '../../shared/limits'
+import { translator } from './public-i18n'
 import en from '../../shared/i18n/en.json'
 import es from '../../shared/i18n/es.json'
 
@@ -42,6 +43,8 @@ export function reportLabels(lang: UiLanguage) {
     /** The strings issue 15 added (references, the author column). */
     added,
     fill,
+    /** Counted strings go through the language's plural rules (issue 15, item 8). */
+    translate: translator(lang),
     column: (key: ColumnKey) =>
       key in added.columns
         ? added.columns[key as keyof Catalogue['reportReferences']['columns']]
@@ -295,7 +298,9 @@ function matrixCells(
   }
   if (thread.submissions > 1) {
     comment.push(
-      ...paragraphs(labels.fill(s.identical, { count: thread.submissions }), { italics: true }),
+      ...paragraphs(labels.translate('consultationReport.identical', { count: thread.submissions }), {
+        italics: true,
+      }),
     )
   }
   const answer = thread.answer === null ? [] : paragraphs(thread.answer)

@@ -658,7 +658,7 @@ function commentForm(ctx: PageContext, data: SectionPageData): string {
           label: t('publicConsultation.form.email'),
           hint: verified
             ? t('publicConsultation.form.emailHintVerified', {
-                hours: CONSULTATION_LIMITS.verifyHours,
+                count: CONSULTATION_LIMITS.verifyHours,
               })
             : t('publicConsultation.form.emailHint'),
           required: verified,
@@ -704,7 +704,7 @@ function commentForm(ctx: PageContext, data: SectionPageData): string {
         `<textarea id="body" name="body" rows="8" required maxlength="${LIMITS.commentBodyMax}"${d}${i}>${text(v('body'))}</textarea>`,
       {
         label: t('publicConsultation.form.body'),
-        hint: t('publicConsultation.form.bodyHint', { max: LIMITS.commentBodyMax }),
+        hint: t('publicConsultation.form.bodyHint', { count: LIMITS.commentBodyMax }),
         required: true,
       },
     ),
@@ -791,7 +791,7 @@ export function receiptPage(
   const waiting = submission.status === 'unverified'
   let status: string
   if (waiting) {
-    status = t('publicConsultation.receipt.checkEmail', { hours: CONSULTATION_LIMITS.verifyHours })
+    status = t('publicConsultation.receipt.checkEmail', { count: CONSULTATION_LIMITS.verifyHours })
   } else if (options.pending) {
     status = t('publicConsultation.receipt.pending')
   } else if (options.hidden) {
@@ -1048,7 +1048,7 @@ export function reportPage(
     back,
     `<h1>${text(heading)}</h1>`,
     `<p class="consultation-name">${text(titleOf(ctx))}</p>`,
-    `<p>${text(t('publicConsultation.report.summary', { submissions: report.totals.submissions, threads: report.totals.threads, answered: report.totals.answered }))}</p>`,
+    `<p>${text(t('publicConsultation.report.summary', { submissions: t('newcomer.report.submissions', { count: report.totals.submissions }), threads: t('newcomer.report.threads', { count: report.totals.threads }), answered: t('newcomer.report.answered', { count: report.totals.answered }) }))}</p>`,
     dispositions ? `<ul class="dispositions">${dispositions}</ul>` : '',
     `<section aria-labelledby="matrix-heading"><h2 id="matrix-heading">${text(t('publicConsultation.report.matrixHeading'))}</h2>${matrix}</section>`,
     `<section aria-labelledby="over-time-heading"><h2 id="over-time-heading">${text(t('publicConsultation.report.overTimeHeading'))}</h2>${overTime}</section>`,

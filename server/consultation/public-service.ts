@@ -897,7 +897,7 @@ function verificationMail(pc: PublicConsultation, submission: SubmissionRow, lin
     subject: t('publicConsultation.mail.verifySubject', { title }),
     text: [
       t('publicConsultation.mail.verifyIntro', { title }),
-      t('publicConsultation.mail.verifyOpen', { hours: CONSULTATION_LIMITS.verifyHours }),
+      t('publicConsultation.mail.verifyOpen', { count: CONSULTATION_LIMITS.verifyHours }),
       link,
       '',
       t('publicConsultation.mail.reference', { reference: submission.reference }),

@@ -136,7 +136,7 @@ describe('consultations in the workspace', () => {
 
   async function setWindow(page: Page, opens: Date, closes: Date) {
     // datetime-local values on the chosen zone's wall clock (UTC here, to keep it simple).
-    await page.getByLabel('Time zone', { exact: true }).selectOption('UTC')
+    await page.getByLabel('Time zone', { exact: true }).fill('UTC')
     await page.getByLabel('Opens at', { exact: true }).fill(opens.toISOString().slice(0, 16))
     await page.getByLabel('Closes at', { exact: true }).fill(closes.toISOString().slice(0, 16))
   }

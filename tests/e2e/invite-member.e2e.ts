@@ -42,7 +42,9 @@ describe('inviting a new member', () => {
     await page
       .getByLabel(/Description/)
       .fill('Co-drafted with civil society, academia and the private sector.')
+    await page.getByRole('checkbox', { name: 'English' }).check()
     await page.getByRole('checkbox', { name: 'Spanish' }).check()
+    await page.getByLabel('Main language', { exact: true }).selectOption('en')
     await page.getByRole('button', { name: 'Create process' }).click()
     await page.waitForURL(/\/processes\/[0-9a-f-]{36}$/)
     const processUrl = new URL(page.url()).pathname

@@ -65,3 +65,12 @@ export function ShortcutsDialog({ open, onClose }: { open: boolean; onClose: () 
     </dialog>
   )
 }
+
+/**
+ * Whether keyboard shortcuts are worth offering: not on a touch screen without a fine
+ * pointer (a phone or tablet), where "Keyboard shortcuts" only took room (issue 15, item 5).
+ * A tablet with a keyboard and trackpad reports a fine pointer and keeps them.
+ */
+export function offersKeyboardShortcuts(): boolean {
+  return typeof window.matchMedia !== 'function' || !window.matchMedia('(hover: none) and (pointer: coarse)').matches
+}

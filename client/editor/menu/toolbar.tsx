@@ -4,6 +4,7 @@ import { isAllowedHref, LINK_HREF_MAX } from '../../../shared/schema'
 import { t } from '../../i18n'
 import type { EditorHandle } from '../create-editor'
 import { SHORTCUTS, spellShortcut } from '../keymap'
+import { offersKeyboardShortcuts } from './shortcuts-dialog'
 import { icons } from './icons'
 import type { CommandName } from './items'
 
@@ -65,7 +66,10 @@ function groups(inTable: boolean, comment: boolean): Item[][] {
           command('deleteTable', { wide: true }),
         ]
       : [command('insertTable', { icon: icons.table })],
-    comment ? [{ kind: 'comment' }, { kind: 'shortcuts' }] : [{ kind: 'shortcuts' }],
+    [
+      ...(comment ? [{ kind: 'comment' } as const] : []),
+      ...(offersKeyboardShortcuts() ? [{ kind: 'shortcuts' } as const] : []),
+    ],
   ]
 }
 

@@ -431,6 +431,10 @@ export function CommentsMargin({
             if (open) {
               close()
             } else {
+              // The button counts every open thread, so the sheet it opens lists them all,
+              // not the cursor's section ("0 threads" under "13 open", issue 15, item 5).
+              setMode('all')
+              setFilter('open')
               reveal()
             }
           }}

@@ -13,7 +13,7 @@ import { Link } from '../../components/link'
 import { Loading } from '../../components/status'
 import type { Range } from '../../editor/anchors'
 import { createEditor, type EditorHandle, type OutlineEntry } from '../../editor/create-editor'
-import { ShortcutsDialog } from '../../editor/menu/shortcuts-dialog'
+import { ShortcutsDialog, offersKeyboardShortcuts } from '../../editor/menu/shortcuts-dialog'
 import { Toolbar, type ToolbarApi } from '../../editor/menu/toolbar'
 import { sectionAnchor } from '../../editor/node-views'
 import { t } from '../../i18n'
@@ -212,7 +212,7 @@ export function Workspace({ documentId, title, process, canEdit, self }: Workspa
           {participants ? (
             <People participants={participants.value} groups={process.groups} />
           ) : null}
-          {editor && !editable ? (
+          {editor && !editable && offersKeyboardShortcuts() ? (
             <p class="side-help">
               <button
                 type="button"

@@ -496,7 +496,8 @@ function ProgressTables({
           unanswered: formatNumber(progress.unanswered),
           total: formatNumber(progress.total),
           answered: formatNumber(progress.answered),
-          count: progress.unanswered,
+          // The noun that varies is "threads", after the total (issue 15, item 8).
+          count: progress.total,
         })}
       </p>
       <div

@@ -84,6 +84,19 @@ export function RadioChoices<T extends string>({
   )
 }
 
+/** "1 day", "3 days": a number of days through the plural rules of the language. */
+function daysPhrase(days: number): string {
+  return t('consultations.adequacy.days', { count: days, days: formatNumber(days) })
+}
+
+/**
+ * The minimum as people say it: "one day for every 10 pages" rather than "0.1 days a page"
+ * (issue 15, item 8). Rounded to a tenth, so an odd setting still reads.
+ */
+function pagesPerDay(minimumDaysPerPage: number): number {
+  return minimumDaysPerPage > 0 ? Math.round(10 / minimumDaysPerPage) / 10 : 0
+}
+
 /** The days, pages and verdict of a window, with the warning when it is too short. */
 export function AdequacyView({ adequacy, id }: { adequacy: Adequacy | null; id: string }) {
   return (
@@ -115,10 +128,15 @@ export function AdequacyView({ adequacy, id }: { adequacy: Adequacy | null; id: 
             <Notice tone="warning" title={t('consultations.adequacy.tooShortTitle')}>
               <p>
                 {t('consultations.adequacy.tooShortBody', {
-                  days: formatNumber(adequacy.days),
-                  pages: formatNumber(adequacy.estimatedPages),
-                  minimum: formatNumber(adequacy.minimumDaysPerPage),
-                  recommended: formatNumber(adequacy.recommendedDays),
+                  window: daysPhrase(adequacy.days),
+                  length: t('consultations.adequacy.pages', {
+                    count: adequacy.estimatedPages,
+                    pages: formatNumber(adequacy.estimatedPages),
+                  }),
+                  least: daysPhrase(adequacy.recommendedDays),
+                  rule: t('newcomer.adequacyRule', {
+                    count: pagesPerDay(adequacy.minimumDaysPerPage),
+                  }),
                 })}
               </p>
             </Notice>
@@ -126,7 +144,7 @@ export function AdequacyView({ adequacy, id }: { adequacy: Adequacy | null; id: 
             <p class="adequacy-ok">
               <span aria-hidden="true">✓ </span>
               {t('consultations.adequacy.enough', {
-                recommended: formatNumber(adequacy.recommendedDays),
+                least: daysPhrase(adequacy.recommendedDays),
               })}
             </p>
           ) : null}
@@ -231,7 +249,16 @@ export function ConsultationForm({
   const [intros, setIntros] = useState<Record<string, string>>(editing?.introduction ?? {})
   const [opens, setOpens] = useState(initialWindow.opens)
   const [closes, setCloses] = useState(initialWindow.closes)
+  // What is typed in the searchable zone field; the window is computed in the last zone
+  // that was a real one, so typing half a name never breaks the dates.
+  const [zoneText, setZoneText] = useState(initialZone)
+  const zoneKnown = zones.includes(zoneText)
   const [timeZone, setTimeZone] = useState(initialZone)
+  useEffect(() => {
+    if (zoneKnown) {
+      setTimeZone(zoneText)
+    }
+  }, [zoneText, zoneKnown])
   const [access, setAccess] = useState<ConsultationAccess>(editing?.access ?? 'anonymous')
   const [moderation, setModeration] = useState<ConsultationModeration>(
     editing?.moderation ?? 'after',
@@ -329,6 +356,7 @@ export function ConsultationForm({
         : slug.length < 2 || !SLUG.test(slug)
           ? t('consultations.form.slugInvalid')
           : null,
+      timeZone: zoneKnown ? null : t('newcomer.timeZoneUnknown'),
       opensAt: opensAt ? null : t('consultations.form.dateInvalid'),
       closesAt: !closesAt
         ? t('consultations.form.dateInvalid')
@@ -418,7 +446,7 @@ export function ConsultationForm({
       date: formatDate(v.createdAt),
     }),
   }))
-  const zoneOptions: Option[] = zones.map((z) => ({ value: z, label: z.replace(/_/g, ' ') }))
+  const zoneListId = 'consultation-time-zones'
   const multilingual = process.languages.length > 1
 
   return (
@@ -562,15 +590,25 @@ export function ConsultationForm({
             required
           />
         </div>
-        <SelectField
+        {/* A text field with the zones as suggestions: typing "bogo" finds America/Bogota
+            among some 400 names (issue 15, item 9). It starts at the browser's zone. */}
+        <TextField
           id="consultation-time-zone"
           label={t('consultations.form.timeZone')}
-          hint={t('consultations.form.timeZoneHint')}
-          value={timeZone}
-          options={zoneOptions}
-          onValue={setTimeZone}
+          hint={`${t('consultations.form.timeZoneHint')} ${t('newcomer.timeZoneSearch')}`}
+          value={zoneText}
+          onValue={setZoneText}
+          list={zoneListId}
+          autoComplete="off"
+          spellcheck={false}
+          required
           error={errors.timeZone}
         />
+        <datalist id={zoneListId}>
+          {zones.map((zone) => (
+            <option key={zone} value={zone} />
+          ))}
+        </datalist>
         <AdequacyView id="consultation-adequacy" adequacy={adequacy} />
       </fieldset>
 

@@ -10,7 +10,7 @@ import { RouteHeading } from '../../components/page'
 import { Notice } from '../../components/status'
 import { t } from '../../i18n'
 import { allows, replaceProcess } from '../../state/process'
-import { LanguagesField } from '../processes'
+import { LanguagesField, languageProblems, languagesWithMainFirst } from '../processes'
 import { problems, validateRequired } from '../validation'
 
 export function SettingsSection({ process }: { process: ProcessDetail }) {
@@ -31,6 +31,7 @@ function DetailsForm({ process }: { process: ProcessDetail }) {
   const [title, setTitle] = useState(process.title)
   const [description, setDescription] = useState(process.description)
   const [languages, setLanguages] = useState<string[]>([...process.languages])
+  const [mainLanguage, setMainLanguage] = useState<string | null>(process.languages[0] ?? null)
   const [errors, setErrors] = useState<Record<string, string>>({})
   const [error, setError] = useState<ApiError | null>(null)
   const [saved, setSaved] = useState(false)
@@ -44,7 +45,7 @@ function DetailsForm({ process }: { process: ProcessDetail }) {
     }
     const found = problems({
       title: validateRequired(title),
-      languages: languages.length ? null : t('validation.chooseLanguage'),
+      ...languageProblems(languages, mainLanguage),
     })
     setErrors(found)
     setError(null)
@@ -58,7 +59,7 @@ function DetailsForm({ process }: { process: ProcessDetail }) {
       const detail = await updateProcess(process.id, {
         title: title.trim(),
         description: description.trim(),
-        languages: languages as Language[],
+        languages: languagesWithMainFirst(languages, mainLanguage) as Language[],
       })
       replaceProcess(detail)
       setSaved(true)
@@ -109,11 +110,14 @@ function DetailsForm({ process }: { process: ProcessDetail }) {
       <LanguagesField
         id="settings-languages"
         values={languages}
-        onValues={(v) => {
-          setLanguages(v)
+        main={mainLanguage}
+        onChange={(values, main) => {
+          setLanguages(values)
+          setMainLanguage(main)
           setSaved(false)
         }}
         error={errors.languages}
+        mainError={errors.mainLanguage}
       />
       <div class="form-actions">
         <Button type="submit" variant="primary" busy={busy}>
