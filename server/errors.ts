@@ -50,6 +50,10 @@ export const DRAIN_LIMITS = { bytes: 64 * 1024 * 1024, ms: 15_000 }
 /** Reads and discards the rest of a request body; false when it is longer or slower than DRAIN_LIMITS. */
 function drainBody(request: FastifyRequest): Promise<boolean> {
   const raw = request.raw
+  if (raw.readableEnded || raw.destroyed) {
+    // Nothing is left to read (an injected request, or a body already read to its end).
+    return Promise.resolve(!raw.destroyed)
+  }
   return new Promise((resolve) => {
     let bytes = 0
     const finish = (ok: boolean) => {

@@ -11,6 +11,8 @@ export const ERROR_CODES = [
   'invitation_expired',
   'link_expired',
   'invalid_credentials',
+  'two_factor_required',
+  'invalid_code',
   'archived',
   'consultation_closed',
   'consultation_not_open',

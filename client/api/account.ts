@@ -6,6 +6,7 @@ export const updateAccount = (body: UpdateAccountBody) => api.patch<User>('/api/
 
 export const listTokens = () => api.get<ApiToken[]>('/api/me/tokens')
 
-export const createToken = (name: string) => api.post<CreatedToken>('/api/me/tokens', { name })
+export const createToken = (name: string, code?: string) =>
+  api.post<CreatedToken>('/api/me/tokens', { name, ...(code ? { code } : {}) })
 
 export const revokeToken = (id: string) => api.delete<Ok>(`/api/me/tokens/${seg(id)}`)

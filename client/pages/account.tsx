@@ -1,8 +1,8 @@
 import { useRef, useState } from 'preact/hooks'
-import type { ApiToken, CreatedToken } from '../../shared/api/auth'
+import type { ApiToken, CreatedToken, TwoFactorEnrolment, TwoFactorStatus } from '../../shared/api/auth'
 import { LIMITS, UI_LANGUAGES, type UiLanguage } from '../../shared/limits'
 import { createToken, listTokens, revokeToken, updateAccount } from '../api/account'
-import { changePassword } from '../api/auth'
+import { changePassword, confirmTwoFactor, disableTwoFactor, fetchTwoFactor, startTwoFactor } from '../api/auth'
 import { toApiError, type ApiError } from '../api/client'
 import { Button, ConfirmButton, CopyButton } from '../components/buttons'
 import { FormError, errorText, fieldErrorsFrom } from '../components/errors'
@@ -20,6 +20,7 @@ export function AccountPage() {
   const title = t('account.title')
   usePageTitle(title)
   const user = currentUser.value
+  const twoFactor = useResource(fetchTwoFactor, [])
   if (!user) {
     return null
   }
@@ -29,7 +30,8 @@ export function AccountPage() {
       <p class="page-lead">{t('account.lead', { email: user.email })}</p>
       <ProfileForm />
       <PasswordForm />
-      <TokensPanel />
+      <TwoFactorPanel status={twoFactor} />
+      <TokensPanel twoFactorEnabled={twoFactor.data?.enabled ?? false} />
     </div>
   )
 }
@@ -209,9 +211,10 @@ function PasswordForm() {
   )
 }
 
-function TokensPanel() {
+function TokensPanel({ twoFactorEnabled }: { twoFactorEnabled: boolean }) {
   const tokens = useResource(listTokens, [])
   const [name, setName] = useState('')
+  const [code, setCode] = useState('')
   const [fieldError, setFieldError] = useState<string | undefined>()
   const [error, setError] = useState<ApiError | null>(null)
   const [actionError, setActionError] = useState<string | null>(null)
@@ -234,9 +237,10 @@ function TokensPanel() {
     }
     setBusy(true)
     try {
-      const result = await createToken(name.trim())
+      const result = await createToken(name.trim(), twoFactorEnabled ? code.trim() : undefined)
       setCreated(result)
       setName('')
+      setCode('')
       tokens.setData((list) => [result.token, ...(list ?? [])])
     } catch (e) {
       const apiError = toApiError(e)
@@ -282,11 +286,31 @@ function TokensPanel() {
             error={fieldError}
             required
             action={
+              twoFactorEnabled ? undefined : (
+                <Button type="submit" variant="primary" busy={busy}>
+                  {t('tokens.create')}
+                </Button>
+              )
+            }
+          />
+          {twoFactorEnabled ? (
+            <>
+              <TextField
+                id="token-code"
+                label={t('twoFactor.code')}
+                hint={t('twoFactor.tokenHint')}
+                autoComplete="one-time-code"
+                spellcheck={false}
+                maxLength={20}
+                value={code}
+                onValue={setCode}
+                required
+              />
               <Button type="submit" variant="primary" busy={busy}>
                 {t('tokens.create')}
               </Button>
-            }
-          />
+            </>
+          ) : null}
         </form>
       )}
 
@@ -390,5 +414,212 @@ function NewTokenSecret({ created, onDone }: { created: CreatedToken; onDone: ()
         {t('tokens.secretDone')}
       </Button>
     </div>
+  )
+}
+
+/**
+ * The second factor (issue 12, item 8): set up an authenticator app with a QR code or the
+ * secret typed by hand, confirm with its first code, keep the recovery codes, or turn it off.
+ */
+function TwoFactorPanel({ status }: { status: ReturnType<typeof useResource<TwoFactorStatus>> }) {
+  const [enrolment, setEnrolment] = useState<TwoFactorEnrolment | null>(null)
+  const [recoveryCodes, setRecoveryCodes] = useState<string[] | null>(null)
+  const [code, setCode] = useState('')
+  const [password, setPassword] = useState('')
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({})
+  const [error, setError] = useState<ApiError | null>(null)
+  const [busy, setBusy] = useState(false)
+  const formRef = useRef<HTMLFormElement>(null)
+  const recoveryRef = useRef<HTMLDivElement | null>(null)
+  const current = status.data
+
+  async function start() {
+    setError(null)
+    setBusy(true)
+    try {
+      setEnrolment(await startTwoFactor())
+      setCode('')
+      requestAnimationFrame(() => document.getElementById('two-factor-confirm-code')?.focus())
+    } catch (e) {
+      setError(toApiError(e))
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  async function confirm(event: Event) {
+    event.preventDefault()
+    if (busy) {
+      return
+    }
+    const problem = validateRequired(code)
+    setFieldErrors(problem ? { code: problem } : {})
+    setError(null)
+    if (problem) {
+      requestAnimationFrame(() => focusFirstInvalid(formRef.current))
+      return
+    }
+    setBusy(true)
+    try {
+      const result = await confirmTwoFactor(code.trim())
+      setRecoveryCodes(result.recoveryCodes)
+      setEnrolment(null)
+      setCode('')
+      status.setData(() => ({ enabled: true, required: current?.required ?? false, recoveryCodesLeft: result.recoveryCodes.length }))
+    } catch (e) {
+      setError(toApiError(e))
+      setCode('')
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  async function disable(event: Event) {
+    event.preventDefault()
+    if (busy) {
+      return
+    }
+    const found = problems({ password: validateRequired(password), code: validateRequired(code) })
+    setFieldErrors(found)
+    setError(null)
+    if (Object.keys(found).length) {
+      requestAnimationFrame(() => focusFirstInvalid(formRef.current))
+      return
+    }
+    setBusy(true)
+    try {
+      await disableTwoFactor(password, code.trim())
+      setPassword('')
+      setCode('')
+      setRecoveryCodes(null)
+      status.setData(() => ({ enabled: false, required: current?.required ?? false, recoveryCodesLeft: 0 }))
+    } catch (e) {
+      setError(toApiError(e))
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <section class="panel" aria-labelledby="two-factor-heading">
+      <h2 id="two-factor-heading">{t('twoFactor.title')}</h2>
+      <p class="section-lead">{t('twoFactor.lead')}</p>
+      {status.loading && !current ? <Loading /> : null}
+      {status.error ? <FormError id="two-factor-status-error" error={status.error} /> : null}
+      {current?.required && !current.enabled ? (
+        <Notice tone="warning">{t('twoFactor.required')}</Notice>
+      ) : null}
+      {recoveryCodes ? (
+        <div
+          class="notice notice-warning secret-box"
+          role="region"
+          aria-labelledby="recovery-heading"
+          tabIndex={-1}
+          ref={(el) => {
+            // Focus the codes once when they appear, not on every render.
+            if (el && recoveryRef.current !== el) {
+              recoveryRef.current = el
+              el.focus()
+            }
+          }}
+        >
+          <p id="recovery-heading" class="notice-title">
+            {t('twoFactor.recoveryTitle')}
+          </p>
+          <p>{t('twoFactor.recoveryWarning')}</p>
+          <ul class="recovery-codes">
+            {recoveryCodes.map((c) => (
+              <li key={c}>
+                <code>{c}</code>
+              </li>
+            ))}
+          </ul>
+          <CopyButton value={recoveryCodes.join('\n')} />
+          <Button small variant="ghost" onClick={() => setRecoveryCodes(null)}>
+            {t('twoFactor.recoveryDone')}
+          </Button>
+        </div>
+      ) : null}
+      {current && !current.enabled && !enrolment ? (
+        <>
+          <FormError id="two-factor-error" error={error} />
+          <Button variant="primary" busy={busy} onClick={() => void start()}>
+            {t('twoFactor.start')}
+          </Button>
+        </>
+      ) : null}
+      {enrolment ? (
+        <form ref={formRef} onSubmit={confirm} noValidate class="stack">
+          <FormError id="two-factor-error" error={error} />
+          <p>{t('twoFactor.scan')}</p>
+          <img class="two-factor-qr" src={enrolment.qrCodeDataUrl} alt={t('twoFactor.qrAlt')} width={200} height={200} />
+          <p>
+            {t('twoFactor.secretLabel')} <code id="two-factor-secret">{enrolment.secret}</code>
+          </p>
+          <TextField
+            id="two-factor-confirm-code"
+            label={t('twoFactor.code')}
+            hint={t('twoFactor.confirmHint')}
+            autoComplete="one-time-code"
+            inputMode="numeric"
+            spellcheck={false}
+            maxLength={20}
+            value={code}
+            onValue={setCode}
+            error={fieldErrors.code}
+            required
+          />
+          <div class="form-actions">
+            <Button type="submit" variant="primary" busy={busy}>
+              {t('twoFactor.confirm')}
+            </Button>
+            <Button variant="ghost" onClick={() => setEnrolment(null)}>
+              {t('common.cancel')}
+            </Button>
+          </div>
+        </form>
+      ) : null}
+      {current?.enabled ? (
+        <>
+          <p>
+            <strong>{t('twoFactor.on')}</strong> {t('twoFactor.codesLeft', { count: current.recoveryCodesLeft })}
+          </p>
+          {current.required ? (
+            <p class="muted">{t('twoFactor.mustKeep')}</p>
+          ) : (
+            <form ref={formRef} onSubmit={disable} noValidate class="stack">
+              <FormError id="two-factor-error" error={error} />
+              <TextField
+                id="two-factor-disable-password"
+                label={t('fields.password')}
+                type="password"
+                autoComplete="current-password"
+                maxLength={LIMITS.passwordMax}
+                value={password}
+                onValue={setPassword}
+                error={fieldErrors.password}
+                required
+              />
+              <TextField
+                id="two-factor-disable-code"
+                label={t('twoFactor.code')}
+                autoComplete="one-time-code"
+                spellcheck={false}
+                maxLength={20}
+                value={code}
+                onValue={setCode}
+                error={fieldErrors.code}
+                required
+              />
+              <div class="form-actions">
+                <Button type="submit" variant="danger" busy={busy}>
+                  {t('twoFactor.disable')}
+                </Button>
+              </div>
+            </form>
+          )}
+        </>
+      ) : null}
+    </section>
   )
 }

@@ -4,7 +4,7 @@ import { completePasswordReset } from '../api/auth'
 import { toApiError, type ApiError } from '../api/client'
 import { Button } from '../components/buttons'
 import { FormError, fieldErrorsFrom } from '../components/errors'
-import { NewPasswordFields, focusFirstInvalid } from '../components/fields'
+import { NewPasswordFields, TextField, focusFirstInvalid } from '../components/fields'
 import { Link } from '../components/link'
 import { AuthLayout } from '../components/page'
 import { Notice } from '../components/status'
@@ -19,6 +19,9 @@ export function ResetPasswordPage() {
   const [errors, setErrors] = useState<Record<string, string>>({})
   const [error, setError] = useState<ApiError | null>(null)
   const [busy, setBusy] = useState(false)
+  // An account with a second factor needs a code too; the server says so on the first try.
+  const [needsCode, setNeedsCode] = useState(false)
+  const [code, setCode] = useState('')
   const formRef = useRef<HTMLFormElement>(null)
 
   if (!token) {
@@ -49,11 +52,16 @@ export function ResetPasswordPage() {
     }
     setBusy(true)
     try {
-      await completePasswordReset(token, password)
+      await completePasswordReset(token, password, needsCode ? code.trim() : undefined)
       navigate('/sign-in?reset=1', { replace: true })
     } catch (e) {
       const apiError = toApiError(e)
       setError(apiError)
+      if (apiError.code === 'two_factor_required' || apiError.code === 'invalid_code') {
+        setNeedsCode(true)
+        setCode('')
+        requestAnimationFrame(() => document.getElementById('reset-code')?.focus())
+      }
       const fields = fieldErrorsFrom(apiError)
       if (fields.newPassword) {
         setErrors({ password: fields.newPassword })
@@ -91,6 +99,19 @@ export function ResetPasswordPage() {
           onConfirmation={setConfirmation}
           errors={{ password: errors.password, confirmation: errors.confirmation }}
         />
+        {needsCode ? (
+          <TextField
+            id="reset-code"
+            label={t('twoFactor.code')}
+            hint={t('twoFactor.resetHint')}
+            autoComplete="one-time-code"
+            spellcheck={false}
+            maxLength={20}
+            value={code}
+            onValue={setCode}
+            required
+          />
+        ) : null}
         <div class="form-actions">
           <Button type="submit" variant="primary" busy={busy} class="btn-block">
             {t('resetPassword.submit')}

@@ -93,8 +93,22 @@ async function adoptSession(info: SessionInfo, keep: UiLanguage | null): Promise
   setSession(adopted)
 }
 
-export async function signIn(email: string, password: string): Promise<void> {
-  await adoptSession(await authApi.signIn(email, password), choiceInMemory ?? readPendingChoice())
+/**
+ * Signs in with a password. For an account with a second factor nothing is adopted yet: the
+ * challenge is returned, and `signInWithCode` finishes the sign-in.
+ */
+export async function signIn(email: string, password: string): Promise<{ challenge: string } | null> {
+  const answer = await authApi.signIn(email, password)
+  if ('challenge' in answer) {
+    return { challenge: answer.challenge }
+  }
+  await adoptSession(answer, choiceInMemory ?? readPendingChoice())
+  return null
+}
+
+/** Finishes a sign-in with the code from the authenticator app or a recovery code. */
+export async function signInWithCode(challenge: string, code: string): Promise<void> {
+  await adoptSession(await authApi.signInTwoFactor(challenge, code), choiceInMemory ?? readPendingChoice())
 }
 
 /**

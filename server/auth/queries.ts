@@ -259,3 +259,107 @@ export function deleteSignInThrottle(db: Executor, scope: string, key: string) {
 export function deleteStaleSignInThrottles(db: Executor, before: Date) {
   return db.deleteFrom('sign_in_throttles').where('last_failed_at', '<', before).execute()
 }
+
+export function updateUserTotp(db: Executor, userId: string, totp: { secret: string | null; enabledAt: Date | null; lastStep: number | null }) {
+  return db
+    .updateTable('users')
+    .set({ totp_secret: totp.secret, totp_enabled_at: totp.enabledAt, totp_last_step: totp.lastStep, updated_at: sql`now()` })
+    .where('id', '=', userId)
+    .execute()
+}
+
+/**
+ * Records a TOTP time step as used, if it is later than the last one. Doing the check in the
+ * UPDATE makes a code single-use even when two requests send it at once.
+ */
+export async function acceptTotpStep(db: Executor, userId: string, step: number) {
+  const row = await db
+    .updateTable('users')
+    .set({ totp_last_step: step })
+    .where('id', '=', userId)
+    .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', String(step))]))
+    .returning('id')
+    .executeTakeFirst()
+  return row !== undefined
+}
+
+export async function replaceRecoveryCodes(db: Executor, userId: string, codeHashes: string[]) {
+  await db.deleteFrom('recovery_codes').where('user_id', '=', userId).execute()
+  if (codeHashes.length > 0) {
+    await db
+      .insertInto('recovery_codes')
+      .values(codeHashes.map((code_hash) => ({ user_id: userId, code_hash })))
+      .execute()
+  }
+}
+
+/** Marks a recovery code used, if it is the user's and unused; single-use under parallel requests. */
+export async function consumeRecoveryCode(db: Executor, userId: string, codeHash: string) {
+  const row = await db
+    .updateTable('recovery_codes')
+    .set({ used_at: sql`now()` })
+    .where('user_id', '=', userId)
+    .where('code_hash', '=', codeHash)
+    .where('used_at', 'is', null)
+    .returning('id')
+    .executeTakeFirst()
+  return row !== undefined
+}
+
+export async function countUnusedRecoveryCodes(db: Executor, userId: string) {
+  const row = await db
+    .selectFrom('recovery_codes')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('user_id', '=', userId)
+    .where('used_at', 'is', null)
+    .executeTakeFirstOrThrow()
+  return row.n
+}
+
+/** Whether the user is a member of the secretariat of any process. */
+export async function isSecretariatAnywhere(db: Executor, userId: string) {
+  const row = await db
+    .selectFrom('memberships')
+    .select('id')
+    .where('user_id', '=', userId)
+    .where('role', '=', 'secretariat')
+    .executeTakeFirst()
+  return row !== undefined
+}
+
+export function insertSignInChallenge(db: Executor, challenge: { idHash: string; userId: string; ip: string; expiresAt: Date }) {
+  return db
+    .insertInto('sign_in_challenges')
+    .values({ id_hash: challenge.idHash, user_id: challenge.userId, ip: challenge.ip, expires_at: challenge.expiresAt })
+    .execute()
+}
+
+export function findLiveSignInChallenge(db: Executor, idHash: string) {
+  return db
+    .selectFrom('sign_in_challenges')
+    .selectAll()
+    .where('id_hash', '=', idHash)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .executeTakeFirst()
+}
+
+/** Counts a wrong code against a challenge; returns the failures so far. */
+export async function failSignInChallenge(db: Executor, idHash: string) {
+  const row = await db
+    .updateTable('sign_in_challenges')
+    .set({ failures: sql`failures + 1` })
+    .where('id_hash', '=', idHash)
+    .returning('failures')
+    .executeTakeFirst()
+  return row?.failures ?? Number.POSITIVE_INFINITY
+}
+
+/** Ends a challenge; true for the one request that ended it (single use). */
+export async function deleteSignInChallenge(db: Executor, idHash: string) {
+  const row = await db.deleteFrom('sign_in_challenges').where('id_hash', '=', idHash).returning('id_hash').executeTakeFirst()
+  return row !== undefined
+}
+
+export function deleteExpiredSignInChallenges(db: Executor) {
+  return db.deleteFrom('sign_in_challenges').where('expires_at', '<=', sql<Date>`now()`).execute()
+}

@@ -6,9 +6,16 @@ import {
   ApiToken,
   ResetCompleteBody,
   ResetRequestBody,
+  DisableTwoFactorBody,
+  RecoveryCodes,
   SessionInfo,
   SessionState,
   SignInBody,
+  TwoFactorChallenge,
+  TwoFactorCodeBody,
+  TwoFactorEnrolment,
+  TwoFactorSignInBody,
+  TwoFactorStatus,
   UpdateAccountBody,
   User,
 } from '../../shared/api/auth'
@@ -64,16 +71,90 @@ export async function authRoutes(app: App) {
     '/api/auth/sign-in',
     {
       config: { public: true },
-      schema: { tags, summary: 'Sign in with e-mail and password', body: SignInBody, response: { 200: SessionInfo, ...errorResponses(400, 401, 429) } },
+      schema: {
+        tags,
+        summary: 'Sign in with e-mail and password; an account with a second factor gets a challenge for the code',
+        body: SignInBody,
+        response: { 200: Type.Union([SessionInfo, TwoFactorChallenge]), ...errorResponses(400, 401, 429) },
+      },
     },
     async (request, reply) => {
       const previous = request.actor?.via === 'session' ? request.actor.sessionIdHash : undefined
-      const { user, session } = await service.signIn(app.ctx, request.body, clientOf(request), previous)
-      setSessionCookie(app, reply, session)
-      return {
-        user: userRowToUser(user),
-        csrfToken: session.csrfToken,
+      const result = await service.signIn(app.ctx, request.body, clientOf(request), previous)
+      if ('challenge' in result) {
+        return { twoFactorRequired: true as const, challenge: result.challenge }
       }
+      setSessionCookie(app, reply, result.session)
+      return { user: userRowToUser(result.user), csrfToken: result.session.csrfToken }
+    },
+  )
+
+  app.post(
+    '/api/auth/sign-in/two-factor',
+    {
+      config: { public: true, rateLimit: { max: 30, timeWindow: '15 minutes' } },
+      schema: {
+        tags,
+        summary: 'Finish a sign-in with the code from the authenticator app or a recovery code',
+        body: TwoFactorSignInBody,
+        response: { 200: SessionInfo, ...errorResponses(400, 401, 410, 429) },
+      },
+    },
+    async (request, reply) => {
+      const previous = request.actor?.via === 'session' ? request.actor.sessionIdHash : undefined
+      const { user, session } = await service.completeTwoFactorSignIn(app.ctx, request.body, clientOf(request), previous)
+      setSessionCookie(app, reply, session)
+      return { user: userRowToUser(user), csrfToken: session.csrfToken }
+    },
+  )
+
+  app.get(
+    '/api/me/two-factor',
+    { schema: { tags, summary: 'Whether your account has a second factor, and must', response: { 200: TwoFactorStatus, ...errorResponses(401) } } },
+    async (request) => service.twoFactorStatus(app.ctx, requireActor(request)),
+  )
+
+  app.post(
+    '/api/me/two-factor/enrol',
+    {
+      schema: {
+        tags,
+        summary: 'Start adding an authenticator app: a new secret, its otpauth URI and QR code',
+        body: EmptyBody,
+        response: { 200: TwoFactorEnrolment, ...errorResponses(400, 401, 403, 409) },
+      },
+    },
+    async (request) => service.startTwoFactorEnrolment(app.ctx, requireActor(request)),
+  )
+
+  app.post(
+    '/api/me/two-factor/confirm',
+    {
+      config: { rateLimit: { max: 20, timeWindow: '15 minutes' } },
+      schema: {
+        tags,
+        summary: 'Turn the second factor on with the first code from the app; returns recovery codes once',
+        body: TwoFactorCodeBody,
+        response: { 200: RecoveryCodes, ...errorResponses(400, 401, 403, 409, 429) },
+      },
+    },
+    async (request) => ({ recoveryCodes: await service.confirmTwoFactor(app.ctx, requireActor(request), request.body.code, request.ip) }),
+  )
+
+  app.post(
+    '/api/me/two-factor/disable',
+    {
+      config: { rateLimit: { max: 20, timeWindow: '15 minutes' } },
+      schema: {
+        tags,
+        summary: 'Turn the second factor off (not for secretariat members and administrators)',
+        body: DisableTwoFactorBody,
+        response: { 200: Ok, ...errorResponses(400, 401, 403, 429) },
+      },
+    },
+    async (request) => {
+      await service.disableTwoFactor(app.ctx, requireActor(request), request.body, clientOf(request))
+      return { ok: true as const }
     },
   )
 
@@ -128,10 +209,15 @@ export async function authRoutes(app: App) {
     '/api/auth/password-reset/complete',
     {
       config: { public: true, rateLimit: { max: 10, timeWindow: '15 minutes' } },
-      schema: { tags, summary: 'Set a new password with a reset link', body: ResetCompleteBody, response: { 200: Ok, ...errorResponses(400, 410, 429) } },
+      schema: {
+        tags,
+        summary: 'Set a new password with a reset link (and a code, for an account with a second factor)',
+        body: ResetCompleteBody,
+        response: { 200: Ok, ...errorResponses(400, 401, 403, 410, 429) },
+      },
     },
     async (request) => {
-      await service.completePasswordReset(app.ctx, request.body.token, request.body.newPassword, request.ip)
+      await service.completePasswordReset(app.ctx, request.body.token, request.body.newPassword, request.ip, request.body.code)
       return { ok: true as const }
     },
   )
@@ -154,10 +240,15 @@ export async function authRoutes(app: App) {
   app.post(
     '/api/me/tokens',
     {
-      schema: { tags, summary: 'Create a personal API token (its secret is shown once)', body: CreateTokenBody, response: { 201: CreatedToken, ...errorResponses(400, 401, 403, 409) } },
+      schema: {
+        tags,
+        summary: 'Create a personal API token (its secret is shown once; an account with a second factor sends a code)',
+        body: CreateTokenBody,
+        response: { 201: CreatedToken, ...errorResponses(400, 401, 403, 409) },
+      },
     },
     async (request, reply) => {
-      const created = await service.createApiToken(app.ctx, requireActor(request), request.body.name)
+      const created = await service.createApiToken(app.ctx, requireActor(request), request.body.name, { code: request.body.code })
       return reply.status(201).send(created)
     },
   )

@@ -8,6 +8,7 @@ import {
   PAIR_DELAY_MAX_MS,
   pairDelayMs,
 } from '../../server/auth/throttle'
+import { pruneExpired } from '../../server/auth/service'
 import { createTestApp } from '../support/app'
 
 // Behind https the app trusts one proxy hop, so X-Forwarded-For names the caller's address
@@ -137,5 +138,19 @@ describe('sign-in throttle (issue 12, item 5)', () => {
       .where('key', '=', ip)
       .execute()
     expect((await signIn(user.email, user.password, ip)).statusCode).toBe(200)
+  })
+
+  it('prunes counters untouched for a day, keeping recent ones', async () => {
+    const old = new Date(Date.now() - 25 * 60 * 60 * 1000)
+    await db
+      .insertInto('sign_in_throttles')
+      .values([
+        { scope: 'pair', key: 'stale@example.org 192.0.2.200', failures: 9, window_started_at: old, last_failed_at: old },
+        { scope: 'pair', key: 'fresh@example.org 192.0.2.200', failures: 9, window_started_at: new Date(), last_failed_at: new Date() },
+      ])
+      .execute()
+    await pruneExpired(db)
+    const keys = (await db.selectFrom('sign_in_throttles').select('key').where('key', 'like', '%@example.org 192.0.2.200').execute()).map((r) => r.key)
+    expect(keys).toEqual(['fresh@example.org 192.0.2.200'])
   })
 })
