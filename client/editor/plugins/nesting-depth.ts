@@ -20,13 +20,13 @@ export function nestingDepthPlugin(): Plugin {
         return true
       }
       const sync = tr.getMeta(ySyncPluginKey) as { isChangeOrigin?: boolean } | undefined
-      return Boolean(sync?.isChangeOrigin) || !nestsTooDeep(tr)
+      return Boolean(sync?.isChangeOrigin) || !changeNestsTooDeep(tr)
     },
   })
 }
 
 /** Tells whether the document after `tr` has a node deeper than NESTING_DEPTH_MAX where `tr` changed it. */
-export function nestsTooDeep(tr: Transaction): boolean {
+export function changeNestsTooDeep(tr: Transaction): boolean {
   const doc = tr.doc
   const maps = tr.mapping.maps
   for (let i = 0; i < maps.length; i++) {
