@@ -206,8 +206,10 @@ export function createEditor(options: CreateEditorOptions): EditorHandle {
               ySyncPlugin(options.fragment, { mapping: initial?.mapping ?? new Map() }) as Plugin,
             ),
           ]),
-      remoteCursorsPlugin(options.awareness, options.cursorLabel),
-      ...(flattened ? [] : [yUndoPlugin()]),
+      // y-prosemirror's cursor and undo plugins need its binding, which a flattened view has not.
+      ...(flattened
+        ? []
+        : [remoteCursorsPlugin(options.awareness, options.cursorLabel), yUndoPlugin()]),
       readOnlyPlugin(isEditable),
       nestingDepthPlugin(),
       sectionIdsPlugin(isEditable),
