@@ -50,6 +50,7 @@ export type StopReason =
   | 'too-large'
   | 'too-many-connections'
   | 'bad-message'
+  | 'schema-violation'
 
 export interface CollabOptions {
   /** Read-only members never send changes or checkpoints. */
@@ -113,6 +114,9 @@ function stopReasonFor(code: number): StopReason | null {
       return 'too-many-connections'
     case CloseCodes.BadMessage:
       return 'bad-message'
+    case CloseCodes.SchemaViolation:
+      // Reconnecting would resend the same change; the page must reload the stored document.
+      return 'schema-violation'
     default:
       return null
   }

@@ -11,6 +11,7 @@ import type { Awareness } from 'y-protocols/awareness'
 import type * as Y from 'yjs'
 import type { PresenceUser } from '../../shared/collab/presence'
 import { findSections, schema } from '../../shared/schema'
+import { nestsTooDeep, yFragmentToProseMirror } from '../../shared/schema/from-yjs'
 import { linkAt, setLink } from './commands'
 import { buildKeymap, type KeymapHooks } from './keymap'
 import {
@@ -23,6 +24,7 @@ import {
 import { nodeViews } from './node-views'
 import { buildInputRules } from './plugins/input-rules'
 import { longDocumentPlugin } from './plugins/long-document'
+import { nestingDepthPlugin } from './plugins/nesting-depth'
 import { pastePlugin } from './plugins/paste'
 import { readOnlyPlugin } from './plugins/read-only'
 import { remoteCursorsPlugin, type CursorLabel } from './plugins/remote-cursors'
@@ -97,6 +99,13 @@ export interface EditorHandle {
   readonly currentSection: ReadonlySignal<number>
   readonly editable: ReadonlySignal<boolean>
   readonly comments: CommentsHandle
+  /**
+   * True when the stored document nests deeper than NESTING_DEPTH_MAX (it was stored before
+   * the server enforced the schema): it is shown flattened and read-only, not bound to Yjs,
+   * because y-prosemirror's conversion would run out of stack and its binding would rewrite
+   * the document for everyone (issue 12, item 3).
+   */
+  readonly flattened: boolean
   run(name: CommandName): boolean
   /** Sets the link on the selection to `href`, or removes it with null. False if not allowed. */
   setLink(href: string | null): boolean
@@ -173,25 +182,36 @@ function syncOnlyDocumentChanges(sync: Plugin): Plugin {
 
 /** Creates the editor on a loaded Yjs document. */
 export function createEditor(options: CreateEditorOptions): EditorHandle {
-  let editable = options.editable
+  const flattened = nestsTooDeep(options.fragment)
+  let editable = options.editable && !flattened
   const editableSignal = signal(editable)
   const isEditable = () => editable
 
   // Build the first state straight from the Yjs content with y-prosemirror's mapping, so the
   // binding starts in step and nothing is re-rendered or written back on load.
-  const initial = options.fragment.length > 0 ? initProseMirrorDoc(options.fragment, schema) : null
-  const doc = initial?.doc ?? schema.topNodeType.createAndFill()!
+  const initial =
+    options.fragment.length > 0 && !flattened ? initProseMirrorDoc(options.fragment, schema) : null
+  const doc = flattened
+    ? yFragmentToProseMirror(options.fragment)
+    : (initial?.doc ?? schema.topNodeType.createAndFill()!)
 
   const state = EditorState.create({
     schema,
     doc,
     plugins: [
-      syncOnlyDocumentChanges(
-        ySyncPlugin(options.fragment, { mapping: initial?.mapping ?? new Map() }) as Plugin,
-      ),
-      remoteCursorsPlugin(options.awareness, options.cursorLabel),
-      yUndoPlugin(),
+      ...(flattened
+        ? []
+        : [
+            syncOnlyDocumentChanges(
+              ySyncPlugin(options.fragment, { mapping: initial?.mapping ?? new Map() }) as Plugin,
+            ),
+          ]),
+      // y-prosemirror's cursor and undo plugins need its binding, which a flattened view has not.
+      ...(flattened
+        ? []
+        : [remoteCursorsPlugin(options.awareness, options.cursorLabel), yUndoPlugin()]),
       readOnlyPlugin(isEditable),
+      nestingDepthPlugin(),
       sectionIdsPlugin(isEditable),
       tableEditing(),
       buildInputRules(),
@@ -364,6 +384,7 @@ export function createEditor(options: CreateEditorOptions): EditorHandle {
     currentSection,
     editable: editableSignal,
     comments,
+    flattened,
     run(name) {
       const done = MENU_COMMANDS[name](view.state, view.dispatch, view)
       return Boolean(done)
@@ -375,7 +396,8 @@ export function createEditor(options: CreateEditorOptions): EditorHandle {
       const href = linkAt(view.state)
       return { enabled: editable && (!view.state.selection.empty || href !== null), href }
     },
-    setEditable(next) {
+    setEditable(requested) {
+      const next = requested && !flattened
       if (next === editable) {
         return
       }

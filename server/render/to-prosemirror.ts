@@ -1,7 +1,8 @@
 import type { Node } from 'prosemirror-model'
-import { prosemirrorToYXmlFragment, yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror'
+import { prosemirrorToYXmlFragment } from 'y-prosemirror'
 import * as Y from 'yjs'
 import { schema } from '../../shared/schema'
+import { yFragmentToProseMirror, type ConversionReport } from '../../shared/schema/from-yjs'
 
 /** The Yjs XML fragment that holds a document's ProseMirror content (y-prosemirror's default; DESIGN). */
 export const PROSEMIRROR_FRAGMENT = 'prosemirror'
@@ -11,20 +12,19 @@ export const PROSEMIRROR_FRAGMENT = 'prosemirror'
  * into a ProseMirror document. No state yet is an empty document.
  *
  * DESIGN: render from a scratch Y.Doc built from stored state, never from the live one.
- * y-prosemirror deletes elements that do not fit the schema while it converts; on this
- * throw-away doc that deletion harms nothing, while on a live doc it would delete text.
+ * The conversion leaves out what does not fit the schema, as y-prosemirror does, and flattens
+ * content nested deeper than NESTING_DEPTH_MAX without recursing (issue 12, item 3: a document
+ * stored before the server enforced the schema must not make every export, section list,
+ * version and consultation fail); `report.flattened` tells when it did.
  */
-export function updateToProseMirror(update: Uint8Array | null): Node {
+export function updateToProseMirror(update: Uint8Array | null, report?: ConversionReport): Node {
   if (update === null) {
     return schema.topNodeType.createAndFill()!
   }
   const scratch = new Y.Doc()
   try {
     Y.applyUpdate(scratch, update)
-    const doc = yXmlFragmentToProseMirrorRootNode(
-      scratch.getXmlFragment(PROSEMIRROR_FRAGMENT),
-      schema,
-    )
+    const doc = yFragmentToProseMirror(scratch.getXmlFragment(PROSEMIRROR_FRAGMENT), report)
     // An empty fragment converts to a doc without children, which no editor can show.
     return doc.childCount === 0 ? schema.topNodeType.createAndFill()! : doc
   } finally {

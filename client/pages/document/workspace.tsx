@@ -185,6 +185,11 @@ export function Workspace({ documentId, title, process, canEdit, self }: Workspa
       </div>
 
       {stop ? <StopNotice reason={stop} session={session} processId={process.id} /> : null}
+      {editor?.flattened ? (
+        <div class="notice notice-warning" role="status">
+          <p>{t('schemaGuard.flattened')}</p>
+        </div>
+      ) : null}
 
       {editor && editable ? (
         <div class="toolbar-sticky">
@@ -411,6 +416,7 @@ function StopNotice({
     switch (reason) {
       case 'schema-outdated':
       case 'bad-message':
+      case 'schema-violation':
         return (
           <Button variant="primary" onClick={() => window.location.reload()}>
             {t('editor.reload')}
@@ -434,8 +440,16 @@ function StopNotice({
   })()
   return (
     <div class="notice notice-warning stop-notice" role="alert" tabIndex={-1} ref={ref}>
-      <p class="notice-title">{t(`editor.stop.${reason}.title`)}</p>
-      <p>{t(`editor.stop.${reason}.body`)}</p>
+      <p class="notice-title">
+        {reason === 'schema-violation'
+          ? t('schemaGuard.stop.title')
+          : t(`editor.stop.${reason}.title`)}
+      </p>
+      <p>
+        {reason === 'schema-violation'
+          ? t('schemaGuard.stop.body')
+          : t(`editor.stop.${reason}.body`)}
+      </p>
       {action ? <p>{action}</p> : null}
     </div>
   )
