@@ -2,6 +2,7 @@
 // hundreds of megabytes of answers, building updates) does not run on the thread of the server
 // or of the bystanders it is measured against. Used by tests/collab/attacks.test.ts and
 // bench/attacks.ts. Plain JavaScript, run with `node tests/support/flooder.mjs '<json>'`; it
+// prints `ready` once it has built what it sends, starts on a line on its standard input, and
 // prints one line of JSON with what it sent, received and how its sockets were closed.
 //
 // Attacks (issue 12, item 2):
@@ -92,6 +93,10 @@ function one() {
     })
   })
 }
+
+process.stdout.write('ready\n')
+await new Promise((resolve) => process.stdin.once('data', resolve))
+process.stdin.pause()
 
 const running = []
 for (let i = 0; i < connections; i++) {
