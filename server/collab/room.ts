@@ -363,6 +363,7 @@ export class Room {
         this.#capture = []
         Y.applyUpdate(this.doc, stored.update, 'log')
         this.#capture = undefined
+        this.answers.seedWhole(stored.update)
       }
       this.seq = stored.seq
       this.#storedSinceCompaction = stored.storedUpdates

@@ -60,6 +60,17 @@ export class SyncAnswers {
     })
   }
 
+  /**
+   * Takes `update`, which must hold exactly the document's current state (what the room just
+   * loaded and applied), as the whole document's answer, so not even the first is encoded.
+   */
+  seedWhole(update: Uint8Array): void {
+    this.#whole = encodeSyncStep2(update)
+    this.#tail = []
+    this.#tailBytes = 0
+    this.#tailFrame = undefined
+  }
+
   /** `[Sync, SyncStep1, stateVector]` of the document, as sent to every joining connection. */
   stepOne(): Uint8Array {
     this.#stepOne ??= encodeSyncStep1(Y.encodeStateVector(this.#doc))

@@ -48,6 +48,19 @@ describe('sync answers encoded once per document state', () => {
     expect(answers.answer(Y.encodeStateVector(stranger))[1]).toBe(later[1])
   })
 
+  it('answers the whole document from the stored state it was loaded from', () => {
+    const stored = Y.encodeStateAsUpdate(documentWith('loaded from the log '.repeat(100)))
+    const doc = new Y.Doc()
+    Y.applyUpdate(doc, stored)
+    const answers = new SyncAnswers(doc, 10)
+    answers.seedWhole(stored)
+    doc.getText('t').insert(0, '> ')
+    const fresh = new Y.Doc()
+    apply(fresh, answers.answer(new Uint8Array([0])))
+    expect(fresh.getText('t').toString()).toBe(`> ${'loaded from the log '.repeat(100)}`)
+    expect(answers.counts.encoded).toBe(0)
+  })
+
   it('shares the answer of equivalent state vectors until the document changes', () => {
     const doc = documentWith('one')
     const client = new Y.Doc()
