@@ -121,9 +121,10 @@ export class Connection {
    * sent and false is returned (the caller closes with `SlowDown`). Once the answer is written
    * out to the operating system, `next` gets the state vector that arrived meanwhile, if any.
    */
-  sendSyncAnswer(answer: Uint8Array, next: (stateVector: Uint8Array) => void): boolean {
+  sendSyncAnswer(answer: Uint8Array[], next: (stateVector: Uint8Array) => void): boolean {
     this.#syncAnswers++
-    if (this.#syncAnswers > 1 && this.flow && !this.flow.takeAnswer(answer.byteLength)) {
+    const bytes = answer.reduce((sum, frame) => sum + frame.byteLength, 0)
+    if (this.#syncAnswers > 1 && this.flow && !this.flow.takeAnswer(bytes)) {
       this.#sync = 'idle'
       return false
     }
@@ -132,7 +133,10 @@ export class Connection {
       return true
     }
     this.#sync = 'sending'
-    this.socket.send(answer, () => {
+    for (const frame of answer.slice(0, -1)) {
+      this.socket.send(frame)
+    }
+    this.socket.send(answer.at(-1)!, () => {
       const waiting = this.#waitingStateVector
       this.#waitingStateVector = undefined
       if (waiting && !this.closedByServer && !this.closed) {

@@ -415,6 +415,7 @@ export class Room {
         this.#capture = []
         Y.applyUpdate(this.doc, stored.update, 'log')
         this.#capture = undefined
+        this.answers.seedWhole(stored.update)
       }
       this.seq = stored.seq
       this.#storedSinceCompaction = stored.storedUpdates
@@ -451,7 +452,7 @@ export class Room {
         !item.connection.closedByServer
       if (fresh) {
         item.connection.queuedBytes -= item.bytes
-        this.#sendSyncAnswer(item.connection, encodeSyncStep2(stored))
+        this.#sendSyncAnswer(item.connection, [encodeSyncStep2(stored)])
       }
       return !fresh
     })
@@ -921,7 +922,7 @@ export class Room {
     }
     switch (message.kind) {
       case 'sync-step-1': {
-        let answer: Uint8Array
+        let answer: Uint8Array[]
         try {
           answer = this.answers.answer(message.stateVector)
         } catch (error) {
@@ -981,7 +982,7 @@ export class Room {
   }
 
   // One answer per connection at a time; a sync step 1 that came meanwhile is queued after it.
-  #sendSyncAnswer(connection: Connection, answer: Uint8Array): void {
+  #sendSyncAnswer(connection: Connection, answer: Uint8Array[]): void {
     const sent = connection.sendSyncAnswer(answer, (stateVector) =>
       this.#enqueue({
         kind: 'message',

@@ -32,20 +32,33 @@ interface FloodStats {
   closes: Record<string, number>
 }
 
-function flood(options: Record<string, unknown>): Promise<FloodStats> {
-  return new Promise((resolveStats, reject) => {
-    const child = spawn(process.execPath, [FLOODER, JSON.stringify(options)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    })
-    let output = ''
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
+/**
+ * Starts an attacker process and resolves once it is ready (started, its frames built), so its
+ * start-up is not part of the measurement; `go()` starts the attack and resolves with its figures.
+ */
+async function prepareFlood(
+  options: Record<string, unknown>,
+): Promise<{ go(): Promise<FloodStats> }> {
+  const child = spawn(process.execPath, [FLOODER, JSON.stringify(options)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  })
+  let output = ''
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  const done = new Promise<FloodStats>((resolveStats, reject) => {
     child.once('error', reject)
     child.once('exit', (code) =>
       code === 0
-        ? resolveStats(JSON.parse(output) as FloodStats)
+        ? resolveStats(JSON.parse(output.slice(output.indexOf('\n') + 1)) as FloodStats)
         : reject(new Error(`the flooder exited with ${code}`)),
     )
   })
+  await waitFor(() => output.startsWith('ready\n'), { timeoutMs: 15_000 })
+  return {
+    go: () => {
+      child.stdin.end('go\n')
+      return done
+    },
+  }
 }
 
 /** A document of about 640 KB in 5,000 pieces, as a long strategy draft is. */
@@ -134,10 +147,9 @@ describe('hostile frames beside a bystander', () => {
     const sampler = setInterval(() => {
       memory.peak = Math.max(memory.peak, process.memoryUsage().rss)
     }, 25)
-    const before = await propagation(writer, bystander, window(2_000))
     const url = (token: string) => `${server.wsUrl}/${documentId}?token=${token}`
     // 1,000 sync step 1 frames on one connection, then on 8 more connections within 1.5 s.
-    const floodRun = flood({
+    const floodRun = await prepareFlood({
       url: url(observerToken!),
       attack: 'sync-step-1',
       connections: 9,
@@ -146,7 +158,7 @@ describe('hostile frames beside a bystander', () => {
       holdMs: 1_000,
     })
     // Valid updates with structs of 5,000 client ids each.
-    const clientIdsRun = flood({
+    const clientIdsRun = await prepareFlood({
       url: url(hostileToken!),
       attack: 'client-ids',
       connections: 4,
@@ -155,9 +167,11 @@ describe('hostile frames beside a bystander', () => {
       holdMs: 1_000,
     })
     const storedBefore = await countStoredUpdates(server.db, documentId)
-    const during = await propagation(writer, bystander, Promise.all([floodRun, clientIdsRun]))
+    const before = await propagation(writer, bystander, window(2_000))
+    const attack = Promise.all([floodRun.go(), clientIdsRun.go()])
+    const during = await propagation(writer, bystander, attack)
     clearInterval(sampler)
-    const [floodStats, clientIdStats] = [await floodRun, await clientIdsRun]
+    const [floodStats, clientIdStats] = await attack
 
     const p99 = { before: percentile(before, 99), during: percentile(during, 99) }
     const growthMiB = (memory.peak - memory.before) / 2 ** 20
