@@ -133,6 +133,21 @@ class HoldExpired extends Error {}
 // two), later ones at most `retryMaxMs` apart, with jitter so that rooms do not retry together.
 const FIRST_RETRY_MS = 50
 
+// More relayed changes than this in one commit only come from a backlog (see #relayMerged).
+const MERGED_RELAY_ABOVE = 64
+
+function countRelayed(group: AppliedBatch[]): number {
+  let count = 0
+  for (const batch of group) {
+    for (const effect of batch.effects) {
+      if (effect.relay) {
+        count++
+      }
+    }
+  }
+  return count
+}
+
 /**
  * One loaded document: a `Y.Doc`, its `Awareness`, the connections editing it, and the queue
  * through which every message passes.
@@ -555,9 +570,13 @@ export class Room {
             next.at(-1)!.effects,
           )
         }
-        for (const batch of group) {
-          this.#heldBytes -= batch.bytes
-          this.#relay(batch.effects, batch.later)
+        if (countRelayed(group) > MERGED_RELAY_ABOVE) {
+          this.#relayMerged(group)
+        } else {
+          for (const batch of group) {
+            this.#heldBytes -= batch.bytes
+            this.#relay(batch.effects, batch.later)
+          }
         }
         group = next
       }
@@ -747,6 +766,28 @@ export class Room {
     }
     this.#log.error({ err: error }, 'room failed; closing its connections')
     this.#close(CloseCodes.InternalError, 'internal error')
+  }
+
+  // A backlog committed at once (what was held while the database was away) goes out as one
+  // merged update per commit instead of hundreds of messages to every connection, which each
+  // client would apply one by one. Everyone gets it, its authors too: Yjs ignores what a
+  // document already has. The other messages of the batches follow, in order.
+  #relayMerged(group: AppliedBatch[]): void {
+    const later = group.flatMap((batch) => batch.later)
+    for (const batch of group) {
+      this.#heldBytes -= batch.bytes
+    }
+    if (this.status === 'closed') {
+      this.#releaseBarriers(later)
+      return
+    }
+    const updates = group.flatMap((batch) =>
+      batch.effects.filter((effect) => effect.relay).map((effect) => effect.update),
+    )
+    this.#broadcast(encodeUpdate(Y.mergeUpdates(updates)))
+    for (const item of later) {
+      this.#handleAfterCommit(item)
+    }
   }
 
   // Sends what a committed batch changed to everyone else, then handles its other messages.

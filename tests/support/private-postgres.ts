@@ -5,9 +5,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import pg from 'pg'
-import { connect } from '../../server/db/connect'
+import { connect, type Connection } from '../../server/db/connect'
 import { migrateToLatest } from '../../server/db/migrate'
-import type { TestDatabase } from './db'
 
 const run = promisify(execFile)
 
@@ -48,8 +47,8 @@ export interface PrivatePostgres {
   start(): Promise<void>
   /** Stops the server: `fast` ends sessions cleanly, `immediate` as a crash would (recovery at the next start). */
   stop(mode: 'fast' | 'immediate'): Promise<void>
-  /** A fresh, migrated database on this cluster, with the shape the harness expects. */
-  createDatabase(name: string): Promise<TestDatabase>
+  /** A fresh, migrated database on this cluster, with the shape the harness expects (a `TestDatabase`). */
+  createDatabase(name: string): Promise<Connection & { url: string }>
   /** The server's log so far, for failure messages. */
   log(): string
   /** Stops the server at once and deletes its files. */
