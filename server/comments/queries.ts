@@ -38,6 +38,11 @@ export interface ThreadFilters {
   q?: string
   /** Which threads by the visibility of their root comment. */
   hidden: 'exclude' | 'include' | 'only'
+  /**
+   * With `hidden: 'exclude'`, still list the hidden threads this person opened: an author sees
+   * their own hidden item, marked, with the reason (issue 15, item 2).
+   */
+  ownHiddenOf?: string
 }
 
 const THREAD_COLUMNS = [
@@ -139,7 +144,10 @@ function applyFilters(query: Joined, filters: ThreadFilters): Joined {
   if (filters.origin) {
     q = q.where('t.consultation_id', filters.origin === 'public' ? 'is not' : 'is', null)
   }
-  if (filters.hidden === 'exclude') {
+  if (filters.hidden === 'exclude' && filters.ownHiddenOf !== undefined) {
+    const own = filters.ownHiddenOf
+    q = q.where((eb) => eb.or([eb('r.hidden_at', 'is', null), eb('r.author_id', '=', own)]))
+  } else if (filters.hidden === 'exclude') {
     q = q.where('r.hidden_at', 'is', null)
   } else if (filters.hidden === 'only') {
     q = q.where('r.hidden_at', 'is not', null)

@@ -33,7 +33,7 @@ import { inTransaction } from '../db/transaction'
 import { currentSections, editDocumentIn, prepareServerEdit } from '../documents/service'
 import type * as Y from 'yjs'
 import { AppError, badRequest, conflict, forbidden, notFound } from '../errors'
-import { notificationMail } from '../mail/templates'
+import { hiddenNoticeMail, notificationMail } from '../mail/templates'
 import { insertNotifications } from '../notifications/service'
 import {
   decodeAnchor,
@@ -118,7 +118,9 @@ export async function authorizeThread(
     'threads.read',
     'Thread',
   )
-  if (found.root.hidden_at !== null && !can(membership.role, 'threads.moderate')) {
+  // Its author may still read their own hidden thread, marked, with the reason (issue 15, item 2).
+  const ownHidden = found.root.author_id === actor.userId && action === 'threads.read'
+  if (found.root.hidden_at !== null && !can(membership.role, 'threads.moderate') && !ownHidden) {
     throw notFound('Thread')
   }
   await authorize(db, actor, found.thread.process_id, action)
@@ -288,6 +290,7 @@ export async function listThreads(
     origin: query.origin,
     q: query.q?.trim() || undefined,
     hidden: moderator ? (query.hidden ?? 'exclude') : 'exclude',
+    ...(moderator ? {} : { ownHiddenOf: actor.userId }),
   }
   const limit = query.limit ?? 50
   const offset = query.offset ?? 0
@@ -795,6 +798,7 @@ export async function moderate(
 ): Promise<Comment> {
   // Whether only moderators knew the comment: hiding one that awaited approval tells no one else.
   let wasPending = false
+  let hiddenNotice: Awaited<ReturnType<typeof noticeHidden>>
   const row = await inTransaction(ctx.db, async (trx) => {
     const comment = await queries.lockComment(trx, access.comment.id)
     if (!comment) {
@@ -855,8 +859,15 @@ export async function moderate(
       moderator_id: actor.userId,
       moderator_name: actor.name,
     })
+    if (action === 'hide' && comment.author_id !== null && comment.author_id !== actor.userId) {
+      hiddenNotice = await noticeHidden(trx, actor, access, comment.author_id, reason)
+    }
     return updated
   })
+  if (hiddenNotice) {
+    ctx.events.emit('notification.created', hiddenNotice.event)
+    mailHiddenNotice(ctx, access, hiddenNotice.email)
+  }
   // Hiding and restoring are announced to every page, which fetch the thread again and get
   // the placeholder (or a 404 for a hidden thread): the event names only a thread they knew.
   // Dismissed flags concern moderators alone, and so does refusing a comment that awaited
@@ -867,6 +878,68 @@ export async function moderate(
     action === 'dismiss-flags' || (action === 'hide' && wasPending),
   )
   return presentComment(ctx, actor, access.membership, row)
+}
+
+/**
+ * Tells a comment's author, in their inbox, that a moderator hid it and why (issue 15, item 2),
+ * inside the transaction that hid it. Someone no longer a member gets nothing. Returns what
+ * to announce and whom to mail once the change is committed.
+ */
+async function noticeHidden(
+  trx: Executor,
+  actor: Actor,
+  access: CommentAccess,
+  authorId: string,
+  reason: string,
+) {
+  const [author] = await queries.listMembersAmong(trx, access.thread.process_id, [authorId])
+  if (!author) {
+    return undefined
+  }
+  const [row] = await insertNotifications(trx, [
+    {
+      user_id: author.id,
+      process_id: access.thread.process_id,
+      thread_id: access.thread.id,
+      comment_id: access.comment.id,
+      kind: 'hidden',
+      actor_name: actor.name,
+      reason,
+    },
+  ])
+  if (!row) {
+    return undefined
+  }
+  return {
+    event: { userId: row.user_id, notificationId: row.id },
+    email: { to: author.email, locale: author.locale },
+  }
+}
+
+// The e-mail says where, never what: neither the comment's text nor the reason leaves the
+// server by mail (a mailbox is less private than the inbox); the link opens the thread.
+function mailHiddenNotice(
+  ctx: Ctx,
+  access: CommentAccess,
+  to: { to: string; locale: string | null },
+) {
+  if (!ctx.config.smtpUrl) {
+    return
+  }
+  const link = new URL(
+    `/documents/${access.thread.document_id}?thread=${access.thread.id}`,
+    ctx.config.publicUrl,
+  ).toString()
+  const mail = hiddenNoticeMail(to.to, link, {
+    processTitle: access.membership.processTitle,
+    threadNumber: access.thread.number,
+    sectionTitle: access.thread.section_title,
+  })
+  setImmediate(() => {
+    ctx.mailer
+      .send(mail)
+      .catch((error: unknown) => ctx.log.error({ err: error }, 'could not send a hidden notice'))
+  })
 }
 
 /** The moderation queue: comments with open flags, or hidden ones, with their threads and flags. */

@@ -322,8 +322,8 @@ export const ModerationLogEntry = Type.Object({
 })
 export type ModerationLogEntry = Static<typeof ModerationLogEntry>
 
-/** Why someone got a notification. */
-export const NOTIFICATION_KINDS = ['mention', 'reply'] as const
+/** Why someone got a notification: a mention, a reply, or a moderator hid their comment. */
+export const NOTIFICATION_KINDS = ['mention', 'reply', 'hidden'] as const
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number]
 
 /** One entry of the in-app inbox. */
@@ -338,6 +338,9 @@ export const Notification = Type.Object({
   sectionTitle: Type.String(),
   commentId: Uuid,
   actorName: Type.String(),
+  reason: Type.Union([Type.String(), Type.Null()], {
+    description: 'The moderator’s reason, on a `hidden` notice; else null.',
+  }),
   excerpt: Type.String({ description: 'The start of the comment, as plain text.' }),
   createdAt: Timestamp,
   read: Type.Boolean(),

@@ -439,7 +439,9 @@ function CommentView({
                     at: formatDateTime(hidden.at),
                     reason: hidden.reason,
                   })
-                : t('threads.hiddenPlaceholder', { reason: hidden.reason })}
+                : mine
+                  ? t('hiddenNotice.ownNote', { reason: hidden.reason })
+                  : t('threads.hiddenPlaceholder', { reason: hidden.reason })}
             </p>
           ) : null}
           {comment.withdrawn || comment.body === null ? (
