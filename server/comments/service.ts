@@ -1,5 +1,6 @@
 import type {
   ApplyBody,
+  ApplyPreview,
   Comment,
   CreateThreadBody,
   Endorsements,
@@ -655,20 +656,10 @@ export async function setThreadStatus(
 }
 
 /**
- * Applies a thread's proposed change to the live document, through the collaboration layer:
- * the edit is one Yjs update appended to the document's log, and every open editor receives
- * it like any collaborator's change. A passage proposal replaces the anchored passage (refused
- * with 409 when the passage was deleted, or changed since the proposal unless `force`); a
- * section proposal replaces the section's text below its heading. The thread records what
- * changed and is marked accepted, in the same transaction as the edit.
+ * The checks before a proposed change can be applied, and the edit that applies it to a
+ * scratch document: what `applyProposal` commits and `previewProposal` only shows.
  */
-export async function applyProposal(
-  ctx: Ctx,
-  actor: Actor,
-  access: ThreadAccess,
-  body: ApplyBody,
-  origin: Origin,
-): Promise<Thread> {
+function proposalEdit(access: ThreadAccess, force: boolean) {
   const { thread } = access
   if (thread.kind !== 'proposal' || thread.proposal_scope === null) {
     throw conflict('This thread proposes no change')
@@ -699,7 +690,7 @@ export async function applyProposal(
     if (range === 'spans') {
       return { error: 'The passage now spans several paragraphs; edit it by hand' }
     }
-    if (textBetween(range.text, range.from, range.to) !== (thread.quote ?? '') && !body.force) {
+    if (textBetween(range.text, range.from, range.to) !== (thread.quote ?? '') && !force) {
       return {
         error: 'The passage changed since the proposal; apply anyway to replace its current text',
         passageChanged: true,
@@ -707,6 +698,50 @@ export async function applyProposal(
     }
     return { before: replaceRange(doc, range, replacement) }
   }
+  return { replacement, scope, prepare }
+}
+
+/**
+ * What applying a thread's proposed change would do to the live document now, without doing
+ * it (issue 15, item 3): the current text of the passage or section and the text that would
+ * replace it, so the person applying sees the change and confirms it. The same refusals as
+ * `applyProposal`; a passage that changed since the proposal is shown with its current text
+ * and `passageChanged`. Nothing is written.
+ */
+export async function previewProposal(ctx: Ctx, access: ThreadAccess): Promise<ApplyPreview> {
+  const { replacement, scope, prepare } = proposalEdit(access, true)
+  const edit = await inTransaction(ctx.db, (trx) =>
+    editDocumentIn(trx, access.thread.document_id, (doc, fragment) => {
+      const outcome = prepare(doc, fragment)
+      return { result: outcome, keep: false }
+    }),
+  )
+  const outcome = edit.result
+  if ('error' in outcome) {
+    throw conflict(outcome.error)
+  }
+  // `prepare` ran as if forced, so a changed passage shows with its current text.
+  const passageChanged = scope === 'range' && outcome.before !== (access.thread.quote ?? '')
+  return { scope, before: outcome.before, after: replacement, passageChanged }
+}
+
+/**
+ * Applies a thread's proposed change to the live document, through the collaboration layer:
+ * the edit is one Yjs update appended to the document's log, and every open editor receives
+ * it like any collaborator's change. A passage proposal replaces the anchored passage (refused
+ * with 409 when the passage was deleted, or changed since the proposal unless `force`); a
+ * section proposal replaces the section's text below its heading. The thread records what
+ * changed and is marked accepted, in the same transaction as the edit.
+ */
+export async function applyProposal(
+  ctx: Ctx,
+  actor: Actor,
+  access: ThreadAccess,
+  body: ApplyBody,
+  origin: Origin,
+): Promise<Thread> {
+  const { thread } = access
+  const { replacement, scope, prepare } = proposalEdit(access, body.force === true)
   const at = new Date().toISOString()
   // One transaction: the thread's row lock and the document's edit lock make concurrent
   // applies take turns, and each reads the log with every earlier apply in it.

@@ -230,6 +230,17 @@ export const ApplyBody = Type.Object(
 )
 export type ApplyBody = Static<typeof ApplyBody>
 
+/** What applying a proposed change would replace, shown before it is confirmed (issue 15, item 3). */
+export const ApplyPreview = Type.Object({
+  scope: Type.Enum(['range', 'section'] as const),
+  before: Type.String({ description: 'The passage’s or section’s text as it stands now.' }),
+  after: Type.String({ description: 'The text that would replace it.' }),
+  passageChanged: Type.Boolean({
+    description: 'The passage changed since the proposal: applying it needs `force`.',
+  }),
+})
+export type ApplyPreview = Static<typeof ApplyPreview>
+
 export const ReasonBody = Type.Object({ reason: Reason }, { additionalProperties: false })
 export type ReasonBody = Static<typeof ReasonBody>
 
