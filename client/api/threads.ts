@@ -1,5 +1,6 @@
 import type { Ok } from '../../shared/api/common'
 import type {
+  ApplyPreview,
   Comment,
   CreateThreadBody,
   Endorsements,
@@ -59,6 +60,9 @@ export const reopenThread = (threadId: string) =>
   api.post<Thread>(`/api/threads/${seg(threadId)}/reopen`, {})
 
 /** Applies a proposed change to the live document; `force` applies it even if the passage changed since. */
+export const previewProposal = (threadId: string) =>
+  api.get<ApplyPreview>(`/api/threads/${seg(threadId)}/apply-preview`)
+
 export const applyProposal = (threadId: string, force = false) =>
   api.post<Thread>(`/api/threads/${seg(threadId)}/apply`, force ? { force } : {})
 

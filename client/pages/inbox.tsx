@@ -115,11 +115,10 @@ function InboxItem({
   notification: Notification
   onRead: () => void
 }) {
-  const title = t(`inbox.${n.kind}`, {
-    name: n.actorName,
-    number: n.threadNumber,
-    section: n.sectionTitle,
-  })
+  const where = { name: n.actorName, number: n.threadNumber, section: n.sectionTitle }
+  // A notice that a moderator hid the reader's comment names no moderator (issue 15, item 2).
+  const title =
+    n.kind === 'hidden' ? t('hiddenNotice.inbox.title', where) : t(`inbox.${n.kind}`, where)
   return (
     <li class={['inbox-item', n.read ? '' : 'is-unread'].filter(Boolean).join(' ')}>
       <div class="inbox-main">
@@ -137,6 +136,13 @@ function InboxItem({
             {title}
           </Link>
         </p>
+        {n.kind === 'hidden' ? (
+          <p class="inbox-reason">
+            {n.reason
+              ? t('hiddenNotice.inbox.reason', { reason: n.reason })
+              : t('hiddenNotice.inbox.noReason')}
+          </p>
+        ) : null}
         {n.excerpt ? <p class="inbox-excerpt">{plainText(n.excerpt)}</p> : null}
         <p class="inbox-meta">
           {n.processTitle} <span aria-hidden="true">·</span> <TimeAgo at={n.createdAt} />

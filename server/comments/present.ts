@@ -28,7 +28,7 @@ export function editWindowOpen(row: CommentRow, now = Date.now()): boolean {
 /**
  * A comment as `viewer` may see it. This is where hidden and withdrawn text is kept back:
  * a hidden item shows only the moderator's reason to people who do not moderate, with no
- * author and no text; a withdrawn one keeps its author and loses its text (issue 5, items 2 and 7).
+ * author and no text (its own author still sees both, marked hidden); a withdrawn one keeps its author and loses its text (issue 5, items 2 and 7).
  */
 export function toComment(
   row: CommentRow,
@@ -37,8 +37,9 @@ export function toComment(
 ): Comment {
   const hidden = row.hidden_at !== null
   const withdrawn = row.withdrawn_at !== null
-  const concealed = hidden && !viewer.moderator
   const own = row.author_id !== null && row.author_id === viewer.userId
+  // Its author still reads their own hidden item, marked with the reason (issue 15, item 2).
+  const concealed = hidden && !viewer.moderator && !own
   return {
     id: row.id,
     threadId: row.thread_id,

@@ -38,6 +38,11 @@ export interface ThreadFilters {
   q?: string
   /** Which threads by the visibility of their root comment. */
   hidden: 'exclude' | 'include' | 'only'
+  /**
+   * With `hidden: 'exclude'`, still list the hidden threads this person opened: an author sees
+   * their own hidden item, marked, with the reason (issue 15, item 2).
+   */
+  ownHiddenOf?: string
 }
 
 const THREAD_COLUMNS = [
@@ -143,7 +148,10 @@ function applyFilters(query: Joined, filters: ThreadFilters): Joined {
   } else if (filters.origin === 'workshop') {
     q = q.where('t.workshop_id', 'is not', null)
   }
-  if (filters.hidden === 'exclude') {
+  if (filters.hidden === 'exclude' && filters.ownHiddenOf !== undefined) {
+    const own = filters.ownHiddenOf
+    q = q.where((eb) => eb.or([eb('r.hidden_at', 'is', null), eb('r.author_id', '=', own)]))
+  } else if (filters.hidden === 'exclude') {
     q = q.where('r.hidden_at', 'is', null)
   } else if (filters.hidden === 'only') {
     q = q.where('r.hidden_at', 'is not', null)

@@ -2,6 +2,7 @@ import { Type } from 'typebox'
 import { EmptyBody, errorResponses, IdParams, Ok } from '../../shared/api/common'
 import {
   ApplyBody,
+  ApplyPreview,
   Comment,
   CommentParams,
   CreateThreadBody,
@@ -241,6 +242,21 @@ export async function commentRoutes(app: App) {
         ),
     )
   }
+
+  app.get(
+    '/api/threads/:threadId/apply-preview',
+    {
+      schema: {
+        tags,
+        summary:
+          'What applying a proposed change would replace, to show before confirming; changes nothing',
+        params: ThreadParams,
+        response: { 200: ApplyPreview, ...errorResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) =>
+      service.previewProposal(app.ctx, await threadAccess(request, 'threads.apply')),
+  )
 
   app.post(
     '/api/threads/:threadId/apply',

@@ -1,5 +1,6 @@
 import type {
   ApplyBody,
+  ApplyPreview,
   Comment,
   CreateThreadBody,
   Endorsements,
@@ -33,7 +34,7 @@ import { inTransaction } from '../db/transaction'
 import { currentSections, editDocumentIn, prepareServerEdit } from '../documents/service'
 import type * as Y from 'yjs'
 import { AppError, badRequest, conflict, forbidden, notFound } from '../errors'
-import { notificationMail } from '../mail/templates'
+import { hiddenNoticeMail, notificationMail } from '../mail/templates'
 import { insertNotifications } from '../notifications/service'
 import {
   decodeAnchor,
@@ -118,7 +119,9 @@ export async function authorizeThread(
     'threads.read',
     'Thread',
   )
-  if (found.root.hidden_at !== null && !can(membership.role, 'threads.moderate')) {
+  // Its author may still read their own hidden thread, marked, with the reason (issue 15, item 2).
+  const ownHidden = found.root.author_id === actor.userId && action === 'threads.read'
+  if (found.root.hidden_at !== null && !can(membership.role, 'threads.moderate') && !ownHidden) {
     throw notFound('Thread')
   }
   await authorize(db, actor, found.thread.process_id, action)
@@ -288,6 +291,7 @@ export async function listThreads(
     origin: query.origin,
     q: query.q?.trim() || undefined,
     hidden: moderator ? (query.hidden ?? 'exclude') : 'exclude',
+    ...(moderator ? {} : { ownHiddenOf: actor.userId }),
   }
   const limit = query.limit ?? 50
   const offset = query.offset ?? 0
@@ -652,20 +656,10 @@ export async function setThreadStatus(
 }
 
 /**
- * Applies a thread's proposed change to the live document, through the collaboration layer:
- * the edit is one Yjs update appended to the document's log, and every open editor receives
- * it like any collaborator's change. A passage proposal replaces the anchored passage (refused
- * with 409 when the passage was deleted, or changed since the proposal unless `force`); a
- * section proposal replaces the section's text below its heading. The thread records what
- * changed and is marked accepted, in the same transaction as the edit.
+ * The checks before a proposed change can be applied, and the edit that applies it to a
+ * scratch document: what `applyProposal` commits and `previewProposal` only shows.
  */
-export async function applyProposal(
-  ctx: Ctx,
-  actor: Actor,
-  access: ThreadAccess,
-  body: ApplyBody,
-  origin: Origin,
-): Promise<Thread> {
+function proposalEdit(access: ThreadAccess, force: boolean) {
   const { thread } = access
   if (thread.kind !== 'proposal' || thread.proposal_scope === null) {
     throw conflict('This thread proposes no change')
@@ -696,7 +690,7 @@ export async function applyProposal(
     if (range === 'spans') {
       return { error: 'The passage now spans several paragraphs; edit it by hand' }
     }
-    if (textBetween(range.text, range.from, range.to) !== (thread.quote ?? '') && !body.force) {
+    if (textBetween(range.text, range.from, range.to) !== (thread.quote ?? '') && !force) {
       return {
         error: 'The passage changed since the proposal; apply anyway to replace its current text',
         passageChanged: true,
@@ -704,6 +698,50 @@ export async function applyProposal(
     }
     return { before: replaceRange(doc, range, replacement) }
   }
+  return { replacement, scope, prepare }
+}
+
+/**
+ * What applying a thread's proposed change would do to the live document now, without doing
+ * it (issue 15, item 3): the current text of the passage or section and the text that would
+ * replace it, so the person applying sees the change and confirms it. The same refusals as
+ * `applyProposal`; a passage that changed since the proposal is shown with its current text
+ * and `passageChanged`. Nothing is written.
+ */
+export async function previewProposal(ctx: Ctx, access: ThreadAccess): Promise<ApplyPreview> {
+  const { replacement, scope, prepare } = proposalEdit(access, true)
+  const edit = await inTransaction(ctx.db, (trx) =>
+    editDocumentIn(trx, access.thread.document_id, (doc, fragment) => {
+      const outcome = prepare(doc, fragment)
+      return { result: outcome, keep: false }
+    }),
+  )
+  const outcome = edit.result
+  if ('error' in outcome) {
+    throw conflict(outcome.error)
+  }
+  // `prepare` ran as if forced, so a changed passage shows with its current text.
+  const passageChanged = scope === 'range' && outcome.before !== (access.thread.quote ?? '')
+  return { scope, before: outcome.before, after: replacement, passageChanged }
+}
+
+/**
+ * Applies a thread's proposed change to the live document, through the collaboration layer:
+ * the edit is one Yjs update appended to the document's log, and every open editor receives
+ * it like any collaborator's change. A passage proposal replaces the anchored passage (refused
+ * with 409 when the passage was deleted, or changed since the proposal unless `force`); a
+ * section proposal replaces the section's text below its heading. The thread records what
+ * changed and is marked accepted, in the same transaction as the edit.
+ */
+export async function applyProposal(
+  ctx: Ctx,
+  actor: Actor,
+  access: ThreadAccess,
+  body: ApplyBody,
+  origin: Origin,
+): Promise<Thread> {
+  const { thread } = access
+  const { replacement, scope, prepare } = proposalEdit(access, body.force === true)
   const at = new Date().toISOString()
   // One transaction: the thread's row lock and the document's edit lock make concurrent
   // applies take turns, and each reads the log with every earlier apply in it.
@@ -795,6 +833,7 @@ export async function moderate(
 ): Promise<Comment> {
   // Whether only moderators knew the comment: hiding one that awaited approval tells no one else.
   let wasPending = false
+  let hiddenNotice: Awaited<ReturnType<typeof noticeHidden>>
   const row = await inTransaction(ctx.db, async (trx) => {
     const comment = await queries.lockComment(trx, access.comment.id)
     if (!comment) {
@@ -855,8 +894,15 @@ export async function moderate(
       moderator_id: actor.userId,
       moderator_name: actor.name,
     })
+    if (action === 'hide' && comment.author_id !== null && comment.author_id !== actor.userId) {
+      hiddenNotice = await noticeHidden(trx, actor, access, comment.author_id, reason)
+    }
     return updated
   })
+  if (hiddenNotice) {
+    ctx.events.emit('notification.created', hiddenNotice.event)
+    mailHiddenNotice(ctx, access, hiddenNotice.email)
+  }
   // Hiding and restoring are announced to every page, which fetch the thread again and get
   // the placeholder (or a 404 for a hidden thread): the event names only a thread they knew.
   // Dismissed flags concern moderators alone, and so does refusing a comment that awaited
@@ -867,6 +913,68 @@ export async function moderate(
     action === 'dismiss-flags' || (action === 'hide' && wasPending),
   )
   return presentComment(ctx, actor, access.membership, row)
+}
+
+/**
+ * Tells a comment's author, in their inbox, that a moderator hid it and why (issue 15, item 2),
+ * inside the transaction that hid it. Someone no longer a member gets nothing. Returns what
+ * to announce and whom to mail once the change is committed.
+ */
+async function noticeHidden(
+  trx: Executor,
+  actor: Actor,
+  access: CommentAccess,
+  authorId: string,
+  reason: string,
+) {
+  const [author] = await queries.listMembersAmong(trx, access.thread.process_id, [authorId])
+  if (!author) {
+    return undefined
+  }
+  const [row] = await insertNotifications(trx, [
+    {
+      user_id: author.id,
+      process_id: access.thread.process_id,
+      thread_id: access.thread.id,
+      comment_id: access.comment.id,
+      kind: 'hidden',
+      actor_name: actor.name,
+      reason,
+    },
+  ])
+  if (!row) {
+    return undefined
+  }
+  return {
+    event: { userId: row.user_id, notificationId: row.id },
+    email: { to: author.email, locale: author.locale },
+  }
+}
+
+// The e-mail says where, never what: neither the comment's text nor the reason leaves the
+// server by mail (a mailbox is less private than the inbox); the link opens the thread.
+function mailHiddenNotice(
+  ctx: Ctx,
+  access: CommentAccess,
+  to: { to: string; locale: string | null },
+) {
+  if (!ctx.config.smtpUrl) {
+    return
+  }
+  const link = new URL(
+    `/documents/${access.thread.document_id}?thread=${access.thread.id}`,
+    ctx.config.publicUrl,
+  ).toString()
+  const mail = hiddenNoticeMail(to.to, link, {
+    processTitle: access.membership.processTitle,
+    threadNumber: access.thread.number,
+    sectionTitle: access.thread.section_title,
+  })
+  setImmediate(() => {
+    ctx.mailer
+      .send(mail)
+      .catch((error: unknown) => ctx.log.error({ err: error }, 'could not send a hidden notice'))
+  })
 }
 
 /** The moderation queue: comments with open flags, or hidden ones, with their threads and flags. */

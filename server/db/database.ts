@@ -284,6 +284,8 @@ export interface NotificationsTable {
   comment_id: string
   kind: string
   actor_name: string
+  /** The moderator's reason, on a notice that they hid the reader's comment; else null. */
+  reason: Generated<string | null>
   created_at: CreatedAt
   read_at: Timestamp | null
 }

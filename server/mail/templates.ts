@@ -79,3 +79,23 @@ export function notificationMail(
     text: [english, link, '', spanish, link].join('\n'),
   }
 }
+
+/**
+ * The e-mail that a moderator hid someone's comment (issue 15, item 2). It says where only:
+ * neither the comment nor the moderator's reason is in it; the link opens the thread, where
+ * its author reads both.
+ */
+export function hiddenNoticeMail(
+  to: string,
+  link: string,
+  notice: { processTitle: string; threadNumber: number; sectionTitle: string },
+): Mail {
+  const where = `#${notice.threadNumber} · ${notice.sectionTitle}`
+  const english = `A moderator hid your comment in "${notice.processTitle}" (${where}). Open the thread to read the reason; only you and the moderators still see your comment.`
+  const spanish = `Un moderador ocultó su comentario en «${notice.processTitle}» (${where}). Abra el hilo para leer el motivo; solo usted y la moderación siguen viendo su comentario.`
+  return {
+    to,
+    subject: 'Concord: a moderator hid your comment / un moderador ocultó su comentario',
+    text: [english, link, '', spanish, link].join('\n'),
+  }
+}

@@ -13,6 +13,7 @@ export function toNotification(row: {
   section_title: string
   comment_id: string
   actor_name: string
+  reason: string | null
   body: string
   created_at: Date
   read_at: Date | null
@@ -28,6 +29,7 @@ export function toNotification(row: {
     sectionTitle: row.section_title,
     commentId: row.comment_id,
     actorName: row.actor_name,
+    reason: row.kind === 'hidden' ? (row.reason ?? '') : null,
     excerpt: plainExcerpt(row.body, 160),
     createdAt: new Date(row.created_at).toISOString(),
     read: row.read_at !== null,

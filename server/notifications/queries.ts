@@ -11,6 +11,7 @@ export function insertNotifications(
     comment_id: string
     kind: string
     actor_name: string
+    reason?: string | null
   }[],
 ) {
   if (rows.length === 0) {
@@ -27,23 +28,30 @@ export function insertNotifications(
 // A notification is shown while its comment and its thread are shown to everyone and its
 // reader is still a member: hidden or withdrawn items never reach an inbox (issue 5, item 7).
 function visibleNotifications(db: Executor, userId: string) {
-  return db
-    .selectFrom('notifications as n')
-    .innerJoin('comments as c', 'c.id', 'n.comment_id')
-    .innerJoin('threads as t', 't.id', 'n.thread_id')
-    .innerJoin('comments as r', (join) =>
-      join.onRef('r.thread_id', '=', 't.id').on('r.is_root', '=', true),
-    )
-    .innerJoin('documents as d', 'd.id', 't.document_id')
-    .innerJoin('processes as p', 'p.id', 'n.process_id')
-    .innerJoin('memberships as m', (join) =>
-      join.onRef('m.process_id', '=', 'n.process_id').onRef('m.user_id', '=', 'n.user_id'),
-    )
-    .where('n.user_id', '=', userId)
-    .where('c.hidden_at', 'is', null)
-    .where('c.withdrawn_at', 'is', null)
-    .where('r.hidden_at', 'is', null)
-    .where('d.deleted_at', 'is', null)
+  return (
+    db
+      .selectFrom('notifications as n')
+      .innerJoin('comments as c', 'c.id', 'n.comment_id')
+      .innerJoin('threads as t', 't.id', 'n.thread_id')
+      .innerJoin('comments as r', (join) =>
+        join.onRef('r.thread_id', '=', 't.id').on('r.is_root', '=', true),
+      )
+      .innerJoin('documents as d', 'd.id', 't.document_id')
+      .innerJoin('processes as p', 'p.id', 'n.process_id')
+      .innerJoin('memberships as m', (join) =>
+        join.onRef('m.process_id', '=', 'n.process_id').onRef('m.user_id', '=', 'n.user_id'),
+      )
+      .where('n.user_id', '=', userId)
+      .where('c.withdrawn_at', 'is', null)
+      .where('d.deleted_at', 'is', null)
+      // A notice that the reader's own comment was hidden is about a hidden comment, by design.
+      .where((eb) =>
+        eb.or([
+          eb('n.kind', '=', 'hidden'),
+          eb.and([eb('c.hidden_at', 'is', null), eb('r.hidden_at', 'is', null)]),
+        ]),
+      )
+  )
 }
 
 export function listNotifications(
@@ -59,6 +67,7 @@ export function listNotifications(
       'n.thread_id',
       'n.comment_id',
       'n.actor_name',
+      'n.reason',
       'n.created_at',
       'n.read_at',
       'p.title as process_title',

@@ -230,6 +230,17 @@ export const ApplyBody = Type.Object(
 )
 export type ApplyBody = Static<typeof ApplyBody>
 
+/** What applying a proposed change would replace, shown before it is confirmed (issue 15, item 3). */
+export const ApplyPreview = Type.Object({
+  scope: Type.Enum(['range', 'section'] as const),
+  before: Type.String({ description: 'The passage’s or section’s text as it stands now.' }),
+  after: Type.String({ description: 'The text that would replace it.' }),
+  passageChanged: Type.Boolean({
+    description: 'The passage changed since the proposal: applying it needs `force`.',
+  }),
+})
+export type ApplyPreview = Static<typeof ApplyPreview>
+
 export const ReasonBody = Type.Object({ reason: Reason }, { additionalProperties: false })
 export type ReasonBody = Static<typeof ReasonBody>
 
@@ -323,8 +334,8 @@ export const ModerationLogEntry = Type.Object({
 })
 export type ModerationLogEntry = Static<typeof ModerationLogEntry>
 
-/** Why someone got a notification. */
-export const NOTIFICATION_KINDS = ['mention', 'reply'] as const
+/** Why someone got a notification: a mention, a reply, or a moderator hid their comment. */
+export const NOTIFICATION_KINDS = ['mention', 'reply', 'hidden'] as const
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number]
 
 /** One entry of the in-app inbox. */
@@ -339,6 +350,9 @@ export const Notification = Type.Object({
   sectionTitle: Type.String(),
   commentId: Uuid,
   actorName: Type.String(),
+  reason: Type.Union([Type.String(), Type.Null()], {
+    description: 'The moderator’s reason, on a `hidden` notice; else null.',
+  }),
   excerpt: Type.String({ description: 'The start of the comment, as plain text.' }),
   createdAt: Timestamp,
   read: Type.Boolean(),

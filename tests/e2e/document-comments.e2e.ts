@@ -227,6 +227,18 @@ describe('comments in the document', () => {
       await margin(reader).getByRole('button', { name: 'Apply proposed change' }).count(),
     ).toBe(0)
     await proposal.getByRole('button', { name: 'Apply proposed change' }).click()
+    // Issue 15, item 3: the change shows before and after, and applies only once confirmed.
+    const confirm = proposal.locator('.apply-confirm')
+    await confirm.waitFor()
+    expect(await confirm.locator('.apply-before').textContent()).toContain(
+      'Human rights come first.',
+    )
+    expect(await confirm.locator('.apply-after').textContent()).toContain(
+      'Human rights and the rule of law come first.',
+    )
+    expect(await storedText(server, documentId)).not.toContain('the rule of law')
+    await expectNoSeriousViolations(drafter, 'the change before it is applied')
+    await confirm.getByRole('button', { name: 'Apply this change' }).click()
 
     const after = 'Human rights and the rule of law come first. Security serves people.'
     for (const page of [drafter, reader]) {

@@ -1,10 +1,17 @@
 import '../../styles/threads.css'
 import { useEffect, useId, useRef, useState } from 'preact/hooks'
-import type { Comment, Endorsements, Thread, ThreadSummary } from '../../../shared/api/threads'
+import type {
+  ApplyPreview,
+  Comment,
+  Endorsements,
+  Thread,
+  ThreadSummary,
+} from '../../../shared/api/threads'
 import { LIMITS } from '../../../shared/limits'
 import { toApiError, type ApiError } from '../../api/client'
 import {
   applyProposal,
+  previewProposal,
   dismissFlags,
   editComment,
   endorseThread,
@@ -439,7 +446,9 @@ function CommentView({
                     at: formatDateTime(hidden.at),
                     reason: hidden.reason,
                   })
-                : t('threads.hiddenPlaceholder', { reason: hidden.reason })}
+                : mine
+                  ? t('hiddenNotice.ownNote', { reason: hidden.reason })
+                  : t('threads.hiddenPlaceholder', { reason: hidden.reason })}
             </p>
           ) : null}
           {comment.withdrawn || comment.body === null ? (
@@ -868,6 +877,7 @@ function ThreadActions({
   const [busy, setBusy] = useState<string | null>(null)
   const [error, setError] = useState<ApiError | null>(null)
   const [conflict, setConflict] = useState(false)
+  const [preview, setPreview] = useState<ApplyPreview | null>(null)
   const errorId = useId()
 
   useEffect(() => {
@@ -976,21 +986,13 @@ function ThreadActions({
             <Button
               small
               variant="primary"
-              busy={busy === 'apply'}
+              busy={busy === 'preview'}
+              aria-expanded={preview !== null}
               onClick={() =>
-                void run('apply', async () => {
-                  try {
-                    onThread(await applyProposal(thread.id))
-                    setConflict(false)
-                    announce(t('threads.appliedDone'))
-                  } catch (e) {
-                    const apiError = toApiError(e)
-                    if (apiError.status === 409 || apiError.code === 'conflict') {
-                      setConflict(true)
-                      return
-                    }
-                    throw apiError
-                  }
+                // Issue 15, item 3: show what the change replaces, and apply only once confirmed.
+                void run('preview', async () => {
+                  setConflict(false)
+                  setPreview(await previewProposal(thread.id))
                 })
               }
             >
@@ -1001,6 +1003,33 @@ function ThreadActions({
         </div>
       ) : null}
 
+      {preview && canApply ? (
+        <ApplyConfirm
+          preview={preview}
+          number={thread.number}
+          busy={busy === 'apply'}
+          onConfirm={() =>
+            void run('apply', async () => {
+              try {
+                // The person saw the passage as it is now, changed or not: apply that.
+                onThread(await applyProposal(thread.id, preview.passageChanged))
+                setPreview(null)
+                setConflict(false)
+                announce(t('threads.appliedDone'))
+              } catch (e) {
+                const apiError = toApiError(e)
+                if (apiError.status === 409 || apiError.code === 'conflict') {
+                  setPreview(null)
+                  setConflict(true)
+                  return
+                }
+                throw apiError
+              }
+            })
+          }
+          onCancel={() => setPreview(null)}
+        />
+      ) : null}
       {conflict && canApply ? (
         <ConflictNotice
           busy={busy === 'force'}
@@ -1015,6 +1044,67 @@ function ThreadActions({
         />
       ) : null}
       {error ? <FormError id={errorId} error={error} /> : null}
+    </div>
+  )
+}
+
+/** The change a proposal makes, before and after, with a button to confirm it. */
+function ApplyConfirm({
+  preview,
+  number,
+  busy,
+  onConfirm,
+  onCancel,
+}: {
+  preview: ApplyPreview
+  number: number
+  busy: boolean
+  onConfirm: () => void
+  onCancel: () => void
+}) {
+  const ref = useRef<HTMLDivElement>(null)
+  const headingId = useId()
+  useEffect(() => {
+    ref.current?.focus()
+  }, [])
+  const paragraphs = (text: string) =>
+    text.trim() === '' ? (
+      <p class="apply-empty">{t('applyChange.empty')}</p>
+    ) : (
+      text.split(/\n\s*\n/).map((part, i) => <p key={i}>{part}</p>)
+    )
+  return (
+    <div
+      ref={ref}
+      class="notice apply-confirm"
+      role="group"
+      aria-labelledby={headingId}
+      tabIndex={-1}
+    >
+      <p class="notice-title" id={headingId}>
+        {t(preview.scope === 'section' ? 'applyChange.titleSection' : 'applyChange.titleRange', {
+          number,
+        })}
+      </p>
+      {preview.passageChanged ? <p>{t('applyChange.passageChanged')}</p> : null}
+      <div class="apply-compare">
+        <div class="apply-before">
+          <p class="apply-label">{t('applyChange.before')}</p>
+          <del>{paragraphs(preview.before)}</del>
+        </div>
+        <div class="apply-after">
+          <p class="apply-label">{t('applyChange.after')}</p>
+          <ins>{paragraphs(preview.after)}</ins>
+        </div>
+      </div>
+      <div class="form-actions">
+        <Button small variant="primary" busy={busy} onClick={onConfirm}>
+          {t('applyChange.confirm')}
+        </Button>
+        <Button small variant="ghost" onClick={onCancel}>
+          {t('common.cancel')}
+        </Button>
+      </div>
     </div>
   )
 }

@@ -23,7 +23,7 @@ import { ThreadCard } from '../../components/threads/thread-card'
 import { useResource } from '../../components/use-resource'
 import { formatNumber, t } from '../../i18n'
 import { location, navigate } from '../../router'
-import { groupLabel } from '../../state/process'
+import { allows, groupLabel } from '../../state/process'
 import '../../styles/threads.css'
 
 const PAGE_SIZE = 20
@@ -42,8 +42,12 @@ const FILTERS = [
   'origin',
   'consultation',
   'q',
+  'hidden',
 ] as const
 type FilterName = (typeof FILTERS)[number]
+
+/** Which threads by whether a moderator hid them; only moderators may ask (issue 15, item 2). */
+const HIDDEN_FILTERS = ['exclude', 'include', 'only'] as const
 
 function oneOf<T extends string>(values: readonly T[], value: string | null): T | undefined {
   return value !== null && (values as readonly string[]).includes(value) ? (value as T) : undefined
@@ -63,6 +67,7 @@ export function readThreadQuery(search: URLSearchParams): ThreadListQuery {
     origin: oneOf(THREAD_ORIGINS, search.get('origin')),
     consultation: text('consultation'),
     q: text('q')?.slice(0, LIMITS.searchMax),
+    hidden: oneOf(HIDDEN_FILTERS, search.get('hidden')),
     sort: oneOf(THREAD_SORTS, search.get('sort')),
     offset: Number.isInteger(offset) && offset > 0 ? offset : undefined,
     limit: PAGE_SIZE,
@@ -155,6 +160,11 @@ export function ThreadsSection({ process }: { process: ProcessDetail }) {
       label: `/c/${c.slug}`,
     })),
   ]
+  const moderator = allows('threads.moderate')
+  const hiddenOptions: Option[] = HIDDEN_FILTERS.map((h) => ({
+    value: h === 'exclude' ? '' : h,
+    label: t(`hiddenNotice.filter.${h}`),
+  }))
   const sortOptions: Option[] = THREAD_SORTS.map((s) => ({
     value: s,
     label: t(`threads.list.sorts.${s}`),
@@ -236,6 +246,15 @@ export function ThreadsSection({ process }: { process: ProcessDetail }) {
             options={originOptions}
             onValue={(v) => go({ origin: oneOf(THREAD_ORIGINS, v) })}
           />
+          {moderator ? (
+            <SelectField
+              id="filter-hidden"
+              label={t('hiddenNotice.filter.label')}
+              value={query.hidden === 'exclude' ? '' : (query.hidden ?? '')}
+              options={hiddenOptions}
+              onValue={(v) => go({ hidden: oneOf(HIDDEN_FILTERS, v) })}
+            />
+          ) : null}
           {consultationOptions.length > 1 ? (
             <SelectField
               id="filter-consultation"
