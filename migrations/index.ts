@@ -7,6 +7,7 @@ import * as m0005 from './0005_threads'
 import * as m0006 from './0006_versions'
 import * as m0007 from './0007_consultations'
 import * as m0008 from './0008_submission_email_key'
+import * as m0014 from './0014_process_stages'
 
 /** Every migration, in order. A static list keeps them bundled and free of file-system globbing. */
 export const migrations: Record<string, Migration> = {
@@ -18,6 +19,7 @@ export const migrations: Record<string, Migration> = {
   '0006_versions': m0006,
   '0007_consultations': m0007,
   '0008_submission_email_key': m0008,
+  '0014_process_stages': m0014,
 }
 
 export const migrationProvider: MigrationProvider = {

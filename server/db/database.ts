@@ -319,6 +319,19 @@ export interface ConsultationChangesTable {
   created_at: CreatedAt
 }
 
+/** One move of a process from one life-cycle stage to another (append-only). */
+export interface ProcessStageChangesTable {
+  id: Generated<string>
+  process_id: string
+  from_stage: string
+  to_stage: string
+  reason: Generated<string>
+  actor_id: string | null
+  actor_name: string
+  created_at: CreatedAt
+}
+export type ProcessStageChangeRow = Selectable<ProcessStageChangesTable>
+
 /** One public submission and its receipt. */
 export interface ConsultationSubmissionsTable {
   id: Generated<string>
@@ -371,6 +384,7 @@ export interface Database {
   consultations: ConsultationsTable
   consultation_changes: ConsultationChangesTable
   consultation_submissions: ConsultationSubmissionsTable
+  process_stage_changes: ProcessStageChangesTable
 }
 
 export type Db = Kysely<Database>
