@@ -38,6 +38,8 @@ export interface NewStageChange {
   reason: string
   actorId: string
   actorName: string
+  /** When the move was made; now unless a seed writes history. */
+  at?: Date
 }
 
 /** Appends a move to a process's timeline. */
@@ -51,6 +53,7 @@ export function insertStageChange(trx: Executor, change: NewStageChange) {
       reason: change.reason,
       actor_id: change.actorId,
       actor_name: change.actorName,
+      ...(change.at ? { created_at: change.at } : {}),
     })
     .returningAll()
     .executeTakeFirstOrThrow()

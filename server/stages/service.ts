@@ -69,22 +69,40 @@ export async function changeStage(
         { path: 'body/reason', message: 'required when moving back' },
       ])
     }
-    await queries.updateProcessStage(trx, membership.processId, to)
-    const row = await queries.insertStageChange(trx, {
-      processId: membership.processId,
-      from,
-      to,
-      reason: why,
-      actorId: origin.userId,
-      actorName: origin.name,
-    })
-    await recordAudit(trx, origin, {
-      processId: membership.processId,
-      action: 'process.stage_changed',
-      targetType: 'process',
-      targetId: membership.processId,
-      details: { from, to, reason: why, isBack, changeId: row.id },
-    })
+    await recordStageMove(trx, membership.processId, from, to, why, origin)
     return getTimeline(trx, membership.processId)
+  })
+}
+
+/**
+ * Sets a process's stage and records the move on its timeline and in the audit log
+ * (`process.stage_changed`), inside `trx`. `changeStage` checks the rules first; the demo seed
+ * calls it directly to write a history, with `at` as the time of the move.
+ */
+export async function recordStageMove(
+  trx: Executor,
+  processId: string,
+  from: Stage,
+  to: Stage,
+  reason: string,
+  origin: Origin,
+  at?: Date,
+): Promise<void> {
+  await queries.updateProcessStage(trx, processId, to)
+  const row = await queries.insertStageChange(trx, {
+    processId,
+    from,
+    to,
+    reason,
+    actorId: origin.userId,
+    actorName: origin.name,
+    ...(at ? { at } : {}),
+  })
+  await recordAudit(trx, origin, {
+    processId,
+    action: 'process.stage_changed',
+    targetType: 'process',
+    targetId: processId,
+    details: { from, to, reason, isBack: stageIndex(to) < stageIndex(from), changeId: row.id },
   })
 }

@@ -256,3 +256,50 @@ describe('stages', () => {
     expect(renamed.statusCode, renamed.body).toBe(200)
   })
 })
+
+describe('the demo', () => {
+  it('has named versions with a comparison worth reading, and a timeline of stages', async () => {
+    const demo = await createTestApp()
+    const { seedDemo } = await import('../../server/demo/seed')
+    expect(await seedDemo(demo.db)).toBe(true)
+    const owner = await demo.as({
+      id: '',
+      email: 'secretariat@example.org',
+      password: 'concord-demo',
+      name: '',
+      isAdmin: false,
+    })
+    const [process] = (await owner.get('/api/processes')).json() as { id: string }[]
+    const timeline = (
+      await owner.get(`/api/processes/${process!.id}/stages`)
+    ).json() as StageTimeline
+    expect(timeline.stage).toBe('public-consultation')
+    expect(timeline.changes.map((c) => [c.from, c.to])).toEqual([
+      ['drafting', 'stakeholder-review'],
+      ['stakeholder-review', 'public-consultation'],
+    ])
+
+    const documents = (await owner.get(`/api/processes/${process!.id}/documents`)).json() as {
+      id: string
+      title: string
+    }[]
+    const english = documents.find((d) => d.title.startsWith('National Cybersecurity'))!
+    const versions = (await owner.get(`/api/documents/${english.id}/versions`)).json() as {
+      id: string
+      name: string
+    }[]
+    expect(versions.map((v) => v.name)).toEqual([
+      'Zero draft',
+      'Draft for stakeholder review',
+      'Draft for public consultation',
+    ])
+    const comparison = (
+      await owner.get(`/api/versions/${versions[0]!.id}/compare?to=${versions[2]!.id}`)
+    ).json()
+    expect(comparison.summary).toMatchObject({ changed: 2, added: 1, removed: 0, renamed: 1 })
+    const added = comparison.sections.find((s: { status: string }) => s.status === 'added')
+    expect(added.toTitle).toBe('4.7 Protecting children and young people online')
+    const renamed = comparison.sections.find((s: { isRenamed: boolean }) => s.isRenamed)
+    expect(renamed.toTitle).toBe('5. Governance, implementation and review')
+  })
+})
