@@ -12,6 +12,7 @@ import { ProcessHomePage, isSection } from './pages/process-home'
 import { ProcessListPage } from './pages/processes'
 import { ResetPasswordPage } from './pages/reset-password'
 import { SignInPage } from './pages/sign-in'
+import { VersionsPage } from './pages/versions'
 import { location, match, navigate, safeNext } from './router'
 import { session, signInPath } from './state/session'
 
@@ -57,6 +58,11 @@ const ROUTES: Route[] = [
     ),
   },
   { pattern: '/documents/:id', access: 'member', render: (p) => <DocumentPage id={p.id ?? ''} /> },
+  {
+    pattern: '/documents/:id/versions',
+    access: 'member',
+    render: (p) => <VersionsPage id={p.id ?? ''} />,
+  },
   { pattern: '/account', access: 'member', render: () => <AccountPage /> },
   { pattern: '/inbox', access: 'member', render: () => <InboxPage /> },
 ]

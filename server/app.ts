@@ -40,6 +40,7 @@ import { commentRoutes } from './comments/routes'
 import { notificationRoutes } from './notifications/routes'
 import { liveRoutes } from './live/routes'
 import { versionRoutes } from './versions/routes'
+import { stageRoutes } from './stages/routes'
 import { consultationRoutes } from './consultation/routes'
 import { reportRoutes } from './consultation/report-routes'
 import { publicConsultationRoutes } from './consultation/public-routes'
@@ -221,6 +222,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(auditRoutes)
   await app.register(commentRoutes)
   await app.register(versionRoutes)
+  await app.register(stageRoutes)
   await app.register(consultationRoutes)
   await app.register(reportRoutes)
   await app.register(publicConsultationRoutes)

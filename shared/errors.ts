@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   'archived',
   'consultation_closed',
   'consultation_not_open',
+  'stage_forbidden',
   'internal',
 ] as const
 

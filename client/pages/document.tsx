@@ -204,6 +204,12 @@ function DocumentHeader({
       ) : (
         <div class="doc-title-row">
           <RouteHeading class="doc-page-title">{title}</RouteHeading>
+          <Link
+            class="btn btn-secondary btn-small"
+            href={`/documents/${encodeURIComponent(documentId)}/versions`}
+          >
+            {t('versions.open')}
+          </Link>
           {manage ? (
             <div class="doc-actions">
               <Button small buttonRef={renameRef} onClick={() => setRenaming(true)}>

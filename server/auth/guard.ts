@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify'
 import { ALLOWED_WHEN_ARCHIVED, can, type Action } from '../../shared/domain/permissions'
+import { canInStage, isStage, type Stage } from '../../shared/domain/lifecycle'
 import { isRole, type Role } from '../../shared/domain/roles'
 import type { Executor } from '../db/database'
 import { AppError, forbidden, notFound, unauthenticated } from '../errors'
@@ -11,6 +12,8 @@ export interface MembershipContext {
   processId: string
   processTitle: string
   archived: boolean
+  /** The process's life-cycle stage, whose rules apply on top of the role's (lifecycle.ts). */
+  stage: Stage
   role: Role
   stakeholderGroup: string
   organisation: string
@@ -43,11 +46,12 @@ export async function findMembership(db: Executor, processId: string, userId: st
       'memberships.organisation',
       'processes.title',
       'processes.archived_at',
+      'processes.stage',
     ])
     .where('memberships.process_id', '=', processId)
     .where('memberships.user_id', '=', userId)
     .executeTakeFirst()
-  if (!row || !isRole(row.role)) {
+  if (!row || !isRole(row.role) || !isStage(row.stage)) {
     return undefined
   }
   return {
@@ -55,6 +59,7 @@ export async function findMembership(db: Executor, processId: string, userId: st
     processId: row.process_id,
     processTitle: row.title,
     archived: row.archived_at !== null,
+    stage: row.stage,
     role: row.role,
     stakeholderGroup: row.stakeholder_group,
     organisation: row.organisation,
@@ -64,8 +69,9 @@ export async function findMembership(db: Executor, processId: string, userId: st
 /**
  * Decides whether `actor` may perform `action` in a process: no membership → 404 (the
  * process's existence stays private), a role without the action → 403, a change to an
- * archived process → 409. This is the one place authorization is decided, for routes and
- * for the collaboration socket alike (STYLE 2.8).
+ * archived process → 409 `archived`, an action the process's stage forbids (no drafting
+ * edits once adopted, issue 14) → 409 `stage_forbidden`. This is the one place authorization
+ * is decided, for routes and for the collaboration socket alike (STYLE 2.8).
  */
 export async function authorize(
   db: Executor,
@@ -82,6 +88,13 @@ export async function authorize(
   }
   if (membership.archived && !ALLOWED_WHEN_ARCHIVED.has(action)) {
     throw new AppError(409, 'archived', 'This process is archived; unarchive it to make changes')
+  }
+  if (!canInStage(membership.stage, action)) {
+    throw new AppError(
+      409,
+      'stage_forbidden',
+      `The process is at the ${membership.stage} stage, which does not allow this; a new cycle (back to drafting) does`,
+    )
   }
   return membership
 }

@@ -3,6 +3,7 @@ import type { WebSocket } from 'ws'
 import { CloseCodes, type CloseCode } from '../../shared/collab/close-codes'
 import { COLLAB_LIMITS, type CollabLimits } from '../../shared/collab/limits'
 import { presenceColor } from '../../shared/collab/presence'
+import { canInStage } from '../../shared/domain/lifecycle'
 import { can } from '../../shared/domain/permissions'
 import { isSchemaCompatible } from '../../shared/schema/version'
 import type { Actor } from '../auth/actor'
@@ -393,8 +394,12 @@ export class CollabServer {
         documentId,
         processId: document.process_id,
         role: membership.role,
-        // An archived process stays readable but changes nothing (permissions.ts ALLOWED_WHEN_ARCHIVED).
-        readOnly: !can(membership.role, 'documents.edit') || membership.archived,
+        // An archived process stays readable but changes nothing (permissions.ts ALLOWED_WHEN_ARCHIVED),
+        // and an adopted one takes no drafting edits (lifecycle.ts STAGE_FORBIDS).
+        readOnly:
+          !can(membership.role, 'documents.edit') ||
+          membership.archived ||
+          !canInStage(membership.stage, 'documents.edit'),
         identity: {
           name: actor.name,
           color: presenceColor(actor.userId),

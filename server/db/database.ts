@@ -356,6 +356,19 @@ export interface ConsultationChangesTable {
   created_at: CreatedAt
 }
 
+/** One move of a process from one life-cycle stage to another (append-only). */
+export interface ProcessStageChangesTable {
+  id: Generated<string>
+  process_id: string
+  from_stage: string
+  to_stage: string
+  reason: Generated<string>
+  actor_id: string | null
+  actor_name: string
+  created_at: CreatedAt
+}
+export type ProcessStageChangeRow = Selectable<ProcessStageChangesTable>
+
 /** One public submission and its receipt. */
 export interface ConsultationSubmissionsTable {
   id: Generated<string>
@@ -567,6 +580,7 @@ export interface Database {
   workshop_contributions: WorkshopContributionsTable
   workshop_polls: WorkshopPollsTable
   workshop_votes: WorkshopVotesTable
+  process_stage_changes: ProcessStageChangesTable
 }
 
 export type Db = Kysely<Database>

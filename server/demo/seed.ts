@@ -8,6 +8,7 @@ import { insertDocument } from '../documents/service'
 import { parseMarkdown } from '../render/markdown'
 import { DRAFT_EN, DRAFT_EN_TITLE, DRAFT_ES, DRAFT_ES_TITLE } from './strategy-drafts'
 import { seedDemoThreads, type DemoMember } from './threads'
+import { moveDemoToConsultation, seedDemoVersions } from './lifecycle'
 import { seedDemoConsultation } from './consultation'
 
 export const DEMO_PASSWORD = 'concord-demo'
@@ -91,12 +92,10 @@ export async function seedDemo(db: Db): Promise<boolean> {
     const es = await insertDocument(trx, processId, DRAFT_ES_TITLE, origin, { content: parseMarkdown(DRAFT_ES), source: 'demo' })
     await seedDemoThreads(trx, processId, { en: en.id, es: es.id }, (email) => members.get(email)!)
     const facilitator = members.get('facilitator@example.org')!
-    await seedDemoConsultation(
-      trx,
-      { id: en.id, process_id: processId, title: DRAFT_EN_TITLE },
-      origin,
-      facilitator,
-    )
+    const english = { id: en.id, process_id: processId, title: DRAFT_EN_TITLE }
+    await seedDemoVersions(trx, english, origin)
+    await seedDemoConsultation(trx, english, origin, facilitator)
+    await moveDemoToConsultation(trx, processId, origin)
   })
   return true
 }

@@ -3,7 +3,7 @@ import { ACTIONS, ALLOWED_WHEN_ARCHIVED, can } from '../../shared/domain/permiss
 import { isDefaultGroup } from '../../shared/domain/stakeholder-groups'
 import { isRole, type Role } from '../../shared/domain/roles'
 import type { Language } from '../../shared/limits'
-import type { Stage } from '../../shared/domain/lifecycle'
+import { canInStage, type Stage } from '../../shared/domain/lifecycle'
 import type { ProcessRow } from '../db/database'
 
 function role(value: string): Role {
@@ -35,7 +35,13 @@ export function toGroup(row: { key: string; label: string | null; member_count: 
 }
 
 export function toProcessDetail(summary: ProcessSummary, groups: StakeholderGroup[]): ProcessDetail {
-  const myActions = ACTIONS.filter((a) => can(summary.myRole, a) && (!summary.archived || ALLOWED_WHEN_ARCHIVED.has(a)))
+  // The stage's rules hide what it forbids, as archiving does (lifecycle.ts STAGE_FORBIDS).
+  const myActions = ACTIONS.filter(
+    (a) =>
+      can(summary.myRole, a) &&
+      (!summary.archived || ALLOWED_WHEN_ARCHIVED.has(a)) &&
+      canInStage(summary.stage, a),
+  )
   return { ...summary, groups, myActions }
 }
 

@@ -8,6 +8,8 @@ export const ACTIONS = [
   'process.read',
   'process.update',
   'process.archive',
+  // Moving the process to another stage of its life cycle (issue 14, item 4).
+  'process.stage',
   'members.read',
   'members.manage',
   'groups.manage',

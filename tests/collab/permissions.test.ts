@@ -125,6 +125,28 @@ describe('read-only roles', () => {
   })
 })
 
+describe('life-cycle stages', () => {
+  it('makes everyone read-only once the process is adopted (issue 14: no drafting edits)', async () => {
+    const { documentId, process, people } = await setUpDocument(server, ['drafter'])
+    await server.db
+      .updateTable('processes')
+      .set({ stage: 'adopted' })
+      .where('id', '=', process.id)
+      .execute()
+    for (const person of people) {
+      const raw = await openSocket(`${server.wsUrl}/${documentId}`, {
+        cookie: await signIn(server.app, person.user),
+      })
+      const change = new Y.Doc()
+      change.getText('t').insert(0, 'edit after adoption')
+      raw.socket.send(syncMessage(2, Y.encodeStateAsUpdate(change)))
+      await waitFor(() => raw.messages.some(isPermissionDenied))
+      raw.socket.close()
+    }
+    expect(text(await storedDoc(server.db, documentId))).toBe('')
+  })
+})
+
 describe('membership changes while connected', () => {
   it('takes write access away within two seconds when a drafter becomes an observer', async () => {
     const { documentId, process, people } = await setUpDocument(server, ['drafter'])

@@ -70,6 +70,13 @@ const ROUTES: RouteCase[] = [
     body: () => ({ archived: false }),
     action: 'process.archive',
   },
+  { method: 'GET', url: (f) => `/api/processes/${f.process.id}/stages`, action: 'process.read' },
+  {
+    method: 'POST',
+    url: (f) => `/api/processes/${f.process.id}/stage`,
+    body: () => ({ stage: 'stakeholder-review' }),
+    action: 'process.stage',
+  },
   {
     method: 'POST',
     url: (f) => `/api/processes/${f.process.id}/groups`,
