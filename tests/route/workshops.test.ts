@@ -13,6 +13,7 @@ import type {
   Workshop,
 } from '../../shared/api/workshops'
 import { CHECK_IN_ALPHABET } from '../../shared/api/workshops'
+import { seedDemo } from '../../server/demo/seed'
 import { createTestApp } from '../support/app'
 import { makeWorld, type World } from '../support/world'
 import { controlWorkshop, createWorkshop, workshopBody } from '../support/workshops'
@@ -632,5 +633,29 @@ describe('minutes', () => {
     expect(await auditActions(workshop.id)).toEqual(
       expect.arrayContaining(['workshop.close', 'workshop.minutes-edit', 'workshop.minutes-publish']),
     )
+  })
+})
+
+describe('demo', () => {
+  it('has a closed workshop with attendance from every group, contributions, a poll and published minutes, and a scheduled one', async () => {
+    expect(await seedDemo(db)).toBe(true)
+    const observer = await t.as({ id: '', email: 'observer@example.org', password: 'concord-demo', name: '', isAdmin: false })
+    const [processSummary] = (await observer.get('/api/processes')).json() as { id: string }[]
+    const workshops = (await observer.get(`/api/processes/${processSummary!.id}/workshops`)).json() as Workshop[]
+    expect(workshops.map((w) => w.state).sort()).toEqual(['published', 'scheduled'])
+    const closed = workshops.find((w) => w.state === 'published')!
+    const attendance = (await observer.get(`/api/workshops/${closed.id}/attendance`)).json() as Attendance
+    expect(attendance.byGroup.every((g) => g.count > 0), JSON.stringify(attendance.byGroup)).toBe(true)
+    const minutes = (await observer.get(`/api/workshops/${closed.id}/minutes`)).json() as Minutes
+    expect(minutes.decisions).toHaveLength(1)
+    expect(minutes.actions).toHaveLength(1)
+    expect(minutes.polls[0]!.votes).toBe(attendance.total)
+    expect(minutes.summary).not.toBe('')
+    const threads = (await observer.get(`/api/processes/${processSummary!.id}/threads?origin=workshop`)).json() as { total: number }
+    expect(threads.total).toBe(4)
+    const docx = await observer.get(`/api/workshops/${closed.id}/minutes?format=docx`)
+    expect(docx.statusCode).toBe(200)
+    const items = (await observer.get(`/api/processes/${processSummary!.id}/action-items`)).json() as ActionItem[]
+    expect(items.map((i) => i.status)).toEqual(['in-progress'])
   })
 })
