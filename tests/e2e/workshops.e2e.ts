@@ -127,13 +127,20 @@ describe('a workshop, live', () => {
     await follower.getByRole('button', { name: 'Record', exact: true }).click()
     await follower.getByText('Recorded.').waitFor()
 
-    // The facilitator moves on: every participant's page shows the next section within a second or so.
+    await expectNoSeriousViolations(follower, 'the participant view (phone)')
+    // Ana opens the draft in follow mode: her editor shows the section being discussed.
+    await follower.getByRole('link', { name: 'Open the section being discussed' }).click()
+    await follower.getByText('Following the workshop: Governance.').waitFor()
+    await follower.locator('.doc-heading.section-followed', { hasText: 'Governance' }).waitFor()
+
+    // The facilitator moves on: every page shows the next section, and Ana's editor follows.
     await host.getByRole('button', { name: 'Next agenda item' }).click()
-    for (const page of [...phones, desk]) {
+    for (const page of [phones[1]!, desk]) {
       await page.locator('.current-item', { hasText: 'Critical infrastructure' }).waitFor({ timeout: 5_000 })
     }
+    await follower.getByText('Following the workshop: Critical infrastructure.').waitFor({ timeout: 5_000 })
+    await follower.locator('.doc-heading.section-followed', { hasText: 'Critical infrastructure' }).waitFor()
     await expectNoSeriousViolations(host, 'the facilitator’s console (desktop)')
-    await expectNoSeriousViolations(follower, 'the participant view (phone)')
 
     await host.getByRole('button', { name: 'Close the workshop' }).click()
     await host.getByRole('heading', { name: 'Minutes' }).waitFor()

@@ -349,7 +349,7 @@ function WorkshopDetail({ process, workshopId }: { process: ProcessDetail; works
     act(() => api.control(w.id, { revision: state?.revision ?? w.revision, action: name, ...extra }))
   const sectionLink =
     current?.sectionId && w.documentId
-      ? `/documents/${encodeURIComponent(w.documentId)}?section=${encodeURIComponent(current.sectionId)}`
+      ? `/documents/${encodeURIComponent(w.documentId)}?workshop=${encodeURIComponent(w.id)}`
       : null
 
   return (
