@@ -175,6 +175,7 @@ function WorkshopForm({
   const [place, setPlace] = useState('')
   const [link, setLink] = useState('')
   const [capacity, setCapacity] = useState('')
+  const [threshold, setThreshold] = useState('1')
   const [rows, setRows] = useState<AgendaRow[]>([{ key: 1, source: '', topic: '', minutes: '30', lead: '' }])
   const action = useAction()
   const errors = fieldErrorsFrom(action.error)
@@ -219,6 +220,7 @@ function WorkshopForm({
         meetingUrl: link,
         languages: process.languages as ('en' | 'es' | 'fr' | 'pt')[],
         capacity: capacity ? Number(capacity) : null,
+        groupThreshold: Number(threshold) || 0,
         documentId: documentId || null,
         agenda,
       }),
@@ -240,6 +242,7 @@ function WorkshopForm({
       <TextField id="workshop-place" label={t('workshops.form.place')} value={place} onValue={setPlace} optional />
       <TextField id="workshop-link" type="url" label={t('workshops.form.link')} value={link} onValue={setLink} optional error={errors.meetingUrl} hint={t('workshops.form.linkHint')} />
       <TextField id="workshop-capacity" type="number" min={1} label={t('workshops.form.capacity')} value={capacity} onValue={setCapacity} optional error={errors.capacity} />
+      <TextField id="workshop-threshold" type="number" min={0} label={t('workshops.form.threshold')} hint={t('workshops.form.thresholdHint')} value={threshold} onValue={setThreshold} error={errors.groupThreshold} />
       <SelectField
         id="workshop-document"
         label={t('workshops.form.document')}
