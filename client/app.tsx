@@ -57,6 +57,13 @@ const ROUTES: Route[] = [
       <ProcessHomePage id={p.id ?? ''} section="consultations" sub={p.consultationId ?? ''} />
     ),
   },
+  {
+    pattern: '/processes/:id/workshops/:workshopId',
+    access: 'member',
+    render: (p) => (
+      <ProcessHomePage id={p.id ?? ''} section="workshops" sub={p.workshopId ?? ''} />
+    ),
+  },
   { pattern: '/documents/:id', access: 'member', render: (p) => <DocumentPage id={p.id ?? ''} /> },
   {
     pattern: '/documents/:id/versions',

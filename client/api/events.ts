@@ -34,6 +34,7 @@ function open(processId: string | null): Stream {
   }
   source.addEventListener('thread', deliver)
   source.addEventListener('notification', deliver)
+  source.addEventListener('workshop', deliver)
   streams.set(key, stream)
   return stream
 }

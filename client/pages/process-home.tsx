@@ -15,6 +15,7 @@ import { MembersSection } from './process/members'
 import { ModerationSection } from './process/moderation'
 import { SettingsSection } from './process/settings'
 import { ThreadsSection } from './process/threads'
+import { WorkshopsSection } from './process/workshops'
 import { NotFoundPage } from './not-found'
 
 /** The sections of a process home, each its own URL (`/processes/:id/<section>`). */
@@ -22,6 +23,7 @@ export const SECTIONS = [
   'documents',
   'threads',
   'consultations',
+  'workshops',
   'members',
   'invitations',
   'groups',
@@ -35,6 +37,11 @@ export function isSection(value: string): value is Section {
   return (SECTIONS as readonly string[]).includes(value)
 }
 
+/** A section's tab label (the workshops' strings live in their own i18n block). */
+export function sectionLabel(section: Section): string {
+  return section === 'workshops' ? t('workshops.tab') : t(`process.sections.${section}`)
+}
+
 /** Which sections this user sees; the server refuses the rest anyway. */
 function visibleSections(): Section[] {
   return SECTIONS.filter((section) => {
@@ -43,6 +50,7 @@ function visibleSections(): Section[] {
       case 'members':
       case 'groups':
       case 'consultations':
+      case 'workshops':
         return true
       case 'threads':
         return allows('threads.read')
@@ -79,7 +87,7 @@ export function ProcessHomePage({
 
   const process = currentProcess.value?.id === id ? currentProcess.value : null
   const error = processError.value
-  usePageTitle(process ? `${t(`process.sections.${section}`)} · ${process.title}` : null)
+  usePageTitle(process ? `${sectionLabel(section)} · ${process.title}` : null)
 
   if (error) {
     if (error.code === 'not_found' || error.code === 'validation_failed') {
@@ -125,7 +133,7 @@ export function ProcessHomePage({
                 href={sectionPath(process.id, s)}
                 aria-current={s === section ? 'page' : undefined}
               >
-                {t(`process.sections.${s}`)}
+                {sectionLabel(s)}
               </Link>
             </li>
           ))}
@@ -160,6 +168,8 @@ function SectionBody({
   switch (section) {
     case 'consultations':
       return <ConsultationsSection process={process} sub={sub} />
+    case 'workshops':
+      return <WorkshopsSection process={process} sub={sub} />
     case 'documents':
       return <DocumentsSection process={process} />
     case 'threads':

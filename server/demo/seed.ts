@@ -10,6 +10,7 @@ import { DRAFT_EN, DRAFT_EN_TITLE, DRAFT_ES, DRAFT_ES_TITLE } from './strategy-d
 import { seedDemoThreads, type DemoMember } from './threads'
 import { moveDemoToConsultation, seedDemoVersions } from './lifecycle'
 import { seedDemoConsultation } from './consultation'
+import { seedDemoWorkshops } from './workshops'
 
 export const DEMO_PASSWORD = 'concord-demo'
 export const DEMO_PROCESS_TITLE = 'National Cybersecurity Strategy — demo'
@@ -45,7 +46,7 @@ export async function demoExists(db: Db): Promise<boolean> {
  * process "National Cybersecurity Strategy — demo" in English and Spanish with a technical
  * community group added, and a draft strategy in English and one in Spanish (two documents
  * with real content), discussed in threads from every group (demo/threads.ts), and an open public consultation on
- * the English draft at /c/demo (demo/consultation.ts). Runs in one transaction; does nothing if the demo exists. Returns
+ * the English draft at /c/demo (demo/consultation.ts), a closed workshop with published minutes and a scheduled one (demo/workshops.ts). Runs in one transaction; does nothing if the demo exists. Returns
  * whether it seeded.
  */
 export async function seedDemo(db: Db): Promise<boolean> {
@@ -96,6 +97,7 @@ export async function seedDemo(db: Db): Promise<boolean> {
     await seedDemoVersions(trx, english, origin)
     await seedDemoConsultation(trx, english, origin, facilitator)
     await moveDemoToConsultation(trx, processId, origin)
+    await seedDemoWorkshops(trx, processId, en.id, [...members.values()], facilitator)
   })
   return true
 }

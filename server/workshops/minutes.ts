@@ -14,7 +14,7 @@ export type DraftMinutes = Omit<Minutes, 'summary' | 'publishedAt' | 'public'>
 
 /**
  * Drafts the minutes of a workshop from its record (issue 13, item 7): attendance by group and
- * organisation (people named only with their consent), the agenda with its actual times, the
+ * organisation (people and their organisations named only with their consent), the agenda with its actual times, the
  * contributions per section, the decisions, the action items and the poll results. Runs inside
  * the transaction that closes the workshop.
  */
@@ -62,7 +62,11 @@ export async function draftMinutes(trx: Executor, workshopId: string): Promise<D
     attendance: {
       total: attendees.length,
       byGroup: count(attendees.map((a) => a.stakeholder_group)).map(([group, n]) => ({ group, count: n })),
-      byOrganisation: count(attendees.map((a) => a.organisation).filter(Boolean)).map(
+      // An organisation can name a person (a one-person organisation): only those of attendees
+      // who consented to be named are listed.
+      byOrganisation: count(
+        attendees.filter((a) => a.consent_public).map((a) => a.organisation).filter(Boolean),
+      ).map(
         ([organisation, n]) => ({ organisation, count: n }),
       ),
       named: attendees

@@ -1,4 +1,5 @@
 import { sql } from 'kysely'
+import mammoth from 'mammoth'
 import { describe, expect, it } from 'vitest'
 import type { Thread } from '../../shared/api/threads'
 import type {
@@ -6,11 +7,13 @@ import type {
   Attendance,
   Contribution,
   LiveState,
+  Minutes,
   Poll,
   Registration,
   Workshop,
 } from '../../shared/api/workshops'
 import { CHECK_IN_ALPHABET } from '../../shared/api/workshops'
+import { seedDemo } from '../../server/demo/seed'
 import { createTestApp } from '../support/app'
 import { makeWorld, type World } from '../support/world'
 import { controlWorkshop, createWorkshop, workshopBody } from '../support/workshops'
@@ -533,5 +536,126 @@ describe('straw polls', () => {
     expect((await w.people.stakeholder.post(`/api/workshops/${workshop.id}/polls/${poll.id}/votes`, { choices: [2] })).statusCode).toBe(409)
     const live = (await w.people.observer.get(`/api/workshops/${workshop.id}/live`)).json() as LiveState
     expect(live.polls[0]).toMatchObject({ state: 'closed', votes: 2 })
+  })
+})
+
+describe('minutes', () => {
+  it('are drafted on close, edited, published to members and exported as Markdown and .docx', async () => {
+    const w = await makeWorld(t)
+    const workshop = await createWorkshop(w.owner, w.process.id, w.documentId)
+    const named = (
+      await w.owner.post(`/api/workshops/${workshop.id}/registrations`, {
+        name: 'Named Person',
+        organisation: 'Cámara TIC',
+        stakeholderGroup: 'private-sector',
+        consentPublic: true,
+      })
+    ).json() as Registration
+    const unnamed = (
+      await w.owner.post(`/api/workshops/${workshop.id}/registrations`, {
+        name: 'Private Person',
+        organisation: 'Hidden Org',
+        stakeholderGroup: 'government',
+      })
+    ).json() as Registration
+    for (const registration of [named, unnamed]) {
+      await w.owner.post(`/api/workshops/${workshop.id}/attendees`, { registrationId: registration.id })
+    }
+    await controlWorkshop(w.owner, workshop.id, 'start')
+    await w.people.facilitator.post(`/api/workshops/${workshop.id}/join`, {})
+    const attendees = (await w.owner.get(`/api/workshops/${workshop.id}/attendance`)).json() as Attendance
+    const namedId = attendees.attendees.find((a) => a.name === 'Named Person')!.id
+    await w.people.facilitator.post(`/api/workshops/${workshop.id}/contributions`, {
+      kind: 'comment',
+      body: 'Operators need <b>clear</b> rules',
+      attendeeId: namedId,
+    })
+    await w.people.facilitator.post(`/api/workshops/${workshop.id}/contributions`, { kind: 'decision', body: 'Adopt the 24-hour rule' })
+    await w.people.facilitator.post(`/api/workshops/${workshop.id}/contributions`, {
+      kind: 'action',
+      body: 'Write the rule',
+      owner: 'Secretariat',
+      dueDate: '2027-06-30',
+    })
+    const poll = (
+      await w.people.facilitator.post(`/api/workshops/${workshop.id}/polls`, { question: 'Support?', options: ['Yes', 'No'] })
+    ).json() as Poll
+    await w.people.facilitator.post(`/api/workshops/${workshop.id}/polls/${poll.id}/open`, {})
+    await w.people.facilitator.post(`/api/workshops/${workshop.id}/polls/${poll.id}/votes`, { choices: [0], attendeeId: namedId })
+    expect((await w.owner.get(`/api/workshops/${workshop.id}/minutes`)).statusCode).toBe(404)
+    await controlWorkshop(w.owner, workshop.id, 'close')
+
+    // Before publication only those who run workshops see the draft.
+    expect((await w.people.stakeholder.get(`/api/workshops/${workshop.id}/minutes?format=md`)).statusCode).toBe(404)
+    const draft = (await w.people.facilitator.get(`/api/workshops/${workshop.id}/minutes`)).json() as Minutes
+    expect(draft.attendance.total).toBe(3)
+    expect(draft.attendance.named).toEqual([{ name: 'Named Person', organisation: 'Cámara TIC', group: 'private-sector' }])
+    expect(draft.agenda[0]!.startedAt).not.toBeNull()
+    expect(draft.contributions.map((c) => [c.title, c.items.length])).toEqual([['Governance', 1]])
+    expect(draft.decisions.map((d) => d.body)).toEqual(['Adopt the 24-hour rule'])
+    expect(draft.polls[0]).toMatchObject({ question: 'Support?', results: [1, 0] })
+
+    const bad = await w.people.facilitator.patch(`/api/workshops/${workshop.id}/minutes`, { summary: 'x'.repeat(20_001) })
+    expect(bad.statusCode).toBe(400)
+    const edited = await w.people.facilitator.patch(`/api/workshops/${workshop.id}/minutes`, {
+      summary: 'We agreed on a 24-hour rule.',
+    })
+    expect(edited.json()).toMatchObject({ summary: 'We agreed on a 24-hour rule.', publishedAt: null })
+    const published = await w.people.facilitator.post(`/api/workshops/${workshop.id}/minutes/publish`, { public: true })
+    expect(published.statusCode, published.body).toBe(200)
+    expect(published.json()).toMatchObject({ public: true })
+    expect((await w.people.facilitator.post(`/api/workshops/${workshop.id}/minutes/publish`, {})).statusCode).toBe(409)
+    expect((await w.people.facilitator.patch(`/api/workshops/${workshop.id}/minutes`, { summary: 'Later' })).statusCode).toBe(409)
+    const list = (await w.people.observer.get(`/api/processes/${w.process.id}/workshops`)).json() as Workshop[]
+    expect(list.find((item) => item.id === workshop.id)?.state).toBe('published')
+
+    const markdown = await w.people.observer.get(`/api/workshops/${workshop.id}/minutes?format=md`)
+    expect(markdown.statusCode).toBe(200)
+    expect(markdown.headers['content-type']).toContain('text/markdown')
+    expect(markdown.body).toContain('We agreed on a 24\\-hour rule\\.')
+    expect(markdown.body).toContain('Named Person')
+    expect(markdown.body).not.toContain('Private Person')
+    expect(markdown.body).not.toContain('<b>')
+
+    const docx = await w.people.observer.get(`/api/workshops/${workshop.id}/minutes?format=docx`)
+    expect(docx.statusCode).toBe(200)
+    expect(docx.headers['content-disposition']).toMatch(/attachment; filename="minutes-.*\.docx"/)
+    const { value: text } = await mammoth.extractRawText({ buffer: docx.rawPayload })
+    expect(text).toContain(`Minutes: ${workshop.title}`)
+    expect(text).toContain('We agreed on a 24-hour rule.')
+    expect(text).toContain('Operators need <b>clear</b> rules')
+    expect(text).toContain('Adopt the 24-hour rule')
+    expect(text).toContain('Write the rule — owner: Secretariat; due: 2027-06-30; status: open')
+    expect(text).toContain('Yes: 1')
+    expect(text).toContain('Named Person')
+    expect(text).not.toContain('Private Person')
+    expect(text).not.toContain('Hidden Org')
+    expect(await auditActions(workshop.id)).toEqual(
+      expect.arrayContaining(['workshop.close', 'workshop.minutes-edit', 'workshop.minutes-publish']),
+    )
+  })
+})
+
+describe('demo', () => {
+  it('has a closed workshop with attendance from every group, contributions, a poll and published minutes, and a scheduled one', async () => {
+    expect(await seedDemo(db)).toBe(true)
+    const observer = await t.as({ id: '', email: 'observer@example.org', password: 'concord-demo', name: '', isAdmin: false })
+    const [processSummary] = (await observer.get('/api/processes')).json() as { id: string }[]
+    const workshops = (await observer.get(`/api/processes/${processSummary!.id}/workshops`)).json() as Workshop[]
+    expect(workshops.map((w) => w.state).sort()).toEqual(['published', 'scheduled'])
+    const closed = workshops.find((w) => w.state === 'published')!
+    const attendance = (await observer.get(`/api/workshops/${closed.id}/attendance`)).json() as Attendance
+    expect(attendance.byGroup.every((g) => g.count > 0), JSON.stringify(attendance.byGroup)).toBe(true)
+    const minutes = (await observer.get(`/api/workshops/${closed.id}/minutes`)).json() as Minutes
+    expect(minutes.decisions).toHaveLength(1)
+    expect(minutes.actions).toHaveLength(1)
+    expect(minutes.polls[0]!.votes).toBe(attendance.total)
+    expect(minutes.summary).not.toBe('')
+    const threads = (await observer.get(`/api/processes/${processSummary!.id}/threads?origin=workshop`)).json() as { total: number }
+    expect(threads.total).toBe(4)
+    const docx = await observer.get(`/api/workshops/${closed.id}/minutes?format=docx`)
+    expect(docx.statusCode).toBe(200)
+    const items = (await observer.get(`/api/processes/${processSummary!.id}/action-items`)).json() as ActionItem[]
+    expect(items.map((i) => i.status)).toEqual(['in-progress'])
   })
 })

@@ -22,6 +22,7 @@ import { currentUser, sessionEnded } from '../../state/session'
 import { CommentsMargin, type MarginApi } from './comments-margin'
 import { SectionThreadsBar } from './section-threads-bar'
 import { useDocumentThreads, type DocumentThreads } from './use-document-threads'
+import { WorkshopFollowBar } from './workshop-follow'
 
 interface WorkspaceProps {
   documentId: string
@@ -190,6 +191,7 @@ export function Workspace({ documentId, title, process, canEdit, self }: Workspa
           <p>{t('schemaGuard.flattened')}</p>
         </div>
       ) : null}
+      <WorkshopFollowBar processId={process.id} documentId={documentId} />
 
       {editor && editable ? (
         <div class="toolbar-sticky">
