@@ -189,6 +189,14 @@ export function activitySentence(entry: AuditEntry, ctx: SentenceContext): Sente
       vars.to = roles?.to ?? ''
       break
     }
+    case 'process.stage_changed': {
+      const stage = (value: unknown) =>
+        ctx.has(`stages.${text(value)}`) ? ctx.t(`stages.${text(value)}`) : text(value)
+      vars.from = stage(d.from)
+      vars.to = stage(d.to)
+      variant = d.isBack === true && text(d.reason) ? `${key}_back` : key
+      break
+    }
     case 'member.updated': {
       const changed = [
         d.stakeholderGroup ? ctx.t('activity.memberFields.stakeholderGroup') : null,
