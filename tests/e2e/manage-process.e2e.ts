@@ -138,7 +138,10 @@ describe('running a process', () => {
 
     // Everything above is in the activity log, as sentences with links (issue 15, item 6).
     await section(page, 'Activity')
-    await page.getByText(/removed .* from the process\./).first().waitFor()
+    await page
+      .getByText(/removed .* from the process\./)
+      .first()
+      .waitFor()
     const log = (await page.locator('.timeline').textContent()) ?? ''
     for (const entry of [
       'changed the role of',
@@ -170,7 +173,14 @@ describe('running a process', () => {
       .getByRole('navigation', { name: 'Process sections' })
       .getByRole('link')
       .allTextContents()
-    expect(tabs).toEqual(['Documents', 'Threads', 'Consultations', 'Members', 'Stakeholder groups'])
+    expect(tabs).toEqual([
+      'Documents',
+      'Threads',
+      'Consultations',
+      'Workshops',
+      'Members',
+      'Stakeholder groups',
+    ])
     expect(await page.getByRole('button', { name: /^Edit / }).count()).toBe(0)
     expect(await page.getByRole('button', { name: 'Add a member' }).count()).toBe(0)
 
