@@ -66,6 +66,10 @@ export const previewProposal = (threadId: string) =>
 export const applyProposal = (threadId: string, force = false) =>
   api.post<Thread>(`/api/threads/${seg(threadId)}/apply`, force ? { force } : {})
 
+/** Undoes an applied change: the replaced text comes back (409 when it was edited since). */
+export const undoAppliedProposal = (threadId: string) =>
+  api.post<Thread>(`/api/threads/${seg(threadId)}/undo-apply`, {})
+
 export const flagComment = (commentId: string, reason: string) =>
   api.post<Ok>(`/api/comments/${seg(commentId)}/flags`, { reason })
 

@@ -112,7 +112,17 @@ export function toThreadSummary(
       thread.status !== 'open' && thread.status_by_name !== null && thread.status_at !== null
         ? { by: thread.status_by_name, at: iso(thread.status_at) }
         : null,
-    applied: thread.applied,
+    applied:
+      thread.applied === null
+        ? null
+        : {
+            by: thread.applied.by,
+            at: thread.applied.at,
+            scope: thread.applied.scope,
+            before: thread.applied.before,
+            after: thread.applied.after,
+            undoable: thread.applied.undo !== undefined,
+          },
     quote: found.root.withdrawn_at === null ? thread.quote : null,
     origin:
       thread.consultation_id !== null && found.consultationSlug !== null

@@ -280,6 +280,26 @@ export async function commentRoutes(app: App) {
   )
 
   app.post(
+    '/api/threads/:threadId/undo-apply',
+    {
+      schema: {
+        tags,
+        summary:
+          'Undo an applied change: the replaced text comes back; 409 when it was edited since',
+        params: ThreadParams,
+        response: { 200: Thread, ...errorResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) =>
+      service.undoApplied(
+        app.ctx,
+        requireActor(request),
+        await threadAccess(request, 'threads.apply'),
+        app.origin(request),
+      ),
+  )
+
+  app.post(
     '/api/comments/:commentId/flags',
     {
       schema: {

@@ -43,6 +43,8 @@ import {
   replaceSectionText,
   resolveAnchor,
   textBetween,
+  undoReplacement,
+  type ReplaceOutcome,
 } from './anchors'
 import {
   editWindowOpen,
@@ -57,7 +59,7 @@ import * as queries from './queries'
 const MENTIONS_MAX = 20
 
 // What preparing the edit of a proposed change found: the replaced text, or why it cannot apply.
-type EditOutcome = { before: string } | { error: string; passageChanged?: boolean }
+type EditOutcome = ReplaceOutcome | { error: string; passageChanged?: boolean }
 
 /** A thread the caller may see, with their membership in its process. */
 export interface ThreadAccess {
@@ -676,8 +678,8 @@ function proposalEdit(access: ThreadAccess, force: boolean) {
   const scope = thread.proposal_scope as 'range' | 'section'
   const prepare = (doc: Y.Doc, fragment: Y.XmlFragment): EditOutcome => {
     if (scope === 'section') {
-      const before = replaceSectionText(doc, fragment, thread.section_id, replacement)
-      return before === null ? { error: 'The section is no longer in the document' } : { before }
+      const replaced = replaceSectionText(doc, fragment, thread.section_id, replacement)
+      return replaced === null ? { error: 'The section is no longer in the document' } : replaced
     }
     const positions = decodeAnchor({
       start: thread.anchor_start ?? '',
@@ -696,7 +698,7 @@ function proposalEdit(access: ThreadAccess, force: boolean) {
         passageChanged: true,
       }
     }
-    return { before: replaceRange(doc, range, replacement) }
+    return replaceRange(doc, range, replacement)
   }
   return { replacement, scope, prepare }
 }
@@ -769,6 +771,7 @@ export async function applyProposal(
       scope,
       before: outcome.before,
       after: replacement,
+      undo: outcome.undo,
     }
     await queries.updateThread(trx, thread.id, {
       status: 'accepted',
@@ -787,6 +790,60 @@ export async function applyProposal(
     return edit.seq
   })
   // After the commit: rooms relay the change, and nobody is told of an edit that could still roll back.
+  if (seq !== undefined) {
+    ctx.events.emit('document.appended', { documentId: thread.document_id, seq })
+  }
+  announceThread(ctx, thread, access.root.hidden_at !== null)
+  return presentThread(ctx, actor, access)
+}
+
+/**
+ * Undoes an applied change (issue 15, item 3): a second Yjs edit, made on the server as the
+ * apply was, that puts back the passage or the section's blocks as they were before, formatting
+ * and all. Refused with 409, changing nothing, when the text the change wrote was edited since
+ * (undoing would throw that work away) or the thread has no applied change to undo. The thread
+ * is open again, its proposal applicable again; the undo is in the activity log.
+ */
+export async function undoApplied(
+  ctx: Ctx,
+  actor: Actor,
+  access: ThreadAccess,
+  origin: Origin,
+): Promise<Thread> {
+  const { thread } = access
+  const at = new Date().toISOString()
+  const seq = await inTransaction(ctx.db, async (trx) => {
+    const locked = await queries.lockThread(trx, thread.id)
+    if (!locked || locked.applied === null) {
+      throw conflict('This thread has no applied change to undo')
+    }
+    const { undo } = locked.applied
+    if (undo === undefined) {
+      throw conflict('This change was applied before undo was kept; edit the text by hand')
+    }
+    const edit = await editDocumentIn(trx, locked.document_id, (doc, fragment) => {
+      const refused = undoReplacement(doc, fragment, undo)
+      return { result: refused, keep: refused === null }
+    })
+    if (edit.result !== null) {
+      throw conflict(edit.result.error)
+    }
+    await queries.updateThread(trx, locked.id, {
+      status: 'open',
+      status_by_name: actor.name,
+      status_at: at,
+      last_activity_at: at,
+      applied: null,
+    })
+    await recordAudit(trx, origin, {
+      processId: locked.process_id,
+      action: 'thread.undone',
+      targetType: 'thread',
+      targetId: locked.id,
+      details: { number: locked.number, documentId: locked.document_id, scope: undo.scope },
+    })
+    return edit.seq
+  })
   if (seq !== undefined) {
     ctx.events.emit('document.appended', { documentId: thread.document_id, seq })
   }

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Kysely, Selectable, Transaction } from 'kysely'
+import type { UndoRecord } from '../comments/anchors'
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, Date | string>
 type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>
@@ -213,6 +214,8 @@ export interface AppliedRecord {
   scope: 'range' | 'section'
   before: string
   after: string
+  /** How to undo the change (issue 15, item 3); absent on changes applied before undo existed. */
+  undo?: UndoRecord
 }
 
 export interface CommentsTable {

@@ -151,6 +151,9 @@ export const AppliedChange = Type.Object({
   scope: Type.Enum(PROPOSAL_SCOPES),
   before: Type.String({ description: 'The text that was replaced.' }),
   after: Type.String({ description: 'The text that replaced it.' }),
+  undoable: Type.Boolean({
+    description: 'Whether the change can be undone (changes applied before undo existed cannot).',
+  }),
 })
 export type AppliedChange = Static<typeof AppliedChange>
 

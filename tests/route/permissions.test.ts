@@ -26,7 +26,7 @@ interface Fixture {
   versionId: string
   sectionId: string
   /** Threads and comments by the secretariat, one per route that changes one. */
-  threads: Record<'read' | 'reply' | 'endorse' | 'resolve' | 'reopen' | 'apply', string>
+  threads: Record<'read' | 'reply' | 'endorse' | 'resolve' | 'reopen' | 'apply' | 'undo', string>
   comments: Record<'flag' | 'hide' | 'restore' | 'dismiss', string>
   /** Consultations in the states their routes need: a draft to change, one to publish, open ones. */
   consultations: Record<'draft' | 'publish' | 'close' | 'extend', string>
@@ -236,6 +236,12 @@ const ROUTES: RouteCase[] = [
     method: 'POST',
     url: (f) => `/api/threads/${f.threads.reopen}/reopen`,
     action: 'threads.resolve',
+  },
+  // Before the apply below: that one rewrites the same section, which makes an undo unsafe (409).
+  {
+    method: 'POST',
+    url: (f) => `/api/threads/${f.threads.undo}/undo-apply`,
+    action: 'threads.apply',
   },
   { method: 'POST', url: (f) => `/api/threads/${f.threads.apply}/apply`, action: 'threads.apply' },
   {
@@ -561,7 +567,11 @@ async function fixtureFor(actor: TestUser, role: Role): Promise<Fixture> {
     apply: (
       await newThread(owner, { kind: 'proposal', proposal: { scope: 'section', text: 'New text' } })
     ).id,
+    undo: (
+      await newThread(owner, { kind: 'proposal', proposal: { scope: 'section', text: 'Undo me' } })
+    ).id,
   }
+  await owner.post(`/api/threads/${threads.undo}/apply`, {})
   await owner.post(`/api/threads/${threads.reopen}/resolve`, {})
   const flagged = await newThread(owner)
   const hidden = await newThread(owner)

@@ -11,6 +11,7 @@ import { LIMITS } from '../../../shared/limits'
 import { toApiError, type ApiError } from '../../api/client'
 import {
   applyProposal,
+  undoAppliedProposal,
   previewProposal,
   dismissFlags,
   editComment,
@@ -878,7 +879,9 @@ function ThreadActions({
   const [error, setError] = useState<ApiError | null>(null)
   const [conflict, setConflict] = useState(false)
   const [preview, setPreview] = useState<ApplyPreview | null>(null)
+  const [undoRefused, setUndoRefused] = useState(false)
   const errorId = useId()
+  const undoErrorId = useId()
 
   useEffect(() => {
     setEndorsements(thread.endorsements)
@@ -903,6 +906,8 @@ function ThreadActions({
     thread.kind === 'proposal' &&
     thread.proposal !== null &&
     thread.status !== 'accepted'
+  // Issue 15, item 3: an applied change can be undone from its thread.
+  const canUndo = allows('threads.apply') && thread.applied !== null && thread.applied.undoable
 
   const groups = Object.entries(endorsements.byGroup).filter(([, count]) => count > 0)
 
@@ -950,7 +955,7 @@ function ThreadActions({
         ) : null}
       </div>
 
-      {canResolve || canApply ? (
+      {canResolve || canApply || canUndo ? (
         <div class="thread-decisions">
           {canResolve && thread.status === 'open' ? (
             <Button
@@ -1000,6 +1005,31 @@ function ThreadActions({
               <span class="visually-hidden"> (#{thread.number})</span>
             </Button>
           ) : null}
+          {canUndo ? (
+            <Button
+              small
+              busy={busy === 'undo'}
+              onClick={() =>
+                void run('undo', async () => {
+                  setUndoRefused(false)
+                  try {
+                    onThread(await undoAppliedProposal(thread.id))
+                    announce(t('threads.undoneDone'))
+                  } catch (e) {
+                    const apiError = toApiError(e)
+                    if (apiError.status !== 409) {
+                      throw apiError
+                    }
+                    // The text was edited since: say so in the reader's words.
+                    setUndoRefused(true)
+                  }
+                })
+              }
+            >
+              {t('threads.undoApply')}
+              <span class="visually-hidden"> (#{thread.number})</span>
+            </Button>
+          ) : null}
         </div>
       ) : null}
 
@@ -1042,6 +1072,9 @@ function ThreadActions({
           }
           onCancel={() => setConflict(false)}
         />
+      ) : null}
+      {undoRefused && canUndo ? (
+        <FormError id={undoErrorId} error={null} message={t('threads.undoConflict')} />
       ) : null}
       {error ? <FormError id={errorId} error={error} /> : null}
     </div>
