@@ -141,7 +141,8 @@ export async function seedDemoThreads(
         body: 'The vision should name human rights explicitly, as the guiding principles do.',
         proposal: {
           scope: 'section',
-          text: 'By 2030, everyone in the country can use digital services with confidence: a cyberspace that is secure, resilient and respectful of human rights, built with every stakeholder group.',
+          // Markdown: applied, the emphasis is kept (issue 15, item 3); undo brings the old text back.
+          text: 'By 2030, everyone in the country can use digital services with confidence: a cyberspace that is secure, resilient and respectful of **human rights**, built with every stakeholder group.',
         },
         endorsedBy: [endorser(citizen), endorser(academia)],
       })
