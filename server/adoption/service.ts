@@ -195,8 +195,9 @@ export async function adopt(
       targetId: version.id,
       details: {
         adoptionId: adoption.id,
-        number: adoption.number,
-        versionName: version.name,
+        adoptionNumber: adoption.number,
+        number: version.number,
+        name: version.name,
         instrument: body.instrument.trim(),
         adoptedOn: body.adoptedOn,
         supersedes: before.current?.number ?? null,
