@@ -61,15 +61,18 @@ export async function getStrategy(db: Executor, processId: string): Promise<Stra
 }
 
 /**
- * The sections that become commitments when none are named: every section nested under
- * another (the strategy's lines of action under its chapters), or every section when the
- * text has one level only.
+ * The sections that become commitments when none are named: the sections of the deepest
+ * heading level, which is where a strategy spells out its lines of action (4.1, 4.2, … under
+ * "4. Lines of action"); a text with one level of headings gives every section.
  */
 export function defaultLinesOfAction(sections: StoredSection[]): string[] {
   const withIds = sections.filter((s): s is StoredSection & { id: string } => s.id !== null)
   if (withIds.length === 0) {
     return []
   }
+  const deepest = Math.max(...withIds.map((s) => s.level))
+  return withIds.filter((s) => s.level === deepest).map((s) => s.id)
+}
   const top = Math.min(...withIds.map((s) => s.level))
   const nested = withIds.filter((s) => s.level > top)
   return (nested.length > 0 ? nested : withIds).map((s) => s.id)
@@ -79,7 +82,7 @@ export function defaultLinesOfAction(sections: StoredSection[]): string[] {
  * Adopts a version as the strategy. From the response stage the process moves on to adopted
  * (the stage rules of server/stages, with the move on the timeline); while adopted, a new
  * adoption supersedes the one in force. The lines of action named (or, by default, the
- * nested sections) and every accepted or partially accepted thread become commitments, once
+ * sections of the deepest heading level) and every accepted or partially accepted thread become commitments, once
  * each. All of it, with the audit record, commits together.
  */
 export async function adopt(
@@ -89,123 +92,131 @@ export async function adopt(
   origin: Origin,
   at?: Date,
 ): Promise<StrategyState> {
-  return inTransaction(ctx.db, async (trx) => {
-    const processId = membership.processId
-    const process = await queries.lockProcess(trx, processId)
-    if (!process || !isStage(process.stage)) {
-      throw notFound('Process')
+  return inTransaction(ctx.db, (trx) => adoptIn(trx, membership.processId, body, origin, at))
+}
+
+/** `adopt` inside a transaction of the caller's (the demo seed writes a history with it). */
+export async function adoptIn(
+  trx: Executor,
+  processId: string,
+  body: AdoptBody,
+  origin: Origin,
+  at?: Date,
+): Promise<StrategyState> {
+  const process = await queries.lockProcess(trx, processId)
+  if (!process || !isStage(process.stage)) {
+    throw notFound('Process')
+  }
+  if (!ADOPTABLE_FROM.includes(process.stage)) {
+    throw conflict(
+      `A version is adopted once the consultation has been answered: the process is at the ${process.stage} stage, not response (or adopted, to supersede)`,
+    )
+  }
+  const version = await queries.findProcessVersion(trx, processId, body.versionId)
+  if (!version) {
+    throw notFound('Version')
+  }
+  const lines = body.linesOfAction ?? defaultLinesOfAction(version.sections)
+  const byId = new Map(version.sections.filter((s) => s.id !== null).map((s) => [s.id!, s.title]))
+  const unknown = lines.filter((id) => !byId.has(id))
+  if (unknown.length > 0) {
+    throw badRequest('Every line of action must be a section of the adopted version', [
+      {
+        path: 'body/linesOfAction',
+        message: `not a section of the version: ${unknown.join(', ')}`,
+      },
+    ])
+  }
+  const before = await getStrategy(trx, processId)
+  const adoption = await queries.insertAdoption(trx, {
+    processId,
+    adoptedOn: body.adoptedOn,
+    instrument: body.instrument.trim(),
+    note: (body.note ?? '').trim(),
+    supersedesId: before.current?.id ?? null,
+    createdBy: origin.userId,
+    createdByName: origin.name,
+  })
+  // The source text, in the process's first language. A translation frozen with this
+  // version (translations link documents by section id) adds a row per language here.
+  const language = (process.languages[0] ?? 'en') as Language
+  await queries.insertAdoptionText(trx, {
+    adoptionId: adoption.id,
+    language,
+    documentId: version.document_id,
+    versionId: version.id,
+    isSource: true,
+  })
+  const existing = await queries.existingCommitmentKeys(trx, processId)
+  let created = 0
+  for (const sectionId of lines) {
+    if (existing.sections.has(sectionId)) {
+      continue
     }
-    if (!ADOPTABLE_FROM.includes(process.stage)) {
-      throw conflict(
-        `A version is adopted once the consultation has been answered: the process is at the ${process.stage} stage, not response (or adopted, to supersede)`,
-      )
-    }
-    const version = await queries.findProcessVersion(trx, processId, body.versionId)
-    if (!version) {
-      throw notFound('Version')
-    }
-    const lines = body.linesOfAction ?? defaultLinesOfAction(version.sections)
-    const byId = new Map(version.sections.filter((s) => s.id !== null).map((s) => [s.id!, s.title]))
-    const unknown = lines.filter((id) => !byId.has(id))
-    if (unknown.length > 0) {
-      throw badRequest('Every line of action must be a section of the adopted version', [
-        {
-          path: 'body/linesOfAction',
-          message: `not a section of the version: ${unknown.join(', ')}`,
-        },
-      ])
-    }
-    const before = await getStrategy(trx, processId)
-    const adoption = await queries.insertAdoption(trx, {
+    existing.sections.add(sectionId)
+    const title = byId.get(sectionId)!
+    await queries.insertCommitment(trx, {
       processId,
-      adoptedOn: body.adoptedOn,
-      instrument: body.instrument.trim(),
-      note: (body.note ?? '').trim(),
-      supersedesId: before.current?.id ?? null,
-      createdBy: origin.userId,
+      adoptionId: adoption.id,
+      source: 'section',
+      sectionId,
+      sectionTitle: title,
+      threadId: null,
+      title,
+      description: '',
+      organisation: '',
+      dueOn: null,
       createdByName: origin.name,
     })
-    // The source text, in the process's first language. A translation frozen with this
-    // version (translations link documents by section id) adds a row per language here.
-    const language = (process.languages[0] ?? 'en') as Language
-    await queries.insertAdoptionText(trx, {
-      adoptionId: adoption.id,
-      language,
-      documentId: version.document_id,
-      versionId: version.id,
-      isSource: true,
-    })
-    const existing = await queries.existingCommitmentKeys(trx, processId)
-    let created = 0
-    for (const sectionId of lines) {
-      if (existing.sections.has(sectionId)) {
-        continue
-      }
-      existing.sections.add(sectionId)
-      const title = byId.get(sectionId)!
-      await queries.insertCommitment(trx, {
-        processId,
-        adoptionId: adoption.id,
-        source: 'section',
-        sectionId,
-        sectionTitle: title,
-        threadId: null,
-        title,
-        description: '',
-        organisation: '',
-        dueOn: null,
-        createdByName: origin.name,
-      })
-      created += 1
+    created += 1
+  }
+  for (const thread of await queries.listAcceptedThreads(trx, processId)) {
+    if (existing.threads.has(thread.id)) {
+      continue
     }
-    for (const thread of await queries.listAcceptedThreads(trx, processId)) {
-      if (existing.threads.has(thread.id)) {
-        continue
-      }
-      await queries.insertCommitment(trx, {
-        processId,
-        adoptionId: adoption.id,
-        source: 'thread',
-        sectionId: thread.section_id,
-        sectionTitle: thread.section_title,
-        threadId: thread.id,
-        title: clip(thread.body, 300),
-        description: thread.answer ?? '',
-        organisation: '',
-        dueOn: null,
-        createdByName: origin.name,
-      })
-      created += 1
-    }
-    if (process.stage === 'response') {
-      await recordStageMove(
-        trx,
-        processId,
-        'response',
-        'adopted',
-        `Adopted: ${body.instrument.trim()}`.slice(0, 2000),
-        origin,
-        at,
-      )
-    }
-    await recordAudit(trx, origin, {
+    await queries.insertCommitment(trx, {
       processId,
-      action: 'strategy.adopted',
-      targetType: 'version',
-      targetId: version.id,
-      details: {
-        adoptionId: adoption.id,
-        adoptionNumber: adoption.number,
-        number: version.number,
-        name: version.name,
-        instrument: body.instrument.trim(),
-        adoptedOn: body.adoptedOn,
-        supersedes: before.current?.number ?? null,
-        commitments: created,
-      },
+      adoptionId: adoption.id,
+      source: 'thread',
+      sectionId: thread.section_id,
+      sectionTitle: thread.section_title,
+      threadId: thread.id,
+      title: clip(thread.body, 300),
+      description: thread.answer ?? '',
+      organisation: '',
+      dueOn: null,
+      createdByName: origin.name,
     })
-    return getStrategy(trx, processId)
+    created += 1
+  }
+  if (process.stage === 'response') {
+    await recordStageMove(
+      trx,
+      processId,
+      'response',
+      'adopted',
+      `Adopted: ${body.instrument.trim()}`.slice(0, 2000),
+      origin,
+      at,
+    )
+  }
+  await recordAudit(trx, origin, {
+    processId,
+    action: 'strategy.adopted',
+    targetType: 'version',
+    targetId: version.id,
+    details: {
+      adoptionId: adoption.id,
+      adoptionNumber: adoption.number,
+      number: version.number,
+      name: version.name,
+      instrument: body.instrument.trim(),
+      adoptedOn: body.adoptedOn,
+      supersedes: before.current?.number ?? null,
+      commitments: created,
+    },
   })
+  return getStrategy(trx, processId)
 }
 
 function clip(text: string, max: number): string {
@@ -401,45 +412,52 @@ export async function createCommitment(
   body: CreateCommitmentBody,
   origin: Origin,
 ): Promise<Commitment> {
-  return inTransaction(ctx.db, async (trx) => {
-    const processId = membership.processId
-    await queries.lockProcess(trx, processId)
-    const { current } = await getStrategy(trx, processId)
-    if (!current) {
-      throw conflict('Commitments belong to an adopted strategy, and none is in force')
-    }
-    const source = current.texts.find((t) => t.isSource) ?? current.texts[0]
-    const version = source
-      ? await queries.findProcessVersion(trx, processId, source.versionId)
-      : undefined
-    const section = version?.sections.find((s) => s.id === body.sectionId)
-    if (!section) {
-      throw badRequest('The section must be a section of the adopted strategy', [
-        { path: 'body/sectionId', message: 'not a section of the adopted version' },
-      ])
-    }
-    const row = await queries.insertCommitment(trx, {
-      processId,
-      adoptionId: current.id,
-      source: 'added',
-      sectionId: body.sectionId,
-      sectionTitle: section.title,
-      threadId: null,
-      title: body.title.trim(),
-      description: (body.description ?? '').trim(),
-      organisation: (body.organisation ?? '').trim(),
-      dueOn: body.dueOn ?? null,
-      createdByName: origin.name,
-    })
-    await recordAudit(trx, origin, {
-      processId,
-      action: 'commitment.created',
-      targetType: 'commitment',
-      targetId: row.id,
-      details: { number: row.number, title: body.title.trim(), sectionTitle: section.title },
-    })
-    return getCommitment(trx, processId, row.id)
+  return inTransaction(ctx.db, (trx) => createCommitmentIn(trx, membership.processId, body, origin))
+}
+
+/** `createCommitment` inside a transaction of the caller's (the demo seed writes a history with it). */
+export async function createCommitmentIn(
+  trx: Executor,
+  processId: string,
+  body: CreateCommitmentBody,
+  origin: Origin,
+): Promise<Commitment> {
+  await queries.lockProcess(trx, processId)
+  const { current } = await getStrategy(trx, processId)
+  if (!current) {
+    throw conflict('Commitments belong to an adopted strategy, and none is in force')
+  }
+  const source = current.texts.find((t) => t.isSource) ?? current.texts[0]
+  const version = source
+    ? await queries.findProcessVersion(trx, processId, source.versionId)
+    : undefined
+  const section = version?.sections.find((s) => s.id === body.sectionId)
+  if (!section) {
+    throw badRequest('The section must be a section of the adopted strategy', [
+      { path: 'body/sectionId', message: 'not a section of the adopted version' },
+    ])
+  }
+  const row = await queries.insertCommitment(trx, {
+    processId,
+    adoptionId: current.id,
+    source: 'added',
+    sectionId: body.sectionId,
+    sectionTitle: section.title,
+    threadId: null,
+    title: body.title.trim(),
+    description: (body.description ?? '').trim(),
+    organisation: (body.organisation ?? '').trim(),
+    dueOn: body.dueOn ?? null,
+    createdByName: origin.name,
   })
+  await recordAudit(trx, origin, {
+    processId,
+    action: 'commitment.created',
+    targetType: 'commitment',
+    targetId: row.id,
+    details: { number: row.number, title: body.title.trim(), sectionTitle: section.title },
+  })
+  return getCommitment(trx, processId, row.id)
 }
 
 /**
@@ -453,56 +471,66 @@ export async function updateCommitment(
   body: UpdateCommitmentBody,
   origin: Origin,
 ): Promise<Commitment> {
-  return inTransaction(ctx.db, async (trx) => {
-    const processId = membership.processId
-    const before = await lockOwnCommitment(trx, processId, commitmentId)
-    const status = body.status ?? before.status
-    let droppedReason = body.droppedReason?.trim() ?? before.dropped_reason
-    if (status === 'dropped' && droppedReason === '') {
-      throw badRequest('Dropping a commitment needs a reason', [
-        { path: 'body/droppedReason', message: 'required when the status is dropped' },
+  return inTransaction(ctx.db, (trx) =>
+    updateCommitmentIn(trx, membership.processId, commitmentId, body, origin),
+  )
+}
+
+/** `updateCommitment` inside a transaction of the caller's (the demo seed writes a history with it). */
+export async function updateCommitmentIn(
+  trx: Executor,
+  processId: string,
+  commitmentId: string,
+  body: UpdateCommitmentBody,
+  origin: Origin,
+): Promise<Commitment> {
+  const before = await lockOwnCommitment(trx, processId, commitmentId)
+  const status = body.status ?? before.status
+  let droppedReason = body.droppedReason?.trim() ?? before.dropped_reason
+  if (status === 'dropped' && droppedReason === '') {
+    throw badRequest('Dropping a commitment needs a reason', [
+      { path: 'body/droppedReason', message: 'required when the status is dropped' },
+    ])
+  }
+  if (status !== 'dropped') {
+    if (body.droppedReason !== undefined && body.droppedReason.trim() !== '') {
+      throw badRequest('Only a dropped commitment has a reason for dropping', [
+        { path: 'body/droppedReason', message: 'only with the status dropped' },
       ])
     }
-    if (status !== 'dropped') {
-      if (body.droppedReason !== undefined && body.droppedReason.trim() !== '') {
-        throw badRequest('Only a dropped commitment has a reason for dropping', [
-          { path: 'body/droppedReason', message: 'only with the status dropped' },
-        ])
-      }
-      droppedReason = ''
-    }
-    const values: Parameters<typeof queries.updateCommitment>[2] = {
-      status,
-      dropped_reason: droppedReason,
-    }
-    if (body.title !== undefined) {
-      values.title = body.title.trim()
-    }
-    if (body.description !== undefined) {
-      values.description = body.description.trim()
-    }
-    if (body.organisation !== undefined) {
-      values.organisation = body.organisation.trim()
-    }
-    if (body.dueOn !== undefined) {
-      values.due_on = body.dueOn
-    }
-    await queries.updateCommitment(trx, commitmentId, values)
-    await recordAudit(trx, origin, {
-      processId,
-      action: 'commitment.updated',
-      targetType: 'commitment',
-      targetId: commitmentId,
-      details: {
-        number: before.number,
-        title: values.title ?? before.title,
-        fields: Object.keys(body),
-        ...(status !== before.status ? { from: before.status, to: status } : {}),
-        ...(status === 'dropped' && before.status !== 'dropped' ? { reason: droppedReason } : {}),
-      },
-    })
-    return getCommitment(trx, processId, commitmentId)
+    droppedReason = ''
+  }
+  const values: Parameters<typeof queries.updateCommitment>[2] = {
+    status,
+    dropped_reason: droppedReason,
+  }
+  if (body.title !== undefined) {
+    values.title = body.title.trim()
+  }
+  if (body.description !== undefined) {
+    values.description = body.description.trim()
+  }
+  if (body.organisation !== undefined) {
+    values.organisation = body.organisation.trim()
+  }
+  if (body.dueOn !== undefined) {
+    values.due_on = body.dueOn
+  }
+  await queries.updateCommitment(trx, commitmentId, values)
+  await recordAudit(trx, origin, {
+    processId,
+    action: 'commitment.updated',
+    targetType: 'commitment',
+    targetId: commitmentId,
+    details: {
+      number: before.number,
+      title: values.title ?? before.title,
+      fields: Object.keys(body),
+      ...(status !== before.status ? { from: before.status, to: status } : {}),
+      ...(status === 'dropped' && before.status !== 'dropped' ? { reason: droppedReason } : {}),
+    },
   })
+  return getCommitment(trx, processId, commitmentId)
 }
 
 /** Adds an indicator (name, unit, baseline and target) to a commitment. */
@@ -513,34 +541,44 @@ export async function addIndicator(
   body: CreateIndicatorBody,
   origin: Origin,
 ): Promise<Commitment> {
-  return inTransaction(ctx.db, async (trx) => {
-    const processId = membership.processId
-    const commitment = await lockOwnCommitment(trx, processId, commitmentId)
-    if ((await queries.countIndicators(trx, commitmentId)).n >= INDICATORS_MAX) {
-      throw conflict(`A commitment has at most ${INDICATORS_MAX} indicators`)
-    }
-    const row = await queries.insertIndicator(trx, {
-      commitmentId,
-      name: body.name.trim(),
-      unit: (body.unit ?? '').trim(),
-      baseline: body.baseline ?? null,
-      target: body.target,
-    })
-    await queries.touchCommitment(trx, commitmentId)
-    await recordAudit(trx, origin, {
-      processId,
-      action: 'commitment.indicator_added',
-      targetType: 'commitment',
-      targetId: commitmentId,
-      details: {
-        number: commitment.number,
-        title: commitment.title,
-        indicatorId: row.id,
-        name: body.name.trim(),
-      },
-    })
-    return getCommitment(trx, processId, commitmentId)
+  return inTransaction(ctx.db, (trx) =>
+    addIndicatorIn(trx, membership.processId, commitmentId, body, origin),
+  )
+}
+
+/** `addIndicator` inside a transaction of the caller's (the demo seed writes a history with it). */
+export async function addIndicatorIn(
+  trx: Executor,
+  processId: string,
+  commitmentId: string,
+  body: CreateIndicatorBody,
+  origin: Origin,
+): Promise<Commitment> {
+  const commitment = await lockOwnCommitment(trx, processId, commitmentId)
+  if ((await queries.countIndicators(trx, commitmentId)).n >= INDICATORS_MAX) {
+    throw conflict(`A commitment has at most ${INDICATORS_MAX} indicators`)
+  }
+  const row = await queries.insertIndicator(trx, {
+    commitmentId,
+    name: body.name.trim(),
+    unit: (body.unit ?? '').trim(),
+    baseline: body.baseline ?? null,
+    target: body.target,
   })
+  await queries.touchCommitment(trx, commitmentId)
+  await recordAudit(trx, origin, {
+    processId,
+    action: 'commitment.indicator_added',
+    targetType: 'commitment',
+    targetId: commitmentId,
+    details: {
+      number: commitment.number,
+      title: commitment.title,
+      indicatorId: row.id,
+      name: body.name.trim(),
+    },
+  })
+  return getCommitment(trx, processId, commitmentId)
 }
 
 /** Records a measured value of an indicator on a date. */
@@ -552,35 +590,46 @@ export async function addMeasurement(
   body: MeasurementBody,
   origin: Origin,
 ): Promise<Commitment> {
-  return inTransaction(ctx.db, async (trx) => {
-    const processId = membership.processId
-    const commitment = await lockOwnCommitment(trx, processId, commitmentId)
-    if (!(await queries.findIndicator(trx, commitmentId, indicatorId))) {
-      throw notFound('Indicator')
-    }
-    await queries.insertMeasurement(trx, {
+  return inTransaction(ctx.db, (trx) =>
+    addMeasurementIn(trx, membership.processId, commitmentId, indicatorId, body, origin),
+  )
+}
+
+/** `addMeasurement` inside a transaction of the caller's (the demo seed writes a history with it). */
+export async function addMeasurementIn(
+  trx: Executor,
+  processId: string,
+  commitmentId: string,
+  indicatorId: string,
+  body: MeasurementBody,
+  origin: Origin,
+): Promise<Commitment> {
+  const commitment = await lockOwnCommitment(trx, processId, commitmentId)
+  if (!(await queries.findIndicator(trx, commitmentId, indicatorId))) {
+    throw notFound('Indicator')
+  }
+  await queries.insertMeasurement(trx, {
+    indicatorId,
+    value: body.value,
+    measuredOn: body.measuredOn,
+    note: (body.note ?? '').trim(),
+    name: origin.name,
+  })
+  await queries.touchCommitment(trx, commitmentId)
+  await recordAudit(trx, origin, {
+    processId,
+    action: 'commitment.measured',
+    targetType: 'commitment',
+    targetId: commitmentId,
+    details: {
+      number: commitment.number,
+      title: commitment.title,
       indicatorId,
       value: body.value,
       measuredOn: body.measuredOn,
-      note: (body.note ?? '').trim(),
-      name: origin.name,
-    })
-    await queries.touchCommitment(trx, commitmentId)
-    await recordAudit(trx, origin, {
-      processId,
-      action: 'commitment.measured',
-      targetType: 'commitment',
-      targetId: commitmentId,
-      details: {
-        number: commitment.number,
-        title: commitment.title,
-        indicatorId,
-        value: body.value,
-        measuredOn: body.measuredOn,
-      },
-    })
-    return getCommitment(trx, processId, commitmentId)
+    },
   })
+  return getCommitment(trx, processId, commitmentId)
 }
 
 /** Adds a dated progress update, with the commitment's status as it is now. */
@@ -592,24 +641,35 @@ export async function addProgressUpdate(
   origin: Origin,
   at?: Date,
 ): Promise<Commitment> {
-  return inTransaction(ctx.db, async (trx) => {
-    const processId = membership.processId
-    const commitment = await lockOwnCommitment(trx, processId, commitmentId)
-    await queries.insertUpdate(trx, {
-      commitmentId,
-      body: body.trim(),
-      status: commitment.status,
-      name: origin.name,
-      ...(at ? { at } : {}),
-    })
-    await queries.touchCommitment(trx, commitmentId)
-    await recordAudit(trx, origin, {
-      processId,
-      action: 'commitment.progress',
-      targetType: 'commitment',
-      targetId: commitmentId,
-      details: { number: commitment.number, title: commitment.title, status: commitment.status },
-    })
-    return getCommitment(trx, processId, commitmentId)
+  return inTransaction(ctx.db, (trx) =>
+    addProgressUpdateIn(trx, membership.processId, commitmentId, body, origin, at),
+  )
+}
+
+/** `addProgressUpdate` inside a transaction of the caller's (the demo seed writes a history with it). */
+export async function addProgressUpdateIn(
+  trx: Executor,
+  processId: string,
+  commitmentId: string,
+  body: string,
+  origin: Origin,
+  at?: Date,
+): Promise<Commitment> {
+  const commitment = await lockOwnCommitment(trx, processId, commitmentId)
+  await queries.insertUpdate(trx, {
+    commitmentId,
+    body: body.trim(),
+    status: commitment.status,
+    name: origin.name,
+    ...(at ? { at } : {}),
   })
+  await queries.touchCommitment(trx, commitmentId)
+  await recordAudit(trx, origin, {
+    processId,
+    action: 'commitment.progress',
+    targetType: 'commitment',
+    targetId: commitmentId,
+    details: { number: commitment.number, title: commitment.title, status: commitment.status },
+  })
+  return getCommitment(trx, processId, commitmentId)
 }

@@ -11,6 +11,7 @@ import { seedDemoThreads, type DemoMember } from './threads'
 import { moveDemoToConsultation, seedDemoVersions } from './lifecycle'
 import { seedDemoConsultation } from './consultation'
 import { seedDemoWorkshops } from './workshops'
+import { seedDemoEarlierCycle } from './earlier-cycle'
 
 export const DEMO_PASSWORD = 'concord-demo'
 export const DEMO_PROCESS_TITLE = 'National Cybersecurity Strategy — demo'
@@ -87,6 +88,9 @@ export async function seedDemo(db: Db): Promise<boolean> {
       await insertMember(trx, processId, user, { role: person.role, stakeholderGroup: person.group, organisation: person.organisation }, origin)
       members.set(person.email, { email: person.email, userId: user.id, name: user.name, group: person.group, organisation: person.organisation, role: person.role })
     }
+    // The earlier cycle first: the 2022 strategy in force, its commitments, and the review cycle
+    // that opened this drafting stage (demo/earlier-cycle.ts).
+    await seedDemoEarlierCycle(trx, processId, origin)
     // The drafts are written into the Yjs state here, once, inside the seed's transaction
     // (DESIGN: initial content never comes from the first client to connect).
     const en = await insertDocument(trx, processId, DRAFT_EN_TITLE, origin, { content: parseMarkdown(DRAFT_EN), source: 'demo' })

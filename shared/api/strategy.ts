@@ -42,7 +42,7 @@ export const AdoptBody = Type.Object(
         maxItems: 500,
         uniqueItems: true,
         description:
-          'The section ids that become commitments; by default every section nested under another.',
+          'The section ids that become commitments; by default the sections of the deepest heading level.',
       }),
     ),
   },
