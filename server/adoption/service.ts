@@ -73,10 +73,6 @@ export function defaultLinesOfAction(sections: StoredSection[]): string[] {
   const deepest = Math.max(...withIds.map((s) => s.level))
   return withIds.filter((s) => s.level === deepest).map((s) => s.id)
 }
-  const top = Math.min(...withIds.map((s) => s.level))
-  const nested = withIds.filter((s) => s.level > top)
-  return (nested.length > 0 ? nested : withIds).map((s) => s.id)
-}
 
 /**
  * Adopts a version as the strategy. From the response stage the process moves on to adopted
