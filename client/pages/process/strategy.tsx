@@ -210,20 +210,23 @@ function CurrentStrategy({ adoption }: { adoption: Adoption | null }) {
             </p>
             <p class="downloads">
               <span>{t('strategy.current.download')}</span>{' '}
-              {DOWNLOAD_FORMATS.map((format) => (
-                <a
-                  key={format}
-                  class="btn btn-secondary btn-small"
-                  href={versionDownloadUrl(text.versionId, format)}
-                  download
-                  aria-label={t('strategy.current.downloadAs', {
-                    format: format.toUpperCase(),
-                    title: text.title,
-                  })}
-                >
-                  {format === 'md' ? 'Markdown' : format.toUpperCase()}
-                </a>
-              ))}
+              {DOWNLOAD_FORMATS.map((format) => {
+                const label = format === 'md' ? 'Markdown' : format.toUpperCase()
+                return (
+                  <a
+                    key={format}
+                    class="btn btn-secondary btn-small"
+                    href={versionDownloadUrl(text.versionId, format)}
+                    download
+                    aria-label={t('strategy.current.downloadAs', {
+                      format: label,
+                      title: text.title,
+                    })}
+                  >
+                    {label}
+                  </a>
+                )
+              })}
             </p>
           </li>
         ))}
@@ -610,7 +613,12 @@ function CommitmentCard({
         </p>
       ) : null}
       {c.indicators.length ? (
-        <div class="table-scroll">
+        <div
+          class="table-scroll"
+          tabIndex={0}
+          role="region"
+          aria-label={t('strategy.indicators.ofCommitment', { number: c.number })}
+        >
           <table class="indicators">
             <caption>{t('strategy.indicators.title')}</caption>
             <thead>
