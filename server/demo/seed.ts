@@ -88,13 +88,14 @@ export async function seedDemo(db: Db): Promise<boolean> {
       await insertMember(trx, processId, user, { role: person.role, stakeholderGroup: person.group, organisation: person.organisation }, origin)
       members.set(person.email, { email: person.email, userId: user.id, name: user.name, group: person.group, organisation: person.organisation, role: person.role })
     }
-    // The earlier cycle first: the 2022 strategy in force, its commitments, and the review cycle
-    // that opened this drafting stage (demo/earlier-cycle.ts).
-    await seedDemoEarlierCycle(trx, processId, origin)
     // The drafts are written into the Yjs state here, once, inside the seed's transaction
     // (DESIGN: initial content never comes from the first client to connect).
     const en = await insertDocument(trx, processId, DRAFT_EN_TITLE, origin, { content: parseMarkdown(DRAFT_EN), source: 'demo' })
     const es = await insertDocument(trx, processId, DRAFT_ES_TITLE, origin, { content: parseMarkdown(DRAFT_ES), source: 'demo' })
+    // The earlier cycle, before this cycle's threads and stage moves: the 2022 strategy in force,
+    // its commitments, and the review cycle that opened this drafting stage (demo/earlier-cycle.ts).
+    // Its document is listed after the two drafts.
+    await seedDemoEarlierCycle(trx, processId, origin)
     await seedDemoThreads(trx, processId, { en: en.id, es: es.id }, (email) => members.get(email)!)
     const facilitator = members.get('facilitator@example.org')!
     const english = { id: en.id, process_id: processId, title: DRAFT_EN_TITLE }
