@@ -10,6 +10,8 @@ import { schema } from '../../shared/schema'
 import type { SubmissionRow } from '../db/database'
 import { escapeAttribute as attr, escapeText as text, renderHtml } from '../render/html'
 import { groupLabel, translator, uiLanguageOf, type Translate } from './public-i18n'
+import { h } from 'preact'
+import { Layout, NotFoundPage, renderDocument } from '../public/components'
 import type { PublicThreadRow } from './public-queries'
 import {
   referenceOf,
@@ -50,8 +52,6 @@ export function pageContext(
 ): PageContext {
   return { pc, lang, t: translator(lang), now, path, assets }
 }
-
-const LANGUAGE_TAG = /^[a-z]{2,3}$/
 
 function withLang(path: string, lang: string): string {
   return `${path}${path.includes('?') ? '&' : '?'}lang=${encodeURIComponent(lang)}`
@@ -125,57 +125,21 @@ function paragraphs(value: string): string {
     .join('\n')
 }
 
-function languageLabel(ctx: PageContext, code: string): string {
-  // Each language is named in itself, so a reader finds theirs whatever the page is in.
-  try {
-    const native = new Intl.DisplayNames([code], { type: 'language' }).of(code)
-    if (native && native !== code) {
-      return native.charAt(0).toLocaleUpperCase(code) + native.slice(1)
-    }
-  } catch {
-    // An engine without the names: the translated name below.
-  }
-  return ctx.t(`languages.${code}`)
-}
-
-/** The page frame: skip link, header with the language switch, main landmark, footer. */
+/** The page frame (server/public/components.tsx): skip link, language switch, main, footer. */
 export function layout(ctx: PageContext, title: string, body: string): string {
   const { t, pc } = ctx
-  const lang = LANGUAGE_TAG.test(ctx.lang) ? ctx.lang : 'en'
-  const languages =
-    pc.process.languages.length > 1
-      ? `<nav class="languages" aria-label="${attr(t('publicConsultation.languageSwitch'))}"><ul>${pc.process.languages
-          .map((code) =>
-            code === ctx.lang
-              ? `<li><a href="${attr(withLang(ctx.path, code))}" lang="${attr(code)}" hreflang="${attr(code)}" aria-current="page">${text(languageLabel(ctx, code))}</a></li>`
-              : `<li><a href="${attr(withLang(ctx.path, code))}" lang="${attr(code)}" hreflang="${attr(code)}">${text(languageLabel(ctx, code))}</a></li>`,
-          )
-          .join('')}</ul></nav>`
-      : ''
-  return [
-    '<!doctype html>',
-    `<html lang="${attr(lang)}">`,
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    '<meta name="referrer" content="same-origin">',
-    `<title>${text(title)}</title>`,
-    `<link rel="stylesheet" href="${attr(ctx.assets.stylesheet)}">`,
-    '</head>',
-    '<body>',
-    `<a class="skip-link" href="#main">${text(t('publicConsultation.skipToContent'))}</a>`,
-    '<header class="site-header">',
-    `<p class="site-name"><a href="${attr(withLang(`/c/${pc.consultation.slug}`, ctx.lang))}">${text(pc.process.title)}</a></p>`,
-    languages,
-    '</header>',
-    `<main id="main" tabindex="-1">`,
-    body,
-    '</main>',
-    `<footer class="site-footer"><p>${text(t('publicConsultation.footer'))}</p></footer>`,
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n')
+  return renderDocument(
+    h(Layout, {
+      lang: ctx.lang,
+      t,
+      title,
+      assets: ctx.assets,
+      site: { name: pc.process.title, href: withLang(`/c/${pc.consultation.slug}`, ctx.lang) },
+      languages: pc.process.languages.map((code) => ({ code, href: withLang(ctx.path, code) })),
+      footer: t('publicConsultation.footer'),
+      bodyHtml: body,
+    }),
+  )
 }
 
 // ---------------------------------------------------------------------------------------
@@ -871,28 +835,7 @@ export function messagePage(ctx: PageContext, heading: string, message: string):
  * us the language.
  */
 export function notFoundPage(assets: PageAssets, lang: string): string {
-  const t = translator(lang)
-  const ui = uiLanguageOf(lang)
-  return [
-    '<!doctype html>',
-    `<html lang="${ui}">`,
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${text(t('publicConsultation.notFound.title'))}</title>`,
-    `<link rel="stylesheet" href="${attr(assets.stylesheet)}">`,
-    '</head>',
-    '<body>',
-    `<a class="skip-link" href="#main">${text(t('publicConsultation.skipToContent'))}</a>`,
-    `<header class="site-header"><p class="site-name">Concord</p></header>`,
-    '<main id="main" tabindex="-1">',
-    `<h1>${text(t('publicConsultation.notFound.title'))}</h1>`,
-    `<p>${text(t('publicConsultation.notFound.body'))}</p>`,
-    '</main>',
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n')
+  return renderDocument(h(NotFoundPage, { t: translator(lang), lang: uiLanguageOf(lang), assets }))
 }
 
 // ---------------------------------------------------------------------------------------

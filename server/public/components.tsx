@@ -16,7 +16,6 @@ export interface PageAssets {
 }
 
 /** A page as the browser receives it: the doctype and the rendered tree. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any component's tree
 export function renderDocument(page: VNode<any>): string {
   return `<!doctype html>\n${renderToString(page)}\n`
 }
@@ -141,7 +140,12 @@ export interface LayoutProps {
   /** The languages the reader may switch to (shown when there are two or more). */
   languages?: LanguageChoice[]
   footer: string
-  children: ComponentChildren
+  children?: ComponentChildren
+  /**
+   * The body as markup already escaped, for the consultation pages still written as strings
+   * (server/consultation/pages.ts) while they move over to components.
+   */
+  bodyHtml?: string
 }
 
 /** The page frame: skip link, header with the language switch, main landmark, footer. */
@@ -185,9 +189,13 @@ export function Layout(props: LayoutProps) {
             </nav>
           ) : null}
         </header>
-        <main id="main" tabIndex={-1}>
-          {props.children}
-        </main>
+        {props.bodyHtml !== undefined ? (
+          <main id="main" tabIndex={-1} dangerouslySetInnerHTML={{ __html: props.bodyHtml }} />
+        ) : (
+          <main id="main" tabIndex={-1}>
+            {props.children}
+          </main>
+        )}
         <footer class="site-footer">
           <p>{props.footer}</p>
         </footer>
