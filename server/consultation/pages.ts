@@ -10,7 +10,8 @@ import { schema } from '../../shared/schema'
 import type { SubmissionRow } from '../db/database'
 import { escapeAttribute as attr, escapeText as text, renderHtml } from '../render/html'
 import { groupLabel, translator, uiLanguageOf, type Translate } from './public-i18n'
-import { h } from 'preact'
+import { h, type ComponentChildren } from 'preact'
+import { ConfirmBody, MessageBody, ReceiptBody, receiptHeading } from './page-components'
 import { Layout, NotFoundPage, renderDocument } from '../public/components'
 import type { PublicThreadRow } from './public-queries'
 import {
@@ -127,6 +128,19 @@ function paragraphs(value: string): string {
 
 /** The page frame (server/public/components.tsx): skip link, language switch, main, footer. */
 export function layout(ctx: PageContext, title: string, body: string): string {
+  return framed(ctx, title, { bodyHtml: body })
+}
+
+/** The page frame around a body written as components. */
+function layoutOf(ctx: PageContext, title: string, children: ComponentChildren): string {
+  return framed(ctx, title, { children })
+}
+
+function framed(
+  ctx: PageContext,
+  title: string,
+  body: { bodyHtml: string } | { children: ComponentChildren },
+): string {
   const { t, pc } = ctx
   return renderDocument(
     h(Layout, {
@@ -137,7 +151,7 @@ export function layout(ctx: PageContext, title: string, body: string): string {
       site: { name: pc.process.title, href: withLang(`/c/${pc.consultation.slug}`, ctx.lang) },
       languages: pc.process.languages.map((code) => ({ code, href: withLang(ctx.path, code) })),
       footer: t('publicConsultation.footer'),
-      bodyHtml: body,
+      ...body,
     }),
   )
 }
@@ -749,84 +763,22 @@ export function receiptPage(
   submission: SubmissionRow,
   options: { pending: boolean; hidden?: boolean; confirmed?: boolean },
 ): string {
-  const { t, pc } = ctx
-  const slug = pc.consultation.slug
-  const section = pc.consultation.version_sections.find((s) => s.id === submission.section_id)
-  const waiting = submission.status === 'unverified'
-  let status: string
-  if (waiting) {
-    status = t('publicConsultation.receipt.checkEmail', { count: CONSULTATION_LIMITS.verifyHours })
-  } else if (options.pending) {
-    status = t('publicConsultation.receipt.pending')
-  } else if (options.hidden) {
-    status = t('publicConsultation.receipt.hidden')
-  } else if (pc.consultation.visibility === 'immediately') {
-    status = t('publicConsultation.receipt.published')
-  } else {
-    status = t(
-      pc.consultation.visibility === 'never'
-        ? 'publicConsultation.receipt.notPublic'
-        : 'publicConsultation.receipt.afterClose',
-    )
-  }
-  const heading = waiting
-    ? t('publicConsultation.receipt.waitingHeading')
-    : options.confirmed
-      ? t('publicConsultation.receipt.confirmedHeading')
-      : t('publicConsultation.receipt.heading')
-  const body = [
-    `<h1>${text(heading)}</h1>`,
-    `<p class="consultation-name">${text(titleOf(ctx))}</p>`,
-    '<dl class="receipt">',
-    `<dt>${text(t('publicConsultation.receipt.reference'))}</dt><dd><strong class="reference">${text(submission.reference)}</strong></dd>`,
-    `<dt>${text(t('publicConsultation.receipt.received'))}</dt><dd>${timeElement(ctx, submission.created_at)}</dd>`,
-    section
-      ? `<dt>${text(t('publicConsultation.receipt.section'))}</dt><dd>${text(section.title)}</dd>`
-      : '',
-    '</dl>',
-    `<p class="receipt-status">${text(status)}</p>`,
-    `<p>${text(t('publicConsultation.receipt.keep'))}</p>`,
-    `<p><a href="${attr(withLang(`/c/${slug}`, ctx.lang))}#${attr(submission.section_id)}">${text(t('publicConsultation.backToDocument'))}</a></p>`,
-  ].join('\n')
-  return layout(ctx, `${heading} — ${titleOf(ctx)}`, body)
+  const heading = receiptHeading(ctx, submission, options.confirmed)
+  return layoutOf(ctx, `${heading} — ${titleOf(ctx)}`, h(ReceiptBody, { ctx, submission, options }))
 }
 
-/**
- * GET /c/:slug/verify: what a confirmation link opens. It confirms nothing by itself (mail
- * scanners open links too): the person reads what they wrote and presses the button.
- */
+/** GET /c/:slug/verify: what a confirmation link opens (it confirms nothing by itself). */
 export function confirmPage(ctx: PageContext, submission: SubmissionRow, token: string): string {
-  const { t, pc } = ctx
-  const section = pc.consultation.version_sections.find((s) => s.id === submission.section_id)
-  const body = [
-    `<h1>${text(t('publicConsultation.verify.confirmHeading'))}</h1>`,
-    `<p class="consultation-name">${text(titleOf(ctx))}</p>`,
-    '<dl class="receipt">',
-    `<dt>${text(t('publicConsultation.receipt.reference'))}</dt><dd><strong class="reference">${text(submission.reference)}</strong></dd>`,
-    section
-      ? `<dt>${text(t('publicConsultation.receipt.section'))}</dt><dd>${text(section.title)}</dd>`
-      : '',
-    '</dl>',
-    `<h2>${text(t('publicConsultation.verify.yourComment'))}</h2>`,
-    `<blockquote class="submitted-comment">${paragraphs(submission.body)}</blockquote>`,
-    `<form method="post" action="/c/${attr(pc.consultation.slug)}/verify">`,
-    `<input type="hidden" name="token" value="${attr(token)}">`,
-    `<input type="hidden" name="lang" value="${attr(ctx.lang)}">`,
-    `<p>${text(t('publicConsultation.verify.confirmText'))}</p>`,
-    `<p><button type="submit">${text(t('publicConsultation.verify.confirmButton'))}</button></p>`,
-    '</form>',
-  ].join('\n')
-  return layout(ctx, `${t('publicConsultation.verify.confirmHeading')} — ${titleOf(ctx)}`, body)
+  return layoutOf(
+    ctx,
+    `${ctx.t('publicConsultation.verify.confirmHeading')} — ${titleOf(ctx)}`,
+    h(ConfirmBody, { ctx, submission, token }),
+  )
 }
 
 /** A page that says something went wrong with a link back: an expired link, a refusal. */
 export function messagePage(ctx: PageContext, heading: string, message: string): string {
-  const body = [
-    `<h1>${text(heading)}</h1>`,
-    `<p>${text(message)}</p>`,
-    `<p><a href="${attr(withLang(`/c/${ctx.pc.consultation.slug}`, ctx.lang))}">${text(ctx.t('publicConsultation.backToDocument'))}</a></p>`,
-  ].join('\n')
-  return layout(ctx, heading, body)
+  return layoutOf(ctx, heading, h(MessageBody, { ctx, heading, message }))
 }
 
 /**
