@@ -16,6 +16,7 @@ import { ModerationSection } from './process/moderation'
 import { SettingsSection } from './process/settings'
 import { ThreadsSection } from './process/threads'
 import { WorkshopsSection } from './process/workshops'
+import { StrategySection } from './process/strategy'
 import { NotFoundPage } from './not-found'
 
 /** The sections of a process home, each its own URL (`/processes/:id/<section>`). */
@@ -24,6 +25,7 @@ export const SECTIONS = [
   'threads',
   'consultations',
   'workshops',
+  'strategy',
   'members',
   'invitations',
   'groups',
@@ -39,7 +41,11 @@ export function isSection(value: string): value is Section {
 
 /** A section's tab label (the workshops' strings live in their own i18n block). */
 export function sectionLabel(section: Section): string {
-  return section === 'workshops' ? t('workshops.tab') : t(`process.sections.${section}`)
+  return section === 'workshops'
+    ? t('workshops.tab')
+    : section === 'strategy'
+      ? t('strategy.tab')
+      : t(`process.sections.${section}`)
 }
 
 /** Which sections this user sees; the server refuses the rest anyway. */
@@ -51,6 +57,7 @@ function visibleSections(): Section[] {
       case 'groups':
       case 'consultations':
       case 'workshops':
+      case 'strategy':
         return true
       case 'threads':
         return allows('threads.read')
@@ -170,6 +177,8 @@ function SectionBody({
       return <ConsultationsSection process={process} sub={sub} />
     case 'workshops':
       return <WorkshopsSection process={process} sub={sub} />
+    case 'strategy':
+      return <StrategySection process={process} />
     case 'documents':
       return <DocumentsSection process={process} />
     case 'threads':

@@ -108,6 +108,24 @@ function containsPattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 }
 
+/**
+ * A document and the documents it continues (a review cycle's working document points to the
+ * adopted one, migration 0016): threads anchor by section id, and the new document keeps its
+ * predecessor's section ids, so a document's thread list includes earlier cycles' threads.
+ */
+function documentLineage(documentId: string) {
+  return sql<string>`(
+    WITH RECURSIVE lineage(id, depth) AS (
+      SELECT ${documentId}::uuid, 0
+      UNION ALL
+      SELECT d.predecessor_id, lineage.depth + 1
+      FROM documents d JOIN lineage ON d.id = lineage.id
+      WHERE d.predecessor_id IS NOT NULL AND lineage.depth < 50
+    )
+    SELECT id FROM lineage
+  )`
+}
+
 function baseThreadQuery(db: Executor): Joined {
   return db
     .selectFrom('threads as t')
@@ -121,7 +139,7 @@ function baseThreadQuery(db: Executor): Joined {
 function applyFilters(query: Joined, filters: ThreadFilters): Joined {
   let q = query.where('t.process_id', '=', filters.processId)
   if (filters.documentId) {
-    q = q.where('t.document_id', '=', filters.documentId)
+    q = q.where('t.document_id', 'in', documentLineage(filters.documentId))
   }
   if (filters.sectionId) {
     q = q.where('t.section_id', '=', filters.sectionId)
@@ -578,22 +596,22 @@ export function listModerationComments(
     state === 'pending'
       ? query.where('c.pending', '=', true).orderBy('c.created_at')
       : state === 'hidden'
-      ? query
-          .where('c.hidden_at', 'is not', null)
-          .where('c.pending', '=', false)
-          .orderBy('c.hidden_at', 'desc')
-      : query
-          .where('c.hidden_at', 'is', null)
-          .where((eb) =>
-            eb.exists(
-              eb
-                .selectFrom('flags as f')
-                .select(sql`1`.as('one'))
-                .whereRef('f.comment_id', '=', 'c.id')
-                .where('f.closed_at', 'is', null),
-            ),
-          )
-          .orderBy('c.created_at', 'desc')
+        ? query
+            .where('c.hidden_at', 'is not', null)
+            .where('c.pending', '=', false)
+            .orderBy('c.hidden_at', 'desc')
+        : query
+            .where('c.hidden_at', 'is', null)
+            .where((eb) =>
+              eb.exists(
+                eb
+                  .selectFrom('flags as f')
+                  .select(sql`1`.as('one'))
+                  .whereRef('f.comment_id', '=', 'c.id')
+                  .where('f.closed_at', 'is', null),
+              ),
+            )
+            .orderBy('c.created_at', 'desc')
   return query.limit(500).execute()
 }
 
@@ -638,7 +656,7 @@ export function countOpenThreads(db: Executor, documentId: string) {
     )
     .select(['t.section_id', 'r.author_group'])
     .select((eb) => eb.fn.countAll<string>().as('n'))
-    .where('t.document_id', '=', documentId)
+    .where('t.document_id', 'in', documentLineage(documentId))
     .where('t.status', '=', 'open')
     .where('r.hidden_at', 'is', null)
     .where('r.withdrawn_at', 'is', null)

@@ -146,6 +146,8 @@ export interface DocumentsTable {
   updated_at: UpdatedAt
   deleted_at: Timestamp | null
   update_seq: Generated<number>
+  /** The document a review cycle's working document continues (migration 0016). */
+  predecessor_id: Generated<string | null>
 }
 
 export interface DocUpdatesTable {
@@ -546,6 +548,96 @@ export interface WorkshopVotesTable {
 }
 
 /** The tables of Concord's database, as Kysely sees them. */
+/** `date` columns: a Date from pg, a string from PGlite; written as 'YYYY-MM-DD'. */
+type DateOnly = ColumnType<Date | string, string, string>
+
+/** The adoption of a version as the process's strategy (append-only, issue 14 item 5). */
+export interface StrategyAdoptionsTable {
+  id: Generated<string>
+  process_id: string
+  number: number
+  adopted_on: DateOnly
+  instrument: string
+  note: Generated<string>
+  supersedes_id: string | null
+  created_by: string | null
+  created_by_name: string
+  created_at: CreatedAt
+}
+
+/** The adopted text in one language: a frozen version (append-only). */
+export interface StrategyAdoptionTextsTable {
+  adoption_id: string
+  language: string
+  document_id: string
+  version_id: string
+  is_source: Generated<boolean>
+}
+
+/** A recorded, reasoned withdrawal of an adoption (append-only). */
+export interface StrategyWithdrawalsTable {
+  id: Generated<string>
+  adoption_id: string
+  process_id: string
+  withdrawn_on: DateOnly
+  reason: string
+  created_by: string | null
+  created_by_name: string
+  created_at: CreatedAt
+}
+
+/** A commitment of the adopted strategy (issue 14, item 6). */
+export interface CommitmentsTable {
+  id: Generated<string>
+  process_id: string
+  number: number
+  adoption_id: string
+  source: string
+  section_id: string
+  section_title: string
+  thread_id: string | null
+  title: string
+  description: Generated<string>
+  organisation: Generated<string>
+  status: Generated<string>
+  dropped_reason: Generated<string>
+  due_on: DateOnly | null
+  created_by_name: string
+  created_at: CreatedAt
+  updated_at: UpdatedAt
+}
+
+export interface CommitmentIndicatorsTable {
+  id: Generated<string>
+  commitment_id: string
+  name: string
+  unit: Generated<string>
+  baseline: number | null
+  target: number
+  created_at: CreatedAt
+}
+
+/** A measured value of an indicator on a date (append-only). */
+export interface IndicatorMeasurementsTable {
+  id: Generated<string>
+  indicator_id: string
+  value: number
+  measured_on: DateOnly
+  note: Generated<string>
+  created_by_name: string
+  created_at: CreatedAt
+}
+
+/** A dated progress update of a commitment (append-only). */
+export interface CommitmentUpdatesTable {
+  id: Generated<string>
+  commitment_id: string
+  body: string
+  status: string
+  created_by_name: string
+  created_at: CreatedAt
+}
+
 export interface Database {
   users: UsersTable
   sessions: SessionsTable
@@ -584,6 +676,13 @@ export interface Database {
   workshop_polls: WorkshopPollsTable
   workshop_votes: WorkshopVotesTable
   process_stage_changes: ProcessStageChangesTable
+  strategy_adoptions: StrategyAdoptionsTable
+  strategy_adoption_texts: StrategyAdoptionTextsTable
+  strategy_withdrawals: StrategyWithdrawalsTable
+  commitments: CommitmentsTable
+  commitment_indicators: CommitmentIndicatorsTable
+  indicator_measurements: IndicatorMeasurementsTable
+  commitment_updates: CommitmentUpdatesTable
 }
 
 export type Db = Kysely<Database>
@@ -615,3 +714,8 @@ export type QueueRow = Selectable<WorkshopQueueTable>
 export type ContributionRow = Selectable<WorkshopContributionsTable>
 export type PollRow = Selectable<WorkshopPollsTable>
 export type VoteRow = Selectable<WorkshopVotesTable>
+export type StrategyAdoptionRow = Selectable<StrategyAdoptionsTable>
+export type CommitmentRow = Selectable<CommitmentsTable>
+export type IndicatorRow = Selectable<CommitmentIndicatorsTable>
+export type MeasurementRow = Selectable<IndicatorMeasurementsTable>
+export type CommitmentUpdateRow = Selectable<CommitmentUpdatesTable>

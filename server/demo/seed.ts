@@ -11,6 +11,7 @@ import { seedDemoThreads, type DemoMember } from './threads'
 import { moveDemoToConsultation, seedDemoVersions } from './lifecycle'
 import { seedDemoConsultation } from './consultation'
 import { seedDemoWorkshops } from './workshops'
+import { seedDemoEarlierCycle } from './earlier-cycle'
 
 export const DEMO_PASSWORD = 'concord-demo'
 export const DEMO_PROCESS_TITLE = 'National Cybersecurity Strategy — demo'
@@ -91,6 +92,10 @@ export async function seedDemo(db: Db): Promise<boolean> {
     // (DESIGN: initial content never comes from the first client to connect).
     const en = await insertDocument(trx, processId, DRAFT_EN_TITLE, origin, { content: parseMarkdown(DRAFT_EN), source: 'demo' })
     const es = await insertDocument(trx, processId, DRAFT_ES_TITLE, origin, { content: parseMarkdown(DRAFT_ES), source: 'demo' })
+    // The earlier cycle, before this cycle's threads and stage moves: the 2022 strategy in force,
+    // its commitments, and the review cycle that opened this drafting stage (demo/earlier-cycle.ts).
+    // Its document is listed after the two drafts.
+    await seedDemoEarlierCycle(trx, processId, origin)
     await seedDemoThreads(trx, processId, { en: en.id, es: es.id }, (email) => members.get(email)!)
     const facilitator = members.get('facilitator@example.org')!
     const english = { id: en.id, process_id: processId, title: DRAFT_EN_TITLE }

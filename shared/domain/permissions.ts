@@ -38,6 +38,10 @@ export const ACTIONS = [
   'workshops.attend',
   // Speaking for the record in a workshop: contributions and votes (observers only listen).
   'workshops.contribute',
+  // Adopting a version as the strategy, withdrawing an adoption, opening a review cycle (issue 14, item 5).
+  'strategy.adopt',
+  // Keeping the commitments of the adopted strategy: status, indicators, progress (issue 14, item 6).
+  'commitments.manage',
 ] as const
 
 export type Action = (typeof ACTIONS)[number]

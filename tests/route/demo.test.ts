@@ -2,6 +2,8 @@ import { sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
 import { DEMO_PASSWORD, DEMO_PEOPLE, seedDemo } from '../../server/demo/seed'
 import { createTestApp } from '../support/app'
+import { publicCommitments, publicStrategy } from '../../server/adoption/public'
+import { EARLIER_TITLE } from '../../server/demo/earlier-cycle'
 
 const t = await createTestApp()
 const { db } = t
@@ -57,5 +59,43 @@ describe('the demo on first start (issue 15)', () => {
     }
     expect(checked).toContain('consultation_submissions.created_at')
     expect(future).toEqual([])
+  })
+  it('has the earlier cycle’s strategy in force, with commitments in each status and indicators, and keeps its consultation open', async () => {
+    const process = await db
+      .selectFrom('processes')
+      .select(['id', 'stage'])
+      .where('title', 'like', '%demo%')
+      .executeTakeFirstOrThrow()
+    expect(process.stage).toBe('public-consultation')
+    const strategy = await publicStrategy(db, process.id)
+    expect(strategy).toMatchObject({
+      instrument: 'Decree 417 of 2022',
+      versionName: 'Adopted text 2022',
+    })
+    expect(strategy!.texts[0]!.title).toBe(EARLIER_TITLE)
+    const commitments = await publicCommitments(db, process.id)
+    expect(new Set(commitments.map((c) => c.status))).toEqual(
+      new Set(['planned', 'in-progress', 'done', 'dropped']),
+    )
+    expect(commitments.find((c) => c.status === 'dropped')!.droppedReason).not.toBe('')
+    const measured = commitments.flatMap((c) => c.indicators).filter((i) => i.latest !== null)
+    expect(measured.length).toBeGreaterThanOrEqual(2)
+    expect(commitments.every((c) => c.organisation !== '' && c.updates.length > 0)).toBe(true)
+    const stages = await db
+      .selectFrom('process_stage_changes')
+      .select(['from_stage', 'to_stage'])
+      .where('process_id', '=', process.id)
+      .orderBy('created_at')
+      .execute()
+    expect(stages.map((s) => s.to_stage)).toEqual([
+      'stakeholder-review',
+      'public-consultation',
+      'response',
+      'adopted',
+      'implementation-review',
+      'drafting',
+      'stakeholder-review',
+      'public-consultation',
+    ])
   })
 })

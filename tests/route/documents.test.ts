@@ -631,9 +631,11 @@ describe('demo', () => {
     expect(documents.map((d: { title: string }) => d.title)).toEqual([
       'National Cybersecurity Strategy 2027–2031 — draft',
       'Estrategia Nacional de Ciberseguridad 2027–2031 — borrador',
+      // The earlier cycle's adopted strategy (demo/earlier-cycle.ts).
+      'National Cybersecurity Strategy 2022–2026',
     ])
     const [en, es] = await Promise.all(
-      documents.map(async (d: { id: string }) =>
+      documents.slice(0, 2).map(async (d: { id: string }) =>
         (await admin.get(`/api/documents/${d.id}/sections`)).json(),
       ),
     )

@@ -10,6 +10,7 @@ import { consultationBody, openConsultation } from '../support/consultations'
 import type { CreateConsultationBody } from '../../shared/api/consultations'
 import type { LiveState, Poll, Registration, Workshop } from '../../shared/api/workshops'
 import { controlWorkshop, createWorkshop } from '../support/workshops'
+import type { Commitment, CommitmentList } from '../../shared/api/strategy'
 
 // The fixture of every cell now includes workshops in each of their states: more setup per role.
 const t = await createTestApp()
@@ -34,7 +35,15 @@ interface Fixture {
   ownComments: Record<'edit' | 'withdraw', string>
   /** Workshops in the states their routes need (issue 13). */
   workshops: Record<
-    'draft' | 'scheduled' | 'cancel' | 'running' | 'console' | 'order' | 'closed' | 'publish' | 'published',
+    | 'draft'
+    | 'scheduled'
+    | 'cancel'
+    | 'running'
+    | 'console'
+    | 'order'
+    | 'closed'
+    | 'publish'
+    | 'published',
     string
   >
   /** The console workshop's revision, raised hands of guests, a guest's registration, polls, an action item. */
@@ -43,6 +52,14 @@ interface Fixture {
   guestRegistration: string
   polls: Record<'draft' | 'close' | 'vote', string>
   actionItem: string
+  /** A second process of the actor's, with an adopted strategy and a commitment with an indicator (issue 14). */
+  adopted: {
+    processId: string
+    versionId: string
+    sectionId: string
+    commitmentId: string
+    indicatorId: string
+  }
 }
 
 interface RouteCase {
@@ -289,7 +306,9 @@ const ROUTES: RouteCase[] = [
     method: 'POST',
     url: (f) => `/api/processes/${f.process.id}/consultations`,
     body: (f) => {
-      const body: Record<string, unknown> = consultationBody(f.documentId, { versionId: f.versionId })
+      const body: Record<string, unknown> = consultationBody(f.documentId, {
+        versionId: f.versionId,
+      })
       delete body.documentId
       delete body.versionName
       return body
@@ -327,7 +346,10 @@ const ROUTES: RouteCase[] = [
   {
     method: 'POST',
     url: (f) => `/api/consultations/${f.consultations.extend}/extend`,
-    body: () => ({ closesAt: new Date(Date.now() + 90 * 86_400_000).toISOString(), reason: 'More time' }),
+    body: () => ({
+      closesAt: new Date(Date.now() + 90 * 86_400_000).toISOString(),
+      reason: 'More time',
+    }),
     action: 'consultations.manage',
   },
   {
@@ -358,7 +380,11 @@ const ROUTES: RouteCase[] = [
     }),
     action: 'workshops.manage',
   },
-  { method: 'GET', url: (f) => `/api/processes/${f.process.id}/action-items`, action: 'process.read' },
+  {
+    method: 'GET',
+    url: (f) => `/api/processes/${f.process.id}/action-items`,
+    action: 'process.read',
+  },
   { method: 'GET', url: (f) => `/api/workshops/${f.workshops.scheduled}`, action: 'process.read' },
   {
     method: 'PATCH',
@@ -379,7 +405,11 @@ const ROUTES: RouteCase[] = [
     body: () => ({ reason: 'Postponed' }),
     action: 'workshops.manage',
   },
-  { method: 'POST', url: (f) => `/api/workshops/${f.workshops.scheduled}/duplicate`, action: 'workshops.manage' },
+  {
+    method: 'POST',
+    url: (f) => `/api/workshops/${f.workshops.scheduled}/duplicate`,
+    action: 'workshops.manage',
+  },
   {
     method: 'GET',
     url: (f) => `/api/workshops/${f.workshops.scheduled}/registrations`,
@@ -403,9 +433,21 @@ const ROUTES: RouteCase[] = [
     body: (f) => ({ registrationId: f.guestRegistration }),
     action: 'workshops.manage',
   },
-  { method: 'POST', url: (f) => `/api/workshops/${f.workshops.running}/join`, action: 'workshops.attend' },
-  { method: 'GET', url: (f) => `/api/workshops/${f.workshops.running}/attendance`, action: 'process.read' },
-  { method: 'GET', url: (f) => `/api/workshops/${f.workshops.running}/live`, action: 'workshops.attend' },
+  {
+    method: 'POST',
+    url: (f) => `/api/workshops/${f.workshops.running}/join`,
+    action: 'workshops.attend',
+  },
+  {
+    method: 'GET',
+    url: (f) => `/api/workshops/${f.workshops.running}/attendance`,
+    action: 'process.read',
+  },
+  {
+    method: 'GET',
+    url: (f) => `/api/workshops/${f.workshops.running}/live`,
+    action: 'workshops.attend',
+  },
   {
     method: 'POST',
     url: (f) => `/api/workshops/${f.workshops.console}/control`,
@@ -491,6 +533,73 @@ const ROUTES: RouteCase[] = [
     body: () => ({ public: true }),
     action: 'workshops.manage',
   },
+  // The adopted strategy and its commitments (issue 14, items 5 and 6), on the second process;
+  // the adoption (superseding), the review cycle and the withdrawal come last, in that order.
+  {
+    method: 'GET',
+    url: (f) => `/api/processes/${f.adopted.processId}/strategy`,
+    action: 'process.read',
+  },
+  {
+    method: 'GET',
+    url: (f) => `/api/processes/${f.adopted.processId}/commitments?status=planned`,
+    action: 'process.read',
+  },
+  {
+    method: 'POST',
+    url: (f) => `/api/processes/${f.adopted.processId}/commitments`,
+    body: (f) => ({ sectionId: f.adopted.sectionId, title: 'Added commitment' }),
+    action: 'commitments.manage',
+  },
+  {
+    method: 'PATCH',
+    url: (f) => `/api/processes/${f.adopted.processId}/commitments/${f.adopted.commitmentId}`,
+    body: () => ({ status: 'in-progress' }),
+    action: 'commitments.manage',
+  },
+  {
+    method: 'POST',
+    url: (f) =>
+      `/api/processes/${f.adopted.processId}/commitments/${f.adopted.commitmentId}/indicators`,
+    body: () => ({ name: 'Reach', target: 10 }),
+    action: 'commitments.manage',
+  },
+  {
+    method: 'POST',
+    url: (f) =>
+      `/api/processes/${f.adopted.processId}/commitments/${f.adopted.commitmentId}/indicators/${f.adopted.indicatorId}/measurements`,
+    body: () => ({ value: 3, measuredOn: '2027-05-01' }),
+    action: 'commitments.manage',
+  },
+  {
+    method: 'POST',
+    url: (f) =>
+      `/api/processes/${f.adopted.processId}/commitments/${f.adopted.commitmentId}/updates`,
+    body: () => ({ body: 'Under way' }),
+    action: 'commitments.manage',
+  },
+  {
+    method: 'POST',
+    url: (f) => `/api/processes/${f.adopted.processId}/strategy/adoptions`,
+    body: (f) => ({
+      versionId: f.adopted.versionId,
+      adoptedOn: '2027-03-02',
+      instrument: 'Decree 2',
+    }),
+    action: 'strategy.adopt',
+  },
+  {
+    method: 'POST',
+    url: (f) => `/api/processes/${f.adopted.processId}/strategy/review-cycle`,
+    body: () => ({}),
+    action: 'strategy.adopt',
+  },
+  {
+    method: 'POST',
+    url: (f) => `/api/processes/${f.adopted.processId}/strategy/withdrawal`,
+    body: () => ({ withdrawnOn: '2027-06-01', reason: 'Replaced' }),
+    action: 'strategy.adopt',
+  },
 ]
 
 type Sender = Pick<Client, 'get' | 'post' | 'patch' | 'put' | 'delete'>
@@ -509,6 +618,51 @@ function send(client: Sender, route: RouteCase, fixture: Fixture) {
       return client.patch(url, body)
     case 'PUT':
       return client.put(url, body)
+  }
+}
+
+/** A process of the actor's whose strategy is adopted, with a commitment that has an indicator. */
+async function adoptedFixture(actor: TestUser, role: Role): Promise<Fixture['adopted']> {
+  const process = await factories.createProcess({
+    members: role === 'secretariat' ? [] : [{ user: actor, role }],
+    ...(role === 'secretariat' ? { secretariat: actor } : {}),
+  })
+  const owner = await t.as(process.secretariat)
+  const { id: documentId } = await factories.createDocument(
+    process.id,
+    process.secretariat,
+    'Strategy',
+    THREAD_DRAFT,
+  )
+  const sections = (await owner.get(`/api/documents/${documentId}/sections`)).json() as Section[]
+  const version = (
+    await owner.post(`/api/documents/${documentId}/versions`, { name: 'Adopted' })
+  ).json() as { id: string }
+  for (const stage of ['stakeholder-review', 'public-consultation', 'response']) {
+    expect((await owner.post(`/api/processes/${process.id}/stage`, { stage })).statusCode).toBe(200)
+  }
+  const adoption = await owner.post(`/api/processes/${process.id}/strategy/adoptions`, {
+    versionId: version.id,
+    adoptedOn: '2027-03-01',
+    instrument: 'Decree 1',
+  })
+  expect(adoption.statusCode, adoption.body).toBe(201)
+  const list = (
+    await owner.get(`/api/processes/${process.id}/commitments`)
+  ).json() as CommitmentList
+  const commitmentId = list.items[0]!.id
+  const withIndicator = (
+    await owner.post(`/api/processes/${process.id}/commitments/${commitmentId}/indicators`, {
+      name: 'Done',
+      target: 1,
+    })
+  ).json() as Commitment
+  return {
+    processId: process.id,
+    versionId: version.id,
+    sectionId: sectionId(sections, 'Governance'),
+    commitmentId,
+    indicatorId: withIndicator.indicators[0]!.id,
   }
 }
 
@@ -578,7 +732,12 @@ async function fixtureFor(actor: TestUser, role: Role): Promise<Fixture> {
   await flagger.post(`/api/comments/${dismissable.root.id}/flags`, { reason: 'Hmm' })
   const poster = can(role, 'threads.create') ? await t.as(actor) : owner
   const consultation = async (overrides: Partial<CreateConsultationBody>) =>
-    (await openConsultation(owner, process.id, documentId, { versionId: version.json().id, ...overrides })).id
+    (
+      await openConsultation(owner, process.id, documentId, {
+        versionId: version.json().id,
+        ...overrides,
+      })
+    ).id
   const consultations = {
     draft: await consultation({ publish: false }),
     publish: await consultation({ publish: false }),
@@ -620,13 +779,18 @@ async function fixtureFor(actor: TestUser, role: Role): Promise<Fixture> {
       .select('id')
       .where('registration_id', '=', attendee.id)
       .executeTakeFirstOrThrow()
-    const live = (await owner.post(`/api/workshops/${workshops.running}/queue`, { attendeeId: row.id })).json() as LiveState
+    const live = (
+      await owner.post(`/api/workshops/${workshops.running}/queue`, { attendeeId: row.id })
+    ).json() as LiveState
     return live.queue.find((entry) => entry.attendeeId === row.id)!.id
   }
   const queueEntries = { call: await hand(), remove: await hand() }
   const poll = async (open: boolean) => {
     const created = (
-      await owner.post(`/api/workshops/${workshops.running}/polls`, { question: 'Agree?', options: ['Yes', 'No'] })
+      await owner.post(`/api/workshops/${workshops.running}/polls`, {
+        question: 'Agree?',
+        options: ['Yes', 'No'],
+      })
     ).json() as Poll
     if (open) {
       await owner.post(`/api/workshops/${workshops.running}/polls/${created.id}/open`, {})
@@ -649,8 +813,12 @@ async function fixtureFor(actor: TestUser, role: Role): Promise<Fixture> {
     await controlWorkshop(owner, id, 'close')
   }
   await owner.post(`/api/workshops/${workshops.published}/minutes/publish`, {})
-  const consoleWorkshop = (await owner.get(`/api/workshops/${workshops.console}`)).json() as Workshop
+  const consoleWorkshop = (
+    await owner.get(`/api/workshops/${workshops.console}`)
+  ).json() as Workshop
+  const adopted = await adoptedFixture(actor, role)
   return {
+    adopted,
     workshops,
     workshopRevision: consoleWorkshop.revision,
     queueEntries,

@@ -274,7 +274,14 @@ describe('the demo', () => {
       await owner.get(`/api/processes/${process!.id}/stages`)
     ).json() as StageTimeline
     expect(timeline.stage).toBe('public-consultation')
+    // The earlier cycle (adopted, reviewed, and the review cycle back to drafting), then this one.
     expect(timeline.changes.map((c) => [c.from, c.to])).toEqual([
+      ['drafting', 'stakeholder-review'],
+      ['stakeholder-review', 'public-consultation'],
+      ['public-consultation', 'response'],
+      ['response', 'adopted'],
+      ['adopted', 'implementation-review'],
+      ['implementation-review', 'drafting'],
       ['drafting', 'stakeholder-review'],
       ['stakeholder-review', 'public-consultation'],
     ])
@@ -283,7 +290,7 @@ describe('the demo', () => {
       id: string
       title: string
     }[]
-    const english = documents.find((d) => d.title.startsWith('National Cybersecurity'))!
+    const english = documents.find((d) => d.title.startsWith('National Cybersecurity Strategy 2027'))!
     const versions = (await owner.get(`/api/documents/${english.id}/versions`)).json() as {
       id: string
       name: string

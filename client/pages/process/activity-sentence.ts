@@ -197,6 +197,32 @@ export function activitySentence(entry: AuditEntry, ctx: SentenceContext): Sente
       variant = d.isBack === true && text(d.reason) ? `${key}_back` : key
       break
     }
+    case 'strategy.adopted':
+    case 'strategy.withdrawn':
+    case 'strategy.review_opened':
+      vars.instrument = text(d.instrument) || ctx.t('activity.someDetails')
+      vars.adoptedOn = text(d.adoptedOn)
+      variant = entry.action === 'strategy.adopted' && d.supersedes ? `${key}_supersedes` : key
+      break
+    case 'commitment.created':
+    case 'commitment.updated':
+    case 'commitment.indicator_added':
+    case 'commitment.measured':
+    case 'commitment.progress': {
+      vars.number = text(d.number)
+      vars.indicator = text(d.name)
+      vars.value = text(d.value)
+      vars.measuredOn = text(d.measuredOn)
+      const status = (value: unknown) =>
+        ctx.has(`strategy.statuses.${text(value)}`)
+          ? ctx.t(`strategy.statuses.${text(value)}`)
+          : text(value)
+      if (entry.action === 'commitment.updated' && text(d.to)) {
+        vars.to = status(d.to)
+        variant = d.to === 'dropped' && text(d.reason) ? `${key}_dropped` : `${key}_status`
+      }
+      break
+    }
     case 'member.updated': {
       const changed = [
         d.stakeholderGroup ? ctx.t('activity.memberFields.stakeholderGroup') : null,
