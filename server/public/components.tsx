@@ -43,7 +43,11 @@ export function languageLabel(t: Translate, code: string): string {
 }
 
 /** A value in the page's language, else in the first language of the process that has one. */
-export function localised(values: Record<string, string>, lang: string, languages: string[]): string {
+export function localised(
+  values: Record<string, string>,
+  lang: string,
+  languages: string[],
+): string {
   if (values[lang]) {
     return values[lang]
   }
@@ -78,7 +82,9 @@ export function formatDay(lang: string, at: Date | string, timeZone = 'UTC'): st
   try {
     return new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeZone }).format(new Date(at))
   } catch {
-    return new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(at))
+    return new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeZone: 'UTC' }).format(
+      new Date(at),
+    )
   }
 }
 

@@ -1,9 +1,12 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource preact */
 import type { Minutes } from '../../shared/api/workshops'
+import type { PublicCommitment, PublicStrategy } from '../adoption/public'
 import { groupLabel } from '../consultation/public-i18n'
 import {
+  languageLabel,
   Layout,
+  TrustedHtml,
   localised,
   Paragraphs,
   Time,
@@ -61,7 +64,11 @@ export interface RecordContext {
   assets: PageAssets
 }
 
-function RecordLayout(props: { ctx: RecordContext; title: string; children: preact.ComponentChildren }) {
+function RecordLayout(props: {
+  ctx: RecordContext
+  title: string
+  children: preact.ComponentChildren
+}) {
   const { ctx } = props
   return (
     <Layout
@@ -94,8 +101,8 @@ function Timeline({ ctx, moves }: { ctx: RecordContext; moves: RecordStageMove[]
       <h2 id="timeline-heading">{t('publicRecord.timelineHeading')}</h2>
       <ol class="timeline">
         <li>
-          <Time at={ctx.process.createdAt} lang={ctx.lang} day /> —{' '}
-          {t('publicRecord.started')} ({t('stages.drafting')})
+          <Time at={ctx.process.createdAt} lang={ctx.lang} day /> — {t('publicRecord.started')} (
+          {t('stages.drafting')})
         </li>
         {moves.map((move) => (
           <li class={move.isBack ? 'timeline-back' : undefined}>
@@ -120,8 +127,10 @@ function ConsultationItem({ ctx, c }: { ctx: RecordContext; c: RecordConsultatio
         <span class={`phase phase-${c.phase}`}>{t(`publicConsultation.phase.${c.phase}`)}</span>
       </p>
       <p class="record-item-meta">
-        {t('publicConsultation.opensAt')}: <Time at={c.opensAt} lang={ctx.lang} timeZone={c.timeZone} /> ·{' '}
-        {t('publicConsultation.closesAt')}: <Time at={c.closesAt} lang={ctx.lang} timeZone={c.timeZone} />
+        {t('publicConsultation.opensAt')}:{' '}
+        <Time at={c.opensAt} lang={ctx.lang} timeZone={c.timeZone} /> ·{' '}
+        {t('publicConsultation.closesAt')}:{' '}
+        <Time at={c.closesAt} lang={ctx.lang} timeZone={c.timeZone} />
       </p>
       {c.phase === 'closed' ? (
         <p>
@@ -139,6 +148,170 @@ export interface ProcessHomeData {
   moves: RecordStageMove[]
   consultations: RecordConsultation[]
   workshops: RecordWorkshop[]
+  strategy: PublicStrategy | null
+  commitments: PublicCommitment[]
+}
+
+const FORMAT_LABELS: Record<string, string> = {
+  docx: 'Word (.docx)',
+  html: 'HTML',
+  md: 'Markdown',
+  json: 'JSON',
+}
+
+function StrategySection({
+  ctx,
+  strategy,
+}: {
+  ctx: RecordContext
+  strategy: PublicStrategy | null
+}) {
+  const { t, process } = ctx
+  return (
+    <section aria-labelledby="strategy-heading">
+      <h2 id="strategy-heading">{t('publicRecord.strategyHeading')}</h2>
+      {strategy === null ? (
+        <p>{t('publicRecord.noStrategy')}</p>
+      ) : (
+        <>
+          <dl class="window">
+            <dt>{t('publicRecord.adoptedOn')}</dt>
+            <dd>
+              <Time at={`${strategy.adoptedOn}T12:00:00Z`} lang={ctx.lang} day />
+            </dd>
+            {strategy.instrument ? (
+              <>
+                <dt>{t('publicRecord.instrument')}</dt>
+                <dd>{strategy.instrument}</dd>
+              </>
+            ) : null}
+          </dl>
+          {strategy.note ? <Paragraphs value={strategy.note} /> : null}
+          <ul class="record-list">
+            {strategy.texts.map((text) => (
+              <li class="record-item">
+                <p class="record-item-title">
+                  <a
+                    href={withLang(`/p/${process.slug}/strategy/${text.versionId}`, ctx.lang)}
+                    hreflang={text.language}
+                  >
+                    {text.title}
+                  </a>{' '}
+                  ({languageLabel(t, text.language)}, {text.versionName})
+                </p>
+                <p class="record-item-meta">
+                  {t('publicRecord.downloads')}:{' '}
+                  {text.formats.map((format, i) => (
+                    <>
+                      {i > 0 ? ' · ' : null}
+                      <a
+                        href={`/p/${process.slug}/strategy/${text.versionId}?format=${format}`}
+                        download
+                      >
+                        {FORMAT_LABELS[format] ?? format}
+                        <span class="visually-hidden">
+                          {' '}
+                          ({text.title}, {languageLabel(t, text.language)})
+                        </span>
+                      </a>
+                    </>
+                  ))}
+                </p>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  )
+}
+
+function Implementation({
+  ctx,
+  commitments,
+}: {
+  ctx: RecordContext
+  commitments: PublicCommitment[]
+}) {
+  const { t } = ctx
+  const number = (n: number) => new Intl.NumberFormat(ctx.lang).format(n)
+  return (
+    <section aria-labelledby="implementation-heading">
+      <h2 id="implementation-heading">{t('publicRecord.implementationHeading')}</h2>
+      {commitments.length === 0 ? (
+        <p>{t('publicRecord.noCommitments')}</p>
+      ) : (
+        <ol class="record-list">
+          {commitments.map((c) => (
+            <li class="record-item">
+              <p class="record-item-title">
+                <strong>{c.title}</strong>{' '}
+                <span class={`phase status-${c.status}`}>{t(`strategy.statuses.${c.status}`)}</span>
+              </p>
+              <p class="record-item-meta">
+                {[
+                  c.organisation
+                    ? t('publicRecord.responsible', { organisation: c.organisation })
+                    : null,
+                  c.dueOn ? t('publicRecord.minutes.due', { date: c.dueOn }) : null,
+                  c.sectionTitle || null,
+                ]
+                  .filter(Boolean)
+                  .join(' · ')}
+              </p>
+              {c.status === 'dropped' && c.droppedReason ? <p>{c.droppedReason}</p> : null}
+              {c.indicators.length > 0 ? (
+                <ul>
+                  {c.indicators.map((indicator) => (
+                    <li>
+                      {t('publicRecord.indicator', {
+                        name: indicator.name,
+                        measured: indicator.latest
+                          ? `${number(indicator.latest.value)}${indicator.unit ? ` ${indicator.unit}` : ''}`
+                          : t('publicRecord.notMeasured'),
+                        target: `${number(indicator.target)}${indicator.unit ? ` ${indicator.unit}` : ''}`,
+                      })}
+                      {indicator.latest ? (
+                        <meter
+                          min={Math.min(0, indicator.baseline ?? 0)}
+                          max={Math.max(indicator.target, indicator.latest.value)}
+                          value={indicator.latest.value}
+                          aria-hidden="true"
+                        />
+                      ) : null}
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
+              {c.updates[0] ? (
+                <p class="record-item-meta">
+                  {t('publicRecord.lastUpdate')} (
+                  <Time at={c.updates[0].writtenAt} lang={ctx.lang} day />
+                  ): {c.updates[0].body}
+                </p>
+              ) : null}
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  )
+}
+
+/** GET /p/:slug/strategy/:versionId: one language of the strategy in force, to read and print. */
+export function StrategyTextPage(props: { ctx: RecordContext; title: string; html: string }) {
+  const { ctx } = props
+  return (
+    <RecordLayout ctx={ctx} title={`${props.title} — ${ctx.process.title}`}>
+      <p class="back">
+        <a href={withLang(`/p/${ctx.process.slug}`, ctx.lang)}>{ctx.t('publicRecord.backHome')}</a>
+      </p>
+      <h1>{props.title}</h1>
+      <article class="document">
+        <TrustedHtml html={props.html} />
+      </article>
+    </RecordLayout>
+  )
 }
 
 /** GET /p/:slug: the public home of a process. */
@@ -216,7 +389,8 @@ export function ProcessHomePage({ ctx, data }: { ctx: RecordContext; data: Proce
           </ul>
         )}
       </section>
-      <p class="note">{t('publicRecord.notPublishedSections')}</p>
+      <StrategySection ctx={ctx} strategy={data.strategy} />
+      <Implementation ctx={ctx} commitments={data.commitments} />
     </RecordLayout>
   )
 }
@@ -225,7 +399,13 @@ export function ProcessHomePage({ ctx, data }: { ctx: RecordContext; data: Proce
 export type PublicMinutes = Omit<Minutes, 'workshopId' | 'public'>
 
 /** GET /p/:slug/workshops/:id: the minutes a workshop published to the public. */
-export function WorkshopMinutesPage({ ctx, minutes }: { ctx: RecordContext; minutes: PublicMinutes }) {
+export function WorkshopMinutesPage({
+  ctx,
+  minutes,
+}: {
+  ctx: RecordContext
+  minutes: PublicMinutes
+}) {
   const { t, process } = ctx
   const m = minutes
   const group = (key: string) => groupLabel(t, key, process.groups)

@@ -6,6 +6,11 @@ import { h } from 'preact'
 import { Type } from 'typebox'
 import type { Minutes } from '../../shared/api/workshops'
 import type { App } from '../app'
+import { isPublicStrategyVersion, publicCommitments, publicStrategy } from '../adoption/public'
+import { loadVersionDoc } from '../consultation/public-service'
+import { renderHtml, renderHtmlDocument } from '../render/html'
+import { toMarkdown } from '../render/markdown'
+import { renderDocx } from '../render/docx'
 import type { Executor } from '../db/database'
 import { phaseOfRow } from '../consultation/present'
 import type { DraftMinutes } from '../workshops/minutes'
@@ -14,6 +19,7 @@ import { NotFoundPage, renderDocument, type PageAssets } from './components'
 import { translator } from './i18n'
 import {
   ProcessHomePage,
+  StrategyTextPage,
   WorkshopMinutesPage,
   type PublicMinutes,
   type RecordContext,
@@ -40,6 +46,24 @@ const MinutesParams = Type.Object(
   { additionalProperties: false },
 )
 const PageQuery = Type.Object({ lang: Type.Optional(Type.String({ maxLength: 10 })) })
+const StrategyQuery = Type.Object({
+  lang: Type.Optional(Type.String({ maxLength: 10 })),
+  format: Type.Optional(
+    Type.Union(
+      [Type.Literal('docx'), Type.Literal('html'), Type.Literal('md'), Type.Literal('json')],
+      {
+        description: 'Download instead of reading: .docx, HTML, Markdown or ProseMirror JSON.',
+      },
+    ),
+  ),
+})
+const StrategyParams = Type.Object(
+  {
+    slug: Type.String({ minLength: 1, maxLength: 200 }),
+    versionId: Type.String({ minLength: 1, maxLength: 64 }),
+  },
+  { additionalProperties: false },
+)
 const htmlPage = (description: string) => ({
   description,
   content: { 'text/html': { schema: Type.String() } },
@@ -86,7 +110,7 @@ export async function findPublicProcess(
 
 /** The stage moves, the published consultations and the workshops with public minutes. */
 export async function loadProcessHome(db: Executor, processId: string, now = new Date()) {
-  const [moves, consultations, workshops] = await Promise.all([
+  const [moves, consultations, workshops, strategy, commitments] = await Promise.all([
     db
       .selectFrom('process_stage_changes')
       .select(['from_stage', 'to_stage', 'created_at'])
@@ -110,6 +134,8 @@ export async function loadProcessHome(db: Executor, processId: string, now = new
       .where('minutes_published_at', 'is not', null)
       .orderBy('starts_at', 'desc')
       .execute(),
+    publicStrategy(db, processId),
+    publicCommitments(db, processId),
   ])
   const order = [
     'drafting',
@@ -144,6 +170,8 @@ export async function loadProcessHome(db: Executor, processId: string, now = new
       timeZone: w.time_zone,
       publishedAt: new Date(w.minutes_published_at!),
     })),
+    strategy,
+    commitments,
   }
 }
 
@@ -174,7 +202,11 @@ export async function loadPublicMinutes(
   }
   const stored = workshop.minutes as unknown as DraftMinutes
   const [rows, consenting, hiddenThreads] = await Promise.all([
-    db.selectFrom('workshop_contributions').selectAll().where('workshop_id', '=', workshopId).execute(),
+    db
+      .selectFrom('workshop_contributions')
+      .selectAll()
+      .where('workshop_id', '=', workshopId)
+      .execute(),
     db
       .selectFrom('workshop_attendees')
       .select(['id', 'name', 'organisation'])
@@ -186,7 +218,12 @@ export async function loadPublicMinutes(
       .innerJoin('workshop_contributions', 'workshop_contributions.thread_id', 'comments.thread_id')
       .select('comments.thread_id')
       .where('workshop_contributions.workshop_id', '=', workshopId)
-      .where((eb) => eb.or([eb('comments.hidden_at', 'is not', null), eb('comments.withdrawn_at', 'is not', null)]))
+      .where((eb) =>
+        eb.or([
+          eb('comments.hidden_at', 'is not', null),
+          eb('comments.withdrawn_at', 'is not', null),
+        ]),
+      )
       .execute(),
   ])
   const named = new Set(consenting.map((a) => a.id))
@@ -223,7 +260,9 @@ export async function loadPublicMinutes(
     publishedAt: new Date(workshop.minutes_published_at!).toISOString(),
     attendance: {
       ...stored.attendance,
-      byOrganisation: stored.attendance.byOrganisation.filter((o) => organisations.has(o.organisation)),
+      byOrganisation: stored.attendance.byOrganisation.filter((o) =>
+        organisations.has(o.organisation),
+      ),
       named: stored.attendance.named.filter((p) => names.has(p.name)),
     },
     agenda: stored.agenda,
@@ -255,7 +294,11 @@ export async function publicRecordRoutes(app: App) {
     reply.status(status).type(HTML).header('cache-control', 'no-cache').send(html)
   const notFound = (reply: FastifyReply, lang: unknown) => {
     const code = typeof lang === 'string' ? lang : 'en'
-    return send(reply, 404, renderDocument(h(NotFoundPage, { t: translator(code), lang: code, assets })))
+    return send(
+      reply,
+      404,
+      renderDocument(h(NotFoundPage, { t: translator(code), lang: code, assets })),
+    )
   }
   const contextOf = (process: RecordProcess, lang: unknown, path: string): RecordContext => {
     const code = languageOf(process, lang)
@@ -312,6 +355,88 @@ export async function publicRecordRoutes(app: App) {
         `/p/${process.slug}/workshops/${request.params.workshopId}`,
       )
       return send(reply, 200, renderDocument(h(WorkshopMinutesPage, { ctx: page, minutes })))
+    },
+  )
+
+  app.get(
+    '/p/:slug/strategy/:versionId',
+    {
+      config: { public: true },
+      schema: {
+        tags,
+        summary: 'One language of the strategy in force, to read (HTML) or download (?format=)',
+        params: StrategyParams,
+        querystring: StrategyQuery,
+        response: {
+          ...PAGE_RESPONSES,
+          200: {
+            description: 'The page, or the download in the content type of its format.',
+            content: {
+              'text/html': { schema: Type.String() },
+              'text/markdown': { schema: Type.String() },
+              'application/json': { schema: Type.String() },
+              'application/vnd.openxmlformats-officedocument.wordprocessingml.document': {
+                schema: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }),
+              },
+            },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const process = await findPublicProcess(ctx.db, request.params.slug)
+      const { versionId } = request.params
+      if (
+        !process ||
+        !UUID.test(versionId) ||
+        !(await isPublicStrategyVersion(ctx.db, process.id, versionId))
+      ) {
+        return notFound(reply, request.query.lang)
+      }
+      const strategy = await publicStrategy(ctx.db, process.id)
+      const text = strategy?.texts.find((t) => t.versionId === versionId)
+      if (!text) {
+        return notFound(reply, request.query.lang)
+      }
+      const doc = await loadVersionDoc(ctx.db, versionId)
+      const name = `${process.slug}-${text.language}`
+      const attachment = (ext: string) => `attachment; filename="${name}.${ext}"`
+      switch (request.query.format) {
+        case 'docx':
+          return reply
+            .type('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
+            .header('content-disposition', attachment('docx'))
+            .send(await renderDocx(doc, { title: text.title }))
+        case 'html':
+          return reply
+            .type(HTML)
+            .header('content-disposition', attachment('html'))
+            .send(renderHtmlDocument(doc, { title: text.title, lang: text.language }))
+        case 'md':
+          return reply
+            .type('text/markdown; charset=utf-8')
+            .header('content-disposition', attachment('md'))
+            .send(toMarkdown(doc))
+        case 'json':
+          return reply
+            .type('application/json; charset=utf-8')
+            .header('content-disposition', attachment('json'))
+            .send(JSON.stringify(doc.toJSON()))
+        case undefined: {
+          const page = contextOf(
+            process,
+            request.query.lang ?? text.language,
+            `/p/${process.slug}/strategy/${versionId}`,
+          )
+          return send(
+            reply,
+            200,
+            renderDocument(
+              h(StrategyTextPage, { ctx: page, title: text.title, html: renderHtml(doc) }),
+            ),
+          )
+        }
+      }
     },
   )
 }

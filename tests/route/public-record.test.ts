@@ -74,7 +74,8 @@ async function crawl(): Promise<Map<string, string>> {
     pages.set(url, response.body)
     for (const [, href] of response.body.matchAll(/href="([^"#]+)/g)) {
       const link = href!.replace(/&amp;/g, '&')
-      if (/^\/(p|c)\//.test(link) && !link.startsWith('/c/_assets') && !pages.has(link)) {
+      // Downloads (?format=) are files, not pages; the test below opens them.
+      if (/^\/(p|c)\//.test(link) && !link.startsWith('/c/_assets') && !link.includes('format=') && !pages.has(link)) {
         queue.push(link)
       }
     }
@@ -200,6 +201,50 @@ describe('the public home of a process (/p/:slug)', () => {
     for (const [url, html] of pages) {
       const bytes = Buffer.byteLength(html) + Buffer.byteLength(css.body)
       expect(bytes, url).toBeLessThan(60 * 1024)
+    }
+  })
+})
+
+describe('the strategy in force on the public record (with cycle14)', () => {
+  it('lists the adopted strategy with its downloads and the commitments with their indicators', async () => {
+    const html = (await t.anonymous.get('/p/demo')).body
+    expect(html).toContain('The strategy in force')
+    expect(html).toContain('Implementation')
+    const commitments = await db
+      .selectFrom('commitments')
+      .select(['title', 'status'])
+      .where('process_id', '=', process.id)
+      .execute()
+    expect(commitments.length).toBeGreaterThan(0)
+    for (const c of commitments) {
+      expect(html).toContain(c.title.replace(/&/g, '&amp;').replace(/</g, '&lt;'))
+    }
+    const link = /href="(\/p\/demo\/strategy\/[0-9a-f-]{36})\?lang=en"/.exec(html)
+    expect(link).not.toBeNull()
+    const page = await t.anonymous.get(`${link![1]}?lang=en`)
+    expect(page.statusCode).toBe(200)
+    expect(page.body).toContain('<article class="document">')
+    const md = await t.anonymous.get(`${link![1]}?format=md`)
+    expect(md.statusCode).toBe(200)
+    expect(md.headers['content-type']).toContain('text/markdown')
+    expect(md.body.length).toBeGreaterThan(100)
+    const docx = await t.anonymous.get(`${link![1]}?format=docx`)
+    expect(docx.statusCode).toBe(200)
+    expect(docx.rawPayload.subarray(0, 2).toString()).toBe('PK')
+    expect((await t.anonymous.get(`${link![1]}?format=exe`)).statusCode).toBe(400)
+  })
+
+  it('answers 404 for a version that is not part of the strategy in force', async () => {
+    const consulted = await db
+      .selectFrom('consultations')
+      .select('version_id')
+      .where('slug', '=', 'demo')
+      .executeTakeFirstOrThrow()
+    const unknown = await t.anonymous.get('/p/no-such-process')
+    for (const format of ['', '?format=md', '?format=docx']) {
+      const response = await t.anonymous.get(`/p/demo/strategy/${consulted.version_id}${format}`)
+      expect(response.statusCode, format).toBe(404)
+      expect(response.body).toBe(unknown.body)
     }
   })
 })
