@@ -43,12 +43,12 @@ describe('public record of the demo', () => {
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
       expect(overflow).toBeLessThanOrEqual(0)
     }
-    await page.getByRole('link', { name: 'Español' }).click()
+    await page.locator('nav.languages').getByRole('link', { name: 'Español' }).click()
     await page.waitForURL(/lang=es/)
     expect(await page.locator('html').getAttribute('lang')).toBe('es')
     await page.getByText('Etapa actual: Consulta pública').waitFor()
     await check('public home in Spanish')
-    await page.getByRole('link', { name: 'English' }).click()
+    await page.locator('nav.languages').getByRole('link', { name: 'English' }).click()
     await page.waitForURL(/lang=en/)
 
     await page.getByRole('link', { name: /^Minutes: / }).first().click()
