@@ -45,6 +45,8 @@ import { consultationRoutes } from './consultation/routes'
 import { reportRoutes } from './consultation/report-routes'
 import { publicConsultationRoutes } from './consultation/public-routes'
 import { workshopRoutes } from './workshops/routes'
+import { publicRecordRoutes } from './public/routes'
+import { publicHomeSettingsRoutes } from './public/settings'
 import { adoptionRoutes } from './adoption/routes'
 import { collabPlugin, type CollabPluginOptions } from './collab/websocket'
 
@@ -230,6 +232,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(notificationRoutes)
   await app.register(liveRoutes)
   await app.register(workshopRoutes)
+  await app.register(publicHomeSettingsRoutes)
+  await app.register(publicRecordRoutes)
   await app.register(adoptionRoutes)
   await app.register(collabPlugin, { ctx, ...deps.collab })
   // Stores what every room received and closes the sockets before the database closes (issue 3, item 5).

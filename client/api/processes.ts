@@ -1,3 +1,4 @@
+import type { PublicHome, PublicHomeBody } from '../../shared/api/public-home'
 import type { Ok } from '../../shared/api/common'
 import type {
   Created,
@@ -26,3 +27,9 @@ export const addGroup = (id: string, label: string) =>
 
 export const removeGroup = (id: string, key: string) =>
   api.delete<Ok>(`/api/processes/${seg(id)}/groups/${seg(key)}`)
+
+export const fetchPublicHome = (id: string) =>
+  api.get<PublicHome>(`/api/processes/${seg(id)}/public-home`)
+
+export const savePublicHome = (id: string, body: PublicHomeBody) =>
+  api.put<PublicHome>(`/api/processes/${seg(id)}/public-home`, body)

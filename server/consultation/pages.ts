@@ -10,6 +10,9 @@ import { schema } from '../../shared/schema'
 import type { SubmissionRow } from '../db/database'
 import { escapeAttribute as attr, escapeText as text, renderHtml } from '../render/html'
 import { groupLabel, translator, uiLanguageOf, type Translate } from './public-i18n'
+import { h, type ComponentChildren } from 'preact'
+import { ConfirmBody, MessageBody, ReceiptBody, receiptHeading } from './page-components'
+import { Layout, NotFoundPage, renderDocument } from '../public/components'
 import type { PublicThreadRow } from './public-queries'
 import {
   referenceOf,
@@ -50,8 +53,6 @@ export function pageContext(
 ): PageContext {
   return { pc, lang, t: translator(lang), now, path, assets }
 }
-
-const LANGUAGE_TAG = /^[a-z]{2,3}$/
 
 function withLang(path: string, lang: string): string {
   return `${path}${path.includes('?') ? '&' : '?'}lang=${encodeURIComponent(lang)}`
@@ -125,57 +126,34 @@ function paragraphs(value: string): string {
     .join('\n')
 }
 
-function languageLabel(ctx: PageContext, code: string): string {
-  // Each language is named in itself, so a reader finds theirs whatever the page is in.
-  try {
-    const native = new Intl.DisplayNames([code], { type: 'language' }).of(code)
-    if (native && native !== code) {
-      return native.charAt(0).toLocaleUpperCase(code) + native.slice(1)
-    }
-  } catch {
-    // An engine without the names: the translated name below.
-  }
-  return ctx.t(`languages.${code}`)
+/** The page frame (server/public/components.tsx): skip link, language switch, main, footer. */
+export function layout(ctx: PageContext, title: string, body: string): string {
+  return framed(ctx, title, { bodyHtml: body })
 }
 
-/** The page frame: skip link, header with the language switch, main landmark, footer. */
-export function layout(ctx: PageContext, title: string, body: string): string {
+/** The page frame around a body written as components. */
+function layoutOf(ctx: PageContext, title: string, children: ComponentChildren): string {
+  return framed(ctx, title, { children })
+}
+
+function framed(
+  ctx: PageContext,
+  title: string,
+  body: { bodyHtml: string } | { children: ComponentChildren },
+): string {
   const { t, pc } = ctx
-  const lang = LANGUAGE_TAG.test(ctx.lang) ? ctx.lang : 'en'
-  const languages =
-    pc.process.languages.length > 1
-      ? `<nav class="languages" aria-label="${attr(t('publicConsultation.languageSwitch'))}"><ul>${pc.process.languages
-          .map((code) =>
-            code === ctx.lang
-              ? `<li><a href="${attr(withLang(ctx.path, code))}" lang="${attr(code)}" hreflang="${attr(code)}" aria-current="page">${text(languageLabel(ctx, code))}</a></li>`
-              : `<li><a href="${attr(withLang(ctx.path, code))}" lang="${attr(code)}" hreflang="${attr(code)}">${text(languageLabel(ctx, code))}</a></li>`,
-          )
-          .join('')}</ul></nav>`
-      : ''
-  return [
-    '<!doctype html>',
-    `<html lang="${attr(lang)}">`,
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    '<meta name="referrer" content="same-origin">',
-    `<title>${text(title)}</title>`,
-    `<link rel="stylesheet" href="${attr(ctx.assets.stylesheet)}">`,
-    '</head>',
-    '<body>',
-    `<a class="skip-link" href="#main">${text(t('publicConsultation.skipToContent'))}</a>`,
-    '<header class="site-header">',
-    `<p class="site-name"><a href="${attr(withLang(`/c/${pc.consultation.slug}`, ctx.lang))}">${text(pc.process.title)}</a></p>`,
-    languages,
-    '</header>',
-    `<main id="main" tabindex="-1">`,
-    body,
-    '</main>',
-    `<footer class="site-footer"><p>${text(t('publicConsultation.footer'))}</p></footer>`,
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n')
+  return renderDocument(
+    h(Layout, {
+      lang: ctx.lang,
+      t,
+      title,
+      assets: ctx.assets,
+      site: { name: pc.process.title, href: withLang(`/c/${pc.consultation.slug}`, ctx.lang) },
+      languages: pc.process.languages.map((code) => ({ code, href: withLang(ctx.path, code) })),
+      footer: t('publicConsultation.footer'),
+      ...body,
+    }),
+  )
 }
 
 // ---------------------------------------------------------------------------------------
@@ -785,84 +763,22 @@ export function receiptPage(
   submission: SubmissionRow,
   options: { pending: boolean; hidden?: boolean; confirmed?: boolean },
 ): string {
-  const { t, pc } = ctx
-  const slug = pc.consultation.slug
-  const section = pc.consultation.version_sections.find((s) => s.id === submission.section_id)
-  const waiting = submission.status === 'unverified'
-  let status: string
-  if (waiting) {
-    status = t('publicConsultation.receipt.checkEmail', { count: CONSULTATION_LIMITS.verifyHours })
-  } else if (options.pending) {
-    status = t('publicConsultation.receipt.pending')
-  } else if (options.hidden) {
-    status = t('publicConsultation.receipt.hidden')
-  } else if (pc.consultation.visibility === 'immediately') {
-    status = t('publicConsultation.receipt.published')
-  } else {
-    status = t(
-      pc.consultation.visibility === 'never'
-        ? 'publicConsultation.receipt.notPublic'
-        : 'publicConsultation.receipt.afterClose',
-    )
-  }
-  const heading = waiting
-    ? t('publicConsultation.receipt.waitingHeading')
-    : options.confirmed
-      ? t('publicConsultation.receipt.confirmedHeading')
-      : t('publicConsultation.receipt.heading')
-  const body = [
-    `<h1>${text(heading)}</h1>`,
-    `<p class="consultation-name">${text(titleOf(ctx))}</p>`,
-    '<dl class="receipt">',
-    `<dt>${text(t('publicConsultation.receipt.reference'))}</dt><dd><strong class="reference">${text(submission.reference)}</strong></dd>`,
-    `<dt>${text(t('publicConsultation.receipt.received'))}</dt><dd>${timeElement(ctx, submission.created_at)}</dd>`,
-    section
-      ? `<dt>${text(t('publicConsultation.receipt.section'))}</dt><dd>${text(section.title)}</dd>`
-      : '',
-    '</dl>',
-    `<p class="receipt-status">${text(status)}</p>`,
-    `<p>${text(t('publicConsultation.receipt.keep'))}</p>`,
-    `<p><a href="${attr(withLang(`/c/${slug}`, ctx.lang))}#${attr(submission.section_id)}">${text(t('publicConsultation.backToDocument'))}</a></p>`,
-  ].join('\n')
-  return layout(ctx, `${heading} — ${titleOf(ctx)}`, body)
+  const heading = receiptHeading(ctx, submission, options.confirmed)
+  return layoutOf(ctx, `${heading} — ${titleOf(ctx)}`, h(ReceiptBody, { ctx, submission, options }))
 }
 
-/**
- * GET /c/:slug/verify: what a confirmation link opens. It confirms nothing by itself (mail
- * scanners open links too): the person reads what they wrote and presses the button.
- */
+/** GET /c/:slug/verify: what a confirmation link opens (it confirms nothing by itself). */
 export function confirmPage(ctx: PageContext, submission: SubmissionRow, token: string): string {
-  const { t, pc } = ctx
-  const section = pc.consultation.version_sections.find((s) => s.id === submission.section_id)
-  const body = [
-    `<h1>${text(t('publicConsultation.verify.confirmHeading'))}</h1>`,
-    `<p class="consultation-name">${text(titleOf(ctx))}</p>`,
-    '<dl class="receipt">',
-    `<dt>${text(t('publicConsultation.receipt.reference'))}</dt><dd><strong class="reference">${text(submission.reference)}</strong></dd>`,
-    section
-      ? `<dt>${text(t('publicConsultation.receipt.section'))}</dt><dd>${text(section.title)}</dd>`
-      : '',
-    '</dl>',
-    `<h2>${text(t('publicConsultation.verify.yourComment'))}</h2>`,
-    `<blockquote class="submitted-comment">${paragraphs(submission.body)}</blockquote>`,
-    `<form method="post" action="/c/${attr(pc.consultation.slug)}/verify">`,
-    `<input type="hidden" name="token" value="${attr(token)}">`,
-    `<input type="hidden" name="lang" value="${attr(ctx.lang)}">`,
-    `<p>${text(t('publicConsultation.verify.confirmText'))}</p>`,
-    `<p><button type="submit">${text(t('publicConsultation.verify.confirmButton'))}</button></p>`,
-    '</form>',
-  ].join('\n')
-  return layout(ctx, `${t('publicConsultation.verify.confirmHeading')} — ${titleOf(ctx)}`, body)
+  return layoutOf(
+    ctx,
+    `${ctx.t('publicConsultation.verify.confirmHeading')} — ${titleOf(ctx)}`,
+    h(ConfirmBody, { ctx, submission, token }),
+  )
 }
 
 /** A page that says something went wrong with a link back: an expired link, a refusal. */
 export function messagePage(ctx: PageContext, heading: string, message: string): string {
-  const body = [
-    `<h1>${text(heading)}</h1>`,
-    `<p>${text(message)}</p>`,
-    `<p><a href="${attr(withLang(`/c/${ctx.pc.consultation.slug}`, ctx.lang))}">${text(ctx.t('publicConsultation.backToDocument'))}</a></p>`,
-  ].join('\n')
-  return layout(ctx, heading, body)
+  return layoutOf(ctx, heading, h(MessageBody, { ctx, heading, message }))
 }
 
 /**
@@ -871,28 +787,7 @@ export function messagePage(ctx: PageContext, heading: string, message: string):
  * us the language.
  */
 export function notFoundPage(assets: PageAssets, lang: string): string {
-  const t = translator(lang)
-  const ui = uiLanguageOf(lang)
-  return [
-    '<!doctype html>',
-    `<html lang="${ui}">`,
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${text(t('publicConsultation.notFound.title'))}</title>`,
-    `<link rel="stylesheet" href="${attr(assets.stylesheet)}">`,
-    '</head>',
-    '<body>',
-    `<a class="skip-link" href="#main">${text(t('publicConsultation.skipToContent'))}</a>`,
-    `<header class="site-header"><p class="site-name">Concord</p></header>`,
-    '<main id="main" tabindex="-1">',
-    `<h1>${text(t('publicConsultation.notFound.title'))}</h1>`,
-    `<p>${text(t('publicConsultation.notFound.body'))}</p>`,
-    '</main>',
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n')
+  return renderDocument(h(NotFoundPage, { t: translator(lang), lang: uiLanguageOf(lang), assets }))
 }
 
 // ---------------------------------------------------------------------------------------

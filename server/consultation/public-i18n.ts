@@ -1,62 +1,10 @@
-import en from '../../shared/i18n/en.json'
-import es from '../../shared/i18n/es.json'
 import { isDefaultGroup } from '../../shared/domain/stakeholder-groups'
+import type { Translate } from '../public/i18n'
 
 // The public pages are rendered on the server, in the language the reader chose, with the
-// same strings as the app (shared/i18n, section "publicConsultation"). The interface exists in
-// English and Spanish; other languages of a process read it in English (issue 6, item 3).
-
-type Tree = { [key: string]: string | Tree }
-const DICTIONARIES: Record<string, Tree> = { en: en as unknown as Tree, es: es as unknown as Tree }
-
-/** The interface language for a process language: itself where translated, else English. */
-export function uiLanguageOf(language: string): 'en' | 'es' {
-  return language === 'es' ? 'es' : 'en'
-}
-
-function lookup(tree: Tree | undefined, path: string): string | undefined {
-  let node: string | Tree | undefined = tree
-  for (const part of path.split('.')) {
-    if (node === undefined || typeof node === 'string') {
-      return undefined
-    }
-    node = node[part]
-  }
-  return typeof node === 'string' ? node : undefined
-}
-
-/** Translates keys of the shared dictionaries, i18next style: `{{name}}` and `_one`/`_other`. */
-export type Translate = (key: string, vars?: Record<string, string | number>) => string
-
-/**
- * A translator for one language. Keys are full paths (`publicConsultation.title`); a key
- * missing in the language falls back to English, then to the key itself, so a gap shows up
- * in review instead of breaking the page. Interpolated values are inserted as given: the
- * templates escape the result like any other text.
- */
-export function translator(language: string): Translate {
-  const ui = uiLanguageOf(language)
-  const plural = new Intl.PluralRules(ui)
-  return (key, vars = {}) => {
-    let text: string | undefined
-    if (typeof vars.count === 'number') {
-      const form = plural.select(vars.count)
-      text =
-        lookup(DICTIONARIES[ui], `${key}_${form}`) ??
-        lookup(DICTIONARIES.en, `${key}_${form}`) ??
-        lookup(DICTIONARIES[ui], `${key}_other`) ??
-        lookup(DICTIONARIES.en, `${key}_other`)
-    }
-    text ??= lookup(DICTIONARIES[ui], key) ?? lookup(DICTIONARIES.en, key) ?? key
-    return text.replace(/\{\{\s*(\w+)\s*\}\}/g, (match, name: string) => {
-      const value = vars[name]
-      if (value === undefined) {
-        return match
-      }
-      return typeof value === 'number' ? new Intl.NumberFormat(ui).format(value) : value
-    })
-  }
-}
+// same strings and the same i18next as the app (server/public/i18n.ts over shared/i18n).
+// Languages of a process without a dictionary read the pages in English (issue 6, item 3).
+export { translator, uiLanguageOf, type Translate } from '../public/i18n'
 
 /**
  * The name of a stakeholder group: the label the secretariat typed for an added group, the

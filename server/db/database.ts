@@ -95,6 +95,9 @@ export interface ProcessesTable {
   languages: Json<string[]>
   stage: Generated<string>
   thread_seq: Generated<number>
+  /** The public home at /p/:public_slug is on (issue 14, item 7). */
+  public_home: Generated<boolean>
+  public_slug: string | null
   archived_at: Timestamp | null
   created_by: string | null
   created_at: CreatedAt

@@ -103,6 +103,12 @@ export async function seedDemo(db: Db): Promise<boolean> {
     await seedDemoConsultation(trx, english, origin, facilitator)
     await moveDemoToConsultation(trx, processId, origin)
     await seedDemoWorkshops(trx, processId, en.id, [...members.values()], facilitator)
+    // The demo's public record is on, at /p/demo (issue 14, item 7).
+    await trx
+      .updateTable('processes')
+      .set({ public_home: true, public_slug: 'demo' })
+      .where('id', '=', processId)
+      .execute()
   })
   return true
 }

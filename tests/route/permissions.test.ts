@@ -88,6 +88,13 @@ const ROUTES: RouteCase[] = [
     action: 'process.archive',
   },
   { method: 'GET', url: (f) => `/api/processes/${f.process.id}/stages`, action: 'process.read' },
+  { method: 'GET', url: (f) => `/api/processes/${f.process.id}/public-home`, action: 'process.read' },
+  {
+    method: 'PUT',
+    url: (f) => `/api/processes/${f.process.id}/public-home`,
+    body: (f) => ({ enabled: false, slug: `home-${f.process.id.slice(0, 8)}` }),
+    action: 'process.update',
+  },
   {
     method: 'POST',
     url: (f) => `/api/processes/${f.process.id}/stage`,

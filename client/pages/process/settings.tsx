@@ -1,8 +1,9 @@
-import { useRef, useState } from 'preact/hooks'
+import { useEffect, useRef, useState } from 'preact/hooks'
 import type { ProcessDetail } from '../../../shared/api/processes'
 import { LIMITS, type Language } from '../../../shared/limits'
 import { toApiError, type ApiError } from '../../api/client'
-import { setArchived, updateProcess } from '../../api/processes'
+import { fetchPublicHome, savePublicHome, setArchived, updateProcess } from '../../api/processes'
+import type { PublicHome } from '../../../shared/api/public-home'
 import { Button, ConfirmButton } from '../../components/buttons'
 import { FormError, errorText, fieldErrorsFrom } from '../../components/errors'
 import { TextArea, TextField, focusFirstInvalid } from '../../components/fields'
@@ -22,6 +23,7 @@ export function SettingsSection({ process }: { process: ProcessDetail }) {
         </RouteHeading>
       </div>
       {allows('process.update') ? <DetailsForm process={process} /> : null}
+      {allows('process.update') ? <PublicHomePanel process={process} /> : null}
       {allows('process.archive') ? <ArchivePanel process={process} /> : null}
     </section>
   )
@@ -186,5 +188,98 @@ function ArchivePanel({ process }: { process: ProcessDetail }) {
         </Notice>
       ) : null}
     </div>
+  )
+}
+
+const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
+
+/** The public record at /p/:slug (issue 14, item 7): off by default, turned on here. */
+function PublicHomePanel({ process }: { process: ProcessDetail }) {
+  const [home, setHome] = useState<PublicHome | null>(null)
+  const [enabled, setEnabled] = useState(false)
+  const [slug, setSlug] = useState('')
+  const [slugError, setSlugError] = useState<string | undefined>(undefined)
+  const [error, setError] = useState<ApiError | null>(null)
+  const [busy, setBusy] = useState(false)
+
+  useEffect(() => {
+    let live = true
+    fetchPublicHome(process.id).then(
+      (found) => {
+        if (live) {
+          setHome(found)
+          setEnabled(found.enabled)
+          setSlug(found.slug ?? '')
+        }
+      },
+      (e: unknown) => live && setError(toApiError(e)),
+    )
+    return () => {
+      live = false
+    }
+  }, [process.id])
+
+  async function submit(event: Event) {
+    event.preventDefault()
+    const value = slug.trim()
+    const problem =
+      value === '' ? t('validation.required') : value.length < 2 || value.length > 60 || !SLUG.test(value) ? t('process.settings.publicHomeSlugHint') : undefined
+    setSlugError(problem)
+    setError(null)
+    if (problem) {
+      document.getElementById('public-home-slug')?.focus()
+      return
+    }
+    setBusy(true)
+    try {
+      setHome(await savePublicHome(process.id, { enabled, slug: value }))
+    } catch (e) {
+      const apiError = toApiError(e)
+      setError(apiError)
+      setSlugError(fieldErrorsFrom(apiError).slug)
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <form onSubmit={submit} noValidate class="panel stack" aria-labelledby="public-home-heading">
+      <h3 id="public-home-heading">{t('process.settings.publicHomeTitle')}</h3>
+      <p>{t('process.settings.publicHomeBody')}</p>
+      <FormError id="public-home-error" error={error} />
+      <label class="checkbox" for="public-home-enabled">
+        <input
+          type="checkbox"
+          id="public-home-enabled"
+          checked={enabled}
+          onChange={(e) => setEnabled(e.currentTarget.checked)}
+        />
+        <span>{t('process.settings.publicHomeEnabled')}</span>
+      </label>
+      <TextField
+        id="public-home-slug"
+        label={t('process.settings.publicHomeSlug')}
+        hint={t('process.settings.publicHomeSlugHint')}
+        maxLength={60}
+        value={slug}
+        onValue={setSlug}
+        error={slugError}
+        required
+      />
+      <div class="form-actions">
+        <Button type="submit" variant="primary" busy={busy}>
+          {t('process.settings.publicHomeSave')}
+        </Button>
+        <span role="status" class="inline-status">
+          {home === null ? null : home.path ? (
+            <>
+              {t('process.settings.publicHomeOn')} <a href={home.path}>{home.path}</a>
+            </>
+          ) : (
+            t('process.settings.publicHomeOff')
+          )}
+        </span>
+      </div>
+    </form>
   )
 }
