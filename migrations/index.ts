@@ -11,6 +11,7 @@ import * as m0009 from './0009_sign_in_security'
 import * as m0010 from './0010_workshops'
 import * as m0012 from './0012_notification_reason'
 import * as m0014 from './0014_process_stages'
+import * as m0017 from './0017_thread_written_text'
 
 /** Every migration, in order. A static list keeps them bundled and free of file-system globbing. */
 export const migrations: Record<string, Migration> = {
@@ -26,6 +27,7 @@ export const migrations: Record<string, Migration> = {
   '0010_workshops': m0010,
   '0012_notification_reason': m0012,
   '0014_process_stages': m0014,
+  '0017_thread_written_text': m0017,
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -80,6 +80,8 @@ export function toThreadSummary(
     endorsements: Endorsements
     rootFlags: { count: number; mine: boolean }
     currentTitle: string | undefined
+    textChange: ThreadSummary['textChange']
+    answeredIn: ThreadSummary['answeredIn']
   },
 ): ThreadSummary {
   const { thread } = found
@@ -124,6 +126,8 @@ export function toThreadSummary(
           }
         : null,
     answer: toThreadAnswer(thread, found.answerVersionName),
+    textChange: extra.textChange,
+    answeredIn: extra.answeredIn,
   }
 }
 

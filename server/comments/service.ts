@@ -31,7 +31,24 @@ import type {
   ThreadsTable,
 } from '../db/database'
 import { inTransaction } from '../db/transaction'
-import { currentSections, editDocumentIn, prepareServerEdit } from '../documents/service'
+import {
+  currentContent,
+  currentSections,
+  editDocumentIn,
+  loadContentIn,
+  prepareServerEdit,
+} from '../documents/service'
+import { listVersions, loadVersionContent } from '../versions/service'
+import type { Node as PmNode } from 'prosemirror-model'
+import type { ThreadAnsweredIn, ThreadTextChange } from '../../shared/api/threads'
+import { sectionSlice } from '../render/compare'
+import {
+  answeredInOf,
+  lazyDoc,
+  sliceFromJSON,
+  textChangeOf,
+  versionRef,
+} from './text-history'
 import type * as Y from 'yjs'
 import { AppError, badRequest, conflict, forbidden, notFound } from '../errors'
 import { hiddenNoticeMail, notificationMail } from '../mail/templates'
@@ -174,6 +191,7 @@ async function presentThreads(
     ),
   ])
   const titles = await currentTitles(ctx, found)
+  const histories = await textHistories(ctx, found)
   return found.map((f) => {
     const byGroup = endorsements.byThread.get(f.thread.id) ?? {}
     return toThreadSummary(f, viewer, {
@@ -184,7 +202,115 @@ async function presentThreads(
       },
       rootFlags: { count: flags.counts.get(f.root.id) ?? 0, mine: flags.mine.has(f.root.id) },
       currentTitle: titles.get(f.thread.document_id)?.get(f.thread.section_id),
+      textChange: histories.get(f.thread.id)?.textChange ?? null,
+      answeredIn: histories.get(f.thread.id)?.answeredIn ?? null,
     })
+  })
+}
+
+// Versions never change (the database refuses it), so their content is kept once read.
+const versionContentCache = new Map<string, PmNode>()
+const VERSION_CACHE_SIZE = 16
+
+async function versionContent(db: Executor, versionId: string): Promise<PmNode> {
+  const cached = versionContentCache.get(versionId)
+  if (cached) {
+    return cached
+  }
+  const content = await loadVersionContent(db, versionId)
+  versionContentCache.set(versionId, content)
+  if (versionContentCache.size > VERSION_CACHE_SIZE) {
+    versionContentCache.delete(versionContentCache.keys().next().value!)
+  }
+  return content
+}
+
+/**
+ * What changed in each thread's section and passage since it was written, and the change
+ * that answered it (issue 14, item 3), against the live draft of its document. A thread
+ * compares with the section it recorded when it was opened, or, when it is older than that
+ * record, with the version it was written against; with neither, it has no history to show.
+ */
+async function textHistories(
+  ctx: Ctx,
+  found: queries.ThreadWithRoot[],
+): Promise<Map<string, { textChange: ThreadTextChange | null; answeredIn: ThreadAnsweredIn | null }>> {
+  const result = new Map<
+    string,
+    { textChange: ThreadTextChange | null; answeredIn: ThreadAnsweredIn | null }
+  >()
+  const written = await queries.listWrittenSections(
+    ctx.db,
+    found.map((f) => f.thread.id),
+  )
+  for (const documentId of new Set(found.map((f) => f.thread.document_id))) {
+    const live = await currentContent(ctx.db, documentId)
+    if (!live) {
+      continue
+    }
+    const versions = await listVersions(ctx, documentId)
+    const scratch = lazyDoc(live.state.update)
+    const slices = new Map<string, PmNode | null>()
+    const sliceOf = async (versionId: string, sectionId: string) => {
+      const key = `${versionId}/${sectionId}`
+      if (!slices.has(key)) {
+        slices.set(key, sectionSlice(await versionContent(ctx.db, versionId), sectionId))
+      }
+      return slices.get(key)!
+    }
+    try {
+      for (const f of found) {
+        const { thread } = f
+        if (thread.document_id !== documentId) {
+          continue
+        }
+        const recorded = written.has(thread.id) ? sliceFromJSON(written.get(thread.id)) : null
+        const writtenVersion = versions.find((v) => v.id === thread.written_version_id)
+        const then =
+          recorded ??
+          (writtenVersion ? await sliceOf(writtenVersion.id, thread.section_id) : null)
+        const textChange = then
+          ? textChangeOf(
+              thread,
+              then,
+              recorded ? 'recorded' : 'version',
+              writtenVersion ? versionRef(writtenVersion) : null,
+              { content: live.content, ydoc: scratch.get },
+              // A withdrawn thread's quoted passage goes with its author's words.
+              f.root.withdrawn_at === null,
+            )
+          : null
+        const answeredIn = await answeredInOf(thread, then, versions, (versionId) =>
+          sliceOf(versionId, thread.section_id),
+        )
+        result.set(thread.id, { textChange, answeredIn })
+      }
+    } finally {
+      scratch.destroy()
+    }
+  }
+  return result
+}
+
+/**
+ * Records the text a new thread is written on (issue 14, item 3), inside the transaction that
+ * inserts it: its section as it stands in the consultation's frozen version for a public
+ * comment, else in the live draft (`live` when the caller has read it already), and the
+ * version it is written against. A section that is not there records nothing.
+ */
+async function recordWrittenText(trx: Executor, thread: ThreadRow, live?: PmNode): Promise<void> {
+  const consultationVersion = thread.consultation_id
+    ? await queries.findConsultationVersionId(trx, thread.consultation_id)
+    : undefined
+  const versionId =
+    consultationVersion?.id ?? (await queries.findLatestVersionId(trx, thread.document_id))?.id
+  const content = consultationVersion
+    ? await versionContent(trx, consultationVersion.id)
+    : (live ?? (await loadContentIn(trx, thread.document_id)))
+  const slice = sectionSlice(content, thread.section_id)
+  await queries.updateThread(trx, thread.id, {
+    written_section: slice ? JSON.stringify(slice.toJSON()) : null,
+    written_version_id: versionId ?? null,
   })
 }
 
@@ -455,6 +581,9 @@ export async function createThread(
       ])
     }
   }
+  // The text the thread is written on, read before the transaction (a consistent read is a
+  // transaction of its own); it is the same text the section check above read.
+  const live = await currentContent(ctx.db, document.id)
   const { thread, root } = await inTransaction(ctx.db, async (trx) => {
     await checkPostingRate(trx, actor.userId)
     const number = await queries.nextThreadNumber(trx, membership.processId)
@@ -472,6 +601,7 @@ export async function createThread(
       proposal_text: body.proposal?.text ?? null,
       created_by: actor.userId,
     })
+    await recordWrittenText(trx, thread, live?.content)
     const root = await queries.insertComment(trx, {
       thread_id: thread.id,
       process_id: membership.processId,
@@ -1170,6 +1300,7 @@ export async function insertSeedThread(trx: Executor, seed: SeedThread): Promise
     proposal_text: seed.proposal?.text ?? null,
     created_by: seed.author.userId,
   })
+  await recordWrittenText(trx, thread)
   const asAuthor = (author: SeedAuthor) => ({
     author_id: author.userId,
     author_name: author.name,
@@ -1285,6 +1416,7 @@ export async function insertThreadWithRoot(
 ): Promise<ThreadRow> {
   const number = await queries.nextThreadNumber(trx, thread.process_id)
   const inserted = await queries.insertThread(trx, { ...thread, number })
+  await recordWrittenText(trx, inserted)
   await queries.insertComment(trx, {
     ...root,
     thread_id: inserted.id,
