@@ -42,13 +42,7 @@ import { listVersions, loadVersionContent } from '../versions/service'
 import type { Node as PmNode } from 'prosemirror-model'
 import type { ThreadAnsweredIn, ThreadTextChange } from '../../shared/api/threads'
 import { sectionSlice } from '../render/compare'
-import {
-  answeredInOf,
-  lazyDoc,
-  sliceFromJSON,
-  textChangeOf,
-  versionRef,
-} from './text-history'
+import { answeredInOf, lazyDoc, sliceFromJSON, textChangeOf, versionRef } from './text-history'
 import type * as Y from 'yjs'
 import { AppError, badRequest, conflict, forbidden, notFound } from '../errors'
 import { hiddenNoticeMail, notificationMail } from '../mail/templates'
@@ -234,7 +228,9 @@ async function versionContent(db: Executor, versionId: string): Promise<PmNode> 
 async function textHistories(
   ctx: Ctx,
   found: queries.ThreadWithRoot[],
-): Promise<Map<string, { textChange: ThreadTextChange | null; answeredIn: ThreadAnsweredIn | null }>> {
+): Promise<
+  Map<string, { textChange: ThreadTextChange | null; answeredIn: ThreadAnsweredIn | null }>
+> {
   const result = new Map<
     string,
     { textChange: ThreadTextChange | null; answeredIn: ThreadAnsweredIn | null }
@@ -267,8 +263,7 @@ async function textHistories(
         const recorded = written.has(thread.id) ? sliceFromJSON(written.get(thread.id)) : null
         const writtenVersion = versions.find((v) => v.id === thread.written_version_id)
         const then =
-          recorded ??
-          (writtenVersion ? await sliceOf(writtenVersion.id, thread.section_id) : null)
+          recorded ?? (writtenVersion ? await sliceOf(writtenVersion.id, thread.section_id) : null)
         const textChange = then
           ? textChangeOf(
               thread,

@@ -1,11 +1,7 @@
 import { Node } from 'prosemirror-model'
 import * as Y from 'yjs'
 import type { RedlinePart } from '../../shared/api/comparison'
-import type {
-  ThreadAnsweredIn,
-  ThreadTextChange,
-  ThreadVersionRef,
-} from '../../shared/api/threads'
+import type { ThreadAnsweredIn, ThreadTextChange, ThreadVersionRef } from '../../shared/api/threads'
 import type { Version } from '../../shared/api/versions'
 import { LIMITS } from '../../shared/limits'
 import { schema } from '../../shared/schema'
@@ -125,9 +121,7 @@ function passageChangeOf(thread: ThreadRow, live: LiveText): ThreadTextChange['p
 /** When a thread was answered: its proposal applied, its answer recorded, or its status set. */
 export function answeredAt(thread: ThreadRow): number | null {
   const at =
-    thread.applied?.at ??
-    thread.answered_at ??
-    (thread.status !== 'open' ? thread.status_at : null)
+    thread.applied?.at ?? thread.answered_at ?? (thread.status !== 'open' ? thread.status_at : null)
   return at === null ? null : new Date(at).getTime()
 }
 
@@ -149,9 +143,7 @@ export async function answeredInOf(
   }
   const how: ThreadAnsweredIn['how'] = thread.applied ? 'applied' : 'version'
   const named = versions.find((v) => v.id === thread.answer_version_id)
-  const candidates = named
-    ? [named]
-    : versions.filter((v) => new Date(v.createdAt).getTime() > at)
+  const candidates = named ? [named] : versions.filter((v) => new Date(v.createdAt).getTime() > at)
   for (const version of candidates) {
     const previous = versions.find((v) => v.number === version.number - 1)
     const older = previous ? await sliceOf(previous.id) : then
@@ -178,7 +170,11 @@ export async function answeredInOf(
 }
 
 // The redline of a section between two slices, or null when nothing in it changed.
-function changeBetween(sectionId: string, older: Node | null, newer: Node | null): RedlinePart[] | null {
+function changeBetween(
+  sectionId: string,
+  older: Node | null,
+  newer: Node | null,
+): RedlinePart[] | null {
   if (older === null) {
     return newer === null
       ? null

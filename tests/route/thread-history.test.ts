@@ -64,7 +64,12 @@ describe('the text a thread was written on', () => {
       isChanged: false,
       basis: 'recorded',
       writtenOn: null,
-      section: { status: 'unchanged', titleThen: 'Governance', titleNow: 'Governance', redline: [] },
+      section: {
+        status: 'unchanged',
+        titleThen: 'Governance',
+        titleNow: 'Governance',
+        redline: [],
+      },
       passage: null,
     })
     const version = await freeze(w, 'Stakeholder draft')
@@ -295,9 +300,10 @@ describe('the change that answered a thread', () => {
       version: { versionId: version.id, number: 1, name: 'With the change' },
       previousVersionId: null,
     })
-    expect(later.answeredIn!.redline.filter((p) => p.op === 'insert').map((p) => p.text)).toEqual(
-      ['oversees', 'agency'],
-    )
+    expect(later.answeredIn!.redline.filter((p) => p.op === 'insert').map((p) => p.text)).toEqual([
+      'oversees',
+      'agency',
+    ])
     // The passage it quoted was replaced as a whole, and its section reads otherwise now.
     expect(later.textChange).toMatchObject({
       isChanged: true,

@@ -36,6 +36,7 @@ import { approveComment } from '../../api/consultations'
 import { MentionTextArea } from './mention-textarea'
 import { RichText } from './rich-text'
 import { AnswerForm, CampaignBadge, ThreadAnswerView, ThreadOriginLine } from './thread-answer'
+import { AnsweredInView, TextChangeView } from './text-change'
 import { TimeAgo } from './time'
 
 /** Where a thread opens in its document; the document page opens the thread named in `thread`. */
@@ -198,6 +199,8 @@ export function ThreadCard({
         </figure>
       ) : null}
 
+      <TextChangeView thread={shown} />
+
       {shown.proposal && !shown.applied ? (
         <ProposalView
           before={shown.anchor?.quote ?? null}
@@ -245,6 +248,8 @@ export function ThreadCard({
           })}
         </p>
       ) : null}
+
+      <AnsweredInView thread={shown} />
 
       <ThreadActions
         thread={shown}
