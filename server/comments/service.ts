@@ -202,23 +202,6 @@ async function presentThreads(
   })
 }
 
-// Versions never change (the database refuses it), so their content is kept once read.
-const versionContentCache = new Map<string, PmNode>()
-const VERSION_CACHE_SIZE = 16
-
-async function versionContent(db: Executor, versionId: string): Promise<PmNode> {
-  const cached = versionContentCache.get(versionId)
-  if (cached) {
-    return cached
-  }
-  const content = await loadVersionContent(db, versionId)
-  versionContentCache.set(versionId, content)
-  if (versionContentCache.size > VERSION_CACHE_SIZE) {
-    versionContentCache.delete(versionContentCache.keys().next().value!)
-  }
-  return content
-}
-
 /**
  * What changed in each thread's section and passage since it was written, and the change
  * that answered it (issue 14, item 3), against the live draft of its document. A thread
@@ -250,7 +233,7 @@ async function textHistories(
     const sliceOf = async (versionId: string, sectionId: string) => {
       const key = `${versionId}/${sectionId}`
       if (!slices.has(key)) {
-        slices.set(key, sectionSlice(await versionContent(ctx.db, versionId), sectionId))
+        slices.set(key, sectionSlice(await loadVersionContent(ctx.db, versionId), sectionId))
       }
       return slices.get(key)!
     }
@@ -300,7 +283,7 @@ async function recordWrittenText(trx: Executor, thread: ThreadRow, live?: PmNode
   const versionId =
     consultationVersion?.id ?? (await queries.findLatestVersionId(trx, thread.document_id))?.id
   const content = consultationVersion
-    ? await versionContent(trx, consultationVersion.id)
+    ? await loadVersionContent(trx, consultationVersion.id)
     : (live ?? (await loadContentIn(trx, thread.document_id)))
   const slice = sectionSlice(content, thread.section_id)
   await queries.updateThread(trx, thread.id, {
