@@ -1243,6 +1243,8 @@ export interface SeedThread {
   }[]
   endorsedBy?: { userId: string; group: string; organisation: string }[]
   resolvedBy?: string
+  /** When the thread was opened and resolved, for a demo thread with a history; else now. */
+  dates?: { openedAt: Date; resolvedAt: Date }
 }
 
 /** Who wrote a seeded item, as they were then. */
@@ -1270,7 +1272,13 @@ export async function insertSeedThread(trx: Executor, seed: SeedThread): Promise
     kind: seed.kind,
     status: seed.resolvedBy ? 'resolved' : 'open',
     status_by_name: seed.resolvedBy ?? null,
-    status_at: seed.resolvedBy ? new Date().toISOString() : null,
+    status_at: seed.resolvedBy ? (seed.dates?.resolvedAt ?? new Date()).toISOString() : null,
+    ...(seed.dates
+      ? {
+          created_at: seed.dates.openedAt.toISOString(),
+          last_activity_at: seed.dates.resolvedAt.toISOString(),
+        }
+      : {}),
     anchor_start: seed.anchor?.start ?? null,
     anchor_end: seed.anchor?.end ?? null,
     quote: seed.anchor?.quote ?? null,
@@ -1292,6 +1300,7 @@ export async function insertSeedThread(trx: Executor, seed: SeedThread): Promise
     is_root: true,
     body: seed.body,
     ...asAuthor(seed.author),
+    ...(seed.dates ? { created_at: seed.dates.openedAt.toISOString() } : {}),
   })
   const mentions = async (comment: CommentRow, author: SeedAuthor) => {
     const ids = mentionedUserIds(comment.body).filter((id) => id !== author.userId)
@@ -1315,6 +1324,7 @@ export async function insertSeedThread(trx: Executor, seed: SeedThread): Promise
       is_root: false,
       body: item.body,
       ...asAuthor(item.author),
+      ...(seed.dates ? { created_at: seed.dates.resolvedAt.toISOString() } : {}),
     })
     await mentions(reply, item.author)
     if (item.flaggedBy) {

@@ -3,6 +3,7 @@ import * as Y from 'yjs'
 import type { Section } from '../../shared/api/documents'
 import type { Thread, ThreadPage } from '../../shared/api/threads'
 import type { Version } from '../../shared/api/versions'
+import { DEMO_PASSWORD, DEMO_PEOPLE, seedDemo } from '../../server/demo/seed'
 import { prepareServerEdit } from '../../server/documents/service'
 import { createTestApp, type Client } from '../support/app'
 import { anchorFor, findText, sectionId } from '../support/threads'
@@ -327,5 +328,44 @@ describe('access', () => {
     for (const client of Object.values(w.people)) {
       expect((await read(client, thread.id)).textChange?.basis).toBe('recorded')
     }
+  })
+})
+
+describe('the demo', () => {
+  it('has a question on the zero draft whose passage changed since, answered in a later version', async () => {
+    expect(await seedDemo(db)).toBe(true)
+    const secretariat = DEMO_PEOPLE[0]!
+    const client = await t.as({
+      id: '',
+      email: secretariat.email,
+      password: DEMO_PASSWORD,
+      name: '',
+      isAdmin: true,
+    })
+    const processes = (await client.get('/api/processes')).json() as { id: string }[]
+    const found: Thread[] = []
+    for (const process of processes) {
+      const page = (
+        await client.get(`/api/processes/${process.id}/threads?limit=100`)
+      ).json() as ThreadPage
+      found.push(...(page.items as Thread[]))
+    }
+    const question = found.find((item) => item.root.body?.includes('two regional hospitals'))!
+    expect(question.textChange).toMatchObject({
+      isChanged: true,
+      section: { status: 'changed', titleThen: 'Introduction' },
+      passage: {
+        status: 'changed',
+        then: 'ransomware has stopped the services of two regional hospitals',
+        now: 'ransomware has stopped the services of three regional hospitals',
+      },
+    })
+    expect(question.answeredIn).toMatchObject({
+      how: 'version',
+      version: { number: 2, name: 'Draft for stakeholder review' },
+    })
+    expect(question.answeredIn!.redline.filter((p) => p.op !== 'equal').map((p) => p.text)).toEqual(
+      ['two', 'three'],
+    )
   })
 })
