@@ -13,6 +13,7 @@
  * PostgreSQL server (default the local one); the benchmark makes its own database and drops it.
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
+import { loadavg } from 'node:os'
 import { randomBytes } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 import { resolve } from 'node:path'
@@ -169,9 +170,15 @@ async function main() {
       `version 1: ${first.words} words (${first.estimatedPages} pages); ${edited} paragraphs changed\n`,
     )
 
+    // Wall time, and the CPU time this process spent on the request: on a shared machine the
+    // first depends on the neighbours, the second much less (PostgreSQL's own work is apart).
+    const cpu: number[] = []
     const timed = async (from: Version, to: Version) => {
       const started = performance.now()
+      const cpuBefore = process.cpuUsage()
       const answer = await call<Comparison>('GET', `/api/versions/${from.id}/compare?to=${to.id}`)
+      const used = process.cpuUsage(cpuBefore)
+      cpu.push((used.user + used.system) / 1000)
       return { took: performance.now() - started, answer }
     }
     // The first request of the process also compiles the route, its schemas and the diff.
@@ -183,6 +190,7 @@ async function main() {
       uncached.push(run.took)
       answer = run.answer
     }
+    const uncachedCpu = cpu.slice(1)
     const cached: number[] = []
     for (let i = 0; i < RUNS; i++) {
       cached.push((await timed(before[1]!, after[1]!)).took)
@@ -210,6 +218,8 @@ async function main() {
         median: round(median(uncached)),
         worst: round(Math.max(...uncached)),
       },
+      routeCpuMs: { median: round(median(uncachedCpu)), worst: round(Math.max(...uncachedCpu)) },
+      loadAverage: loadavg().map(round),
       routeCachedMs: { median: round(median(cached)), worst: round(Math.max(...cached)) },
       compareOnlyMs: { median: round(median(pure)), worst: round(Math.max(...pure)) },
       goalMs: GOAL_MS,
@@ -219,6 +229,7 @@ async function main() {
       `GET /api/versions/:id/compare, both versions read from PostgreSQL: median ${result.routeMs.median} ms, ` +
         `worst ${result.routeMs.worst} ms (goal < ${GOAL_MS} ms: ${result.meetsGoal ? 'met' : 'NOT met'}); ` +
         `first request of the process ${result.routeMs.firstOfProcess} ms\n` +
+        `CPU time of the server process per request: median ${result.routeCpuMs.median} ms, worst ${result.routeCpuMs.worst} ms (load average ${result.loadAverage.join(' ')})\n` +
         `same, versions already read: median ${result.routeCachedMs.median} ms, worst ${result.routeCachedMs.worst} ms\n` +
         `compareDocuments alone: median ${result.compareOnlyMs.median} ms, worst ${result.compareOnlyMs.worst} ms\n` +
         `summary ${JSON.stringify(result.summary)}, answer ${result.responseBytes} bytes\n`,
