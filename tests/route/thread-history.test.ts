@@ -6,6 +6,7 @@ import type { Version } from '../../shared/api/versions'
 import { DEMO_PASSWORD, DEMO_PEOPLE, seedDemo } from '../../server/demo/seed'
 import { prepareServerEdit } from '../../server/documents/service'
 import { createTestApp, type Client } from '../support/app'
+import { openConsultation } from '../support/consultations'
 import { anchorFor, findText, sectionId } from '../support/threads'
 import { makeWorld, type World } from '../support/world'
 
@@ -244,6 +245,46 @@ describe('the text a thread was written on', () => {
       .where('id', '=', thread.id)
       .execute()
     expect((await read(w.people.observer, thread.id)).textChange).toBeNull()
+  })
+})
+
+describe('a public comment', () => {
+  it('is written on the consultation’s frozen version, and shows what the live draft changed since', async () => {
+    const w = await makeWorld(t)
+    const consultation = await openConsultation(w.owner, w.process.id, w.documentId)
+    // Drafting goes on in the live draft while the consultation shows the frozen text.
+    await edit(w, (doc) => {
+      const passage = findText(doc, 'every ministry')
+      passage.text.insert(passage.index + 'every '.length, 'single ')
+    })
+    const governance = sectionId(await sectionsOf(w), 'Governance')
+    const sent = await t.app.inject({
+      method: 'POST',
+      url: `/c/${consultation.slug}/comments`,
+      payload: JSON.stringify({
+        sectionId: governance,
+        stakeholderGroup: 'civil-society',
+        consent: 'yes',
+        body: 'Name the ministries, please.',
+      }),
+      headers: { 'content-type': 'application/json' },
+      remoteAddress: '10.14.3.7',
+    })
+    expect(sent.statusCode, sent.body).toBe(201)
+    const page = (
+      await w.owner.get(`/api/processes/${w.process.id}/threads?consultation=${consultation.id}`)
+    ).json() as ThreadPage
+    expect(page.items).toHaveLength(1)
+    const thread = page.items[0]!
+    expect(thread.textChange).toMatchObject({
+      isChanged: true,
+      basis: 'recorded',
+      writtenOn: { versionId: consultation.versionId },
+      section: { status: 'changed' },
+    })
+    expect(thread.textChange!.section.redline.filter((p) => p.op === 'insert')).toEqual([
+      { op: 'insert', text: 'single ' },
+    ])
   })
 })
 
