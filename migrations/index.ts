@@ -12,6 +12,7 @@ import * as m0010 from './0010_workshops'
 import * as m0012 from './0012_notification_reason'
 import * as m0014 from './0014_process_stages'
 import * as m0016 from './0016_adoption'
+import * as m0017 from './0017_thread_written_text'
 import * as m0020 from './0020_public_home'
 
 /** Every migration, in order. A static list keeps them bundled and free of file-system globbing. */
@@ -29,6 +30,7 @@ export const migrations: Record<string, Migration> = {
   '0012_notification_reason': m0012,
   '0014_process_stages': m0014,
   '0016_adoption': m0016,
+  '0017_thread_written_text': m0017,
   '0020_public_home': m0020,
 }
 

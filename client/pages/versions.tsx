@@ -320,10 +320,12 @@ type View = 'inline' | 'side'
 
 function CompareForm({ versions }: { versions: Version[] }) {
   const last = versions[versions.length - 1]!
+  // A link may name the two sides (`?from=&to=`, as a thread's answer does): they are compared at once.
+  const asked = linkedComparison(versions)
   const [from, setFrom] = useState(
-    versions.length > 1 ? versions[versions.length - 2]!.id : last.id,
+    asked?.from ?? (versions.length > 1 ? versions[versions.length - 2]!.id : last.id),
   )
-  const [to, setTo] = useState(versions.length > 1 ? last.id : LIVE)
+  const [to, setTo] = useState(asked?.to ?? (versions.length > 1 ? last.id : LIVE))
   const [view, setView] = useState<View>('inline')
   const [result, setResult] = useState<Comparison | null>(null)
   const [error, setError] = useState<ApiError | null>(null)
@@ -334,8 +336,19 @@ function CompareForm({ versions }: { versions: Version[] }) {
     label: `${t('versions.list.number', { number: v.number })} · ${v.name}`,
   }))
 
+  useEffect(() => {
+    if (asked) {
+      void compare()
+    }
+    // Only once, for the sides the link named.
+  }, [])
+
   async function submit(event: Event) {
     event.preventDefault()
+    await compare()
+  }
+
+  async function compare() {
     setBusy(true)
     setError(null)
     try {
@@ -414,6 +427,15 @@ function CompareForm({ versions }: { versions: Version[] }) {
       ) : null}
     </section>
   )
+}
+
+// The sides a link asks to compare, when both are versions of this document (or `live`).
+function linkedComparison(versions: Version[]): { from: string; to: string } | null {
+  const search = new URLSearchParams(window.location.search)
+  const from = search.get('from')
+  const to = search.get('to')
+  const known = (id: string | null) => id !== null && versions.some((v) => v.id === id)
+  return known(from) && (to === LIVE || known(to)) ? { from: from!, to: to! } : null
 }
 
 function ComparedSectionView({ section, view }: { section: SectionComparison; view: View }) {

@@ -80,6 +80,8 @@ export function toThreadSummary(
     endorsements: Endorsements
     rootFlags: { count: number; mine: boolean }
     currentTitle: string | undefined
+    textChange: ThreadSummary['textChange']
+    answeredIn: ThreadSummary['answeredIn']
   },
 ): ThreadSummary {
   const { thread } = found
@@ -134,6 +136,8 @@ export function toThreadSummary(
           }
         : null,
     answer: toThreadAnswer(thread, found.answerVersionName),
+    textChange: extra.textChange,
+    answeredIn: extra.answeredIn,
   }
 }
 

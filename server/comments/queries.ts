@@ -74,6 +74,7 @@ const THREAD_COLUMNS = [
   't.answer_section_title',
   't.answered_at',
   't.answered_by_name',
+  't.written_version_id',
 ] as const
 
 const ROOT_COLUMNS = [
@@ -693,4 +694,41 @@ export function listMembersAmong(db: Executor, processId: string, userIds: strin
     .where('m.process_id', '=', processId)
     .where('u.id', 'in', userIds)
     .execute()
+}
+
+/** The recorded section texts of threads (issue 14, item 3), by thread id; threads without one are left out. */
+export async function listWrittenSections(
+  db: Executor,
+  threadIds: readonly string[],
+): Promise<Map<string, unknown>> {
+  if (threadIds.length === 0) {
+    return new Map()
+  }
+  const rows = await db
+    .selectFrom('threads')
+    .select(['id', 'written_section'])
+    .where('id', 'in', threadIds)
+    .where('written_section', 'is not', null)
+    .execute()
+  return new Map(rows.map((r) => [r.id, r.written_section]))
+}
+
+/** The newest version of a document, as a thread written now is written against it. */
+export function findLatestVersionId(db: Executor, documentId: string) {
+  return db
+    .selectFrom('document_versions')
+    .select('id')
+    .where('document_id', '=', documentId)
+    .orderBy('number', 'desc')
+    .limit(1)
+    .executeTakeFirst()
+}
+
+/** The frozen version a consultation shows, which its public comments are written on. */
+export function findConsultationVersionId(db: Executor, consultationId: string) {
+  return db
+    .selectFrom('consultations')
+    .select('version_id as id')
+    .where('id', '=', consultationId)
+    .executeTakeFirst()
 }

@@ -31,7 +31,18 @@ import type {
   ThreadsTable,
 } from '../db/database'
 import { inTransaction } from '../db/transaction'
-import { currentSections, editDocumentIn, prepareServerEdit } from '../documents/service'
+import {
+  currentContent,
+  currentSections,
+  editDocumentIn,
+  loadContentIn,
+  prepareServerEdit,
+} from '../documents/service'
+import { listVersions, loadVersionContent } from '../versions/service'
+import type { Node as PmNode } from 'prosemirror-model'
+import type { ThreadAnsweredIn, ThreadTextChange } from '../../shared/api/threads'
+import { sectionSlice } from '../render/compare'
+import { answeredInOf, lazyDoc, sliceFromJSON, textChangeOf, versionRef } from './text-history'
 import type * as Y from 'yjs'
 import { AppError, badRequest, conflict, forbidden, notFound } from '../errors'
 import { hiddenNoticeMail, notificationMail } from '../mail/templates'
@@ -176,6 +187,7 @@ async function presentThreads(
     ),
   ])
   const titles = await currentTitles(ctx, found)
+  const histories = await textHistories(ctx, found)
   return found.map((f) => {
     const byGroup = endorsements.byThread.get(f.thread.id) ?? {}
     return toThreadSummary(f, viewer, {
@@ -186,7 +198,99 @@ async function presentThreads(
       },
       rootFlags: { count: flags.counts.get(f.root.id) ?? 0, mine: flags.mine.has(f.root.id) },
       currentTitle: titles.get(f.thread.document_id)?.get(f.thread.section_id),
+      textChange: histories.get(f.thread.id)?.textChange ?? null,
+      answeredIn: histories.get(f.thread.id)?.answeredIn ?? null,
     })
+  })
+}
+
+/**
+ * What changed in each thread's section and passage since it was written, and the change
+ * that answered it (issue 14, item 3), against the live draft of its document. A thread
+ * compares with the section it recorded when it was opened, or, when it is older than that
+ * record, with the version it was written against; with neither, it has no history to show.
+ */
+async function textHistories(
+  ctx: Ctx,
+  found: queries.ThreadWithRoot[],
+): Promise<
+  Map<string, { textChange: ThreadTextChange | null; answeredIn: ThreadAnsweredIn | null }>
+> {
+  const result = new Map<
+    string,
+    { textChange: ThreadTextChange | null; answeredIn: ThreadAnsweredIn | null }
+  >()
+  const written = await queries.listWrittenSections(
+    ctx.db,
+    found.map((f) => f.thread.id),
+  )
+  for (const documentId of new Set(found.map((f) => f.thread.document_id))) {
+    const live = await currentContent(ctx.db, documentId)
+    if (!live) {
+      continue
+    }
+    const versions = await listVersions(ctx, documentId)
+    const scratch = lazyDoc(live.state.update)
+    const slices = new Map<string, PmNode | null>()
+    const sliceOf = async (versionId: string, sectionId: string) => {
+      const key = `${versionId}/${sectionId}`
+      if (!slices.has(key)) {
+        slices.set(key, sectionSlice(await loadVersionContent(ctx.db, versionId), sectionId))
+      }
+      return slices.get(key)!
+    }
+    try {
+      for (const f of found) {
+        const { thread } = f
+        if (thread.document_id !== documentId) {
+          continue
+        }
+        const recorded = written.has(thread.id) ? sliceFromJSON(written.get(thread.id)) : null
+        const writtenVersion = versions.find((v) => v.id === thread.written_version_id)
+        const then =
+          recorded ?? (writtenVersion ? await sliceOf(writtenVersion.id, thread.section_id) : null)
+        const textChange = then
+          ? textChangeOf(
+              thread,
+              then,
+              recorded ? 'recorded' : 'version',
+              writtenVersion ? versionRef(writtenVersion) : null,
+              { content: live.content, ydoc: scratch.get },
+              // A withdrawn thread's quoted passage goes with its author's words.
+              f.root.withdrawn_at === null,
+            )
+          : null
+        const answeredIn = await answeredInOf(thread, then, versions, (versionId) =>
+          sliceOf(versionId, thread.section_id),
+        )
+        result.set(thread.id, { textChange, answeredIn })
+      }
+    } finally {
+      scratch.destroy()
+    }
+  }
+  return result
+}
+
+/**
+ * Records the text a new thread is written on (issue 14, item 3), inside the transaction that
+ * inserts it: its section as it stands in the consultation's frozen version for a public
+ * comment, else in the live draft (`live` when the caller has read it already), and the
+ * version it is written against. A section that is not there records nothing.
+ */
+async function recordWrittenText(trx: Executor, thread: ThreadRow, live?: PmNode): Promise<void> {
+  const consultationVersion = thread.consultation_id
+    ? await queries.findConsultationVersionId(trx, thread.consultation_id)
+    : undefined
+  const versionId =
+    consultationVersion?.id ?? (await queries.findLatestVersionId(trx, thread.document_id))?.id
+  const content = consultationVersion
+    ? await loadVersionContent(trx, consultationVersion.id)
+    : (live ?? (await loadContentIn(trx, thread.document_id)))
+  const slice = sectionSlice(content, thread.section_id)
+  await queries.updateThread(trx, thread.id, {
+    written_section: slice ? JSON.stringify(slice.toJSON()) : null,
+    written_version_id: versionId ?? null,
   })
 }
 
@@ -457,6 +561,9 @@ export async function createThread(
       ])
     }
   }
+  // The text the thread is written on, read before the transaction (a consistent read is a
+  // transaction of its own); it is the same text the section check above read.
+  const live = await currentContent(ctx.db, document.id)
   const { thread, root } = await inTransaction(ctx.db, async (trx) => {
     await checkPostingRate(trx, actor.userId)
     const number = await queries.nextThreadNumber(trx, membership.processId)
@@ -474,6 +581,7 @@ export async function createThread(
       proposal_text: body.proposal?.text ?? null,
       created_by: actor.userId,
     })
+    await recordWrittenText(trx, thread, live?.content)
     const root = await queries.insertComment(trx, {
       thread_id: thread.id,
       process_id: membership.processId,
@@ -1192,6 +1300,8 @@ export interface SeedThread {
   }[]
   endorsedBy?: { userId: string; group: string; organisation: string }[]
   resolvedBy?: string
+  /** When the thread was opened and resolved, for a demo thread with a history; else now. */
+  dates?: { openedAt: Date; resolvedAt: Date }
 }
 
 /** Who wrote a seeded item, as they were then. */
@@ -1219,7 +1329,13 @@ export async function insertSeedThread(trx: Executor, seed: SeedThread): Promise
     kind: seed.kind,
     status: seed.resolvedBy ? 'resolved' : 'open',
     status_by_name: seed.resolvedBy ?? null,
-    status_at: seed.resolvedBy ? new Date().toISOString() : null,
+    status_at: seed.resolvedBy ? (seed.dates?.resolvedAt ?? new Date()).toISOString() : null,
+    ...(seed.dates
+      ? {
+          created_at: seed.dates.openedAt.toISOString(),
+          last_activity_at: seed.dates.resolvedAt.toISOString(),
+        }
+      : {}),
     anchor_start: seed.anchor?.start ?? null,
     anchor_end: seed.anchor?.end ?? null,
     quote: seed.anchor?.quote ?? null,
@@ -1227,6 +1343,7 @@ export async function insertSeedThread(trx: Executor, seed: SeedThread): Promise
     proposal_text: seed.proposal?.text ?? null,
     created_by: seed.author.userId,
   })
+  await recordWrittenText(trx, thread)
   const asAuthor = (author: SeedAuthor) => ({
     author_id: author.userId,
     author_name: author.name,
@@ -1240,6 +1357,7 @@ export async function insertSeedThread(trx: Executor, seed: SeedThread): Promise
     is_root: true,
     body: seed.body,
     ...asAuthor(seed.author),
+    ...(seed.dates ? { created_at: seed.dates.openedAt.toISOString() } : {}),
   })
   const mentions = async (comment: CommentRow, author: SeedAuthor) => {
     const ids = mentionedUserIds(comment.body).filter((id) => id !== author.userId)
@@ -1263,6 +1381,7 @@ export async function insertSeedThread(trx: Executor, seed: SeedThread): Promise
       is_root: false,
       body: item.body,
       ...asAuthor(item.author),
+      ...(seed.dates ? { created_at: seed.dates.resolvedAt.toISOString() } : {}),
     })
     await mentions(reply, item.author)
     if (item.flaggedBy) {
@@ -1342,6 +1461,7 @@ export async function insertThreadWithRoot(
 ): Promise<ThreadRow> {
   const number = await queries.nextThreadNumber(trx, thread.process_id)
   const inserted = await queries.insertThread(trx, { ...thread, number })
+  await recordWrittenText(trx, inserted)
   await queries.insertComment(trx, {
     ...root,
     thread_id: inserted.id,

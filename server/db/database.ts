@@ -210,6 +210,10 @@ export interface ThreadsTable {
   answered_by_name: string | null
   /** The workshop the thread was recorded in (origin "workshop"). */
   workshop_id: string | null
+  /** The section as it stood when the thread was opened: ProseMirror JSON of its heading and blocks. */
+  written_section: ColumnType<unknown, string | null | undefined, string | null>
+  /** The version the thread was written against: a consultation's, or the newest one then. */
+  written_version_id: string | null
 }
 
 /** What applying a proposed change did to the document, as a thread records it. */

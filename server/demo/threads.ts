@@ -146,6 +146,29 @@ export async function seedDemoThreads(
         },
         endorsedBy: [endorser(citizen), endorser(academia)],
       })
+      // Threads across versions (issue 14, item 3): a question on the zero draft, answered
+      // before the draft for stakeholder review corrected the passage, so it shows "text
+      // changed since this comment" with the redline, and links to the version that answered it.
+      const DAY = 86_400_000
+      await insertSeedThread(trx, {
+        ...base,
+        ...section('Introduction'),
+        kind: 'question',
+        author: academia,
+        body: 'Is “two regional hospitals” still right? The health ministry’s incident report for this year lists a third.',
+        anchor: anchor('ransomware has stopped the services of two regional hospitals'),
+        replies: [
+          {
+            author: drafter,
+            body: 'Checked with the national CERT: three. The draft for stakeholder review will say so.',
+          },
+        ],
+        resolvedBy: drafter.name,
+        dates: {
+          openedAt: new Date(Date.now() - 26 * DAY),
+          resolvedAt: new Date(Date.now() - 24 * DAY),
+        },
+      })
     } else {
       await insertSeedThread(trx, {
         ...base,

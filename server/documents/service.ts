@@ -286,6 +286,46 @@ export async function currentSections(db: Db, documentId: string): Promise<Secti
   return sections
 }
 
+// Content by document, for as long as its stored log does not move on: threads compare the
+// text they were written on with it on every list (issue 14, item 3).
+const contentCache = new Map<string, { seq: number; state: StoredState; content: Node }>()
+const CONTENT_CACHE_SIZE = 8
+
+/**
+ * A live document's stored state and its content as a ProseMirror document, from one
+ * consistent read; undefined for an unknown or deleted document. Cached per document until its
+ * log grows, so callers must not change what they get.
+ */
+export async function currentContent(
+  db: Db,
+  documentId: string,
+): Promise<{ state: StoredState; content: Node } | undefined> {
+  const row = await queries.findLiveDocument(db, documentId)
+  if (!row) {
+    return undefined
+  }
+  const cached = contentCache.get(documentId)
+  if (cached && cached.seq === Number(row.update_seq)) {
+    return cached
+  }
+  const state = await loadConsistentState(db, documentId)
+  const entry = { seq: state.seq, state, content: updateToProseMirror(state.update) }
+  contentCache.delete(documentId)
+  contentCache.set(documentId, entry)
+  if (contentCache.size > CONTENT_CACHE_SIZE) {
+    contentCache.delete(contentCache.keys().next().value!)
+  }
+  return entry
+}
+
+/**
+ * A document's stored content read through `db` as it is (inside the caller's transaction,
+ * if any), as a ProseMirror document.
+ */
+export async function loadContentIn(db: Executor, documentId: string): Promise<Node> {
+  return updateToProseMirror((await loadState(db, documentId)).update)
+}
+
 /**
  * Edits a document on the server inside `trx`, as a collaborator would: under the
  * document's compaction lock (so concurrent server edits of one document take turns, and each

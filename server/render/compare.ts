@@ -482,3 +482,66 @@ function merge(parts: RedlinePart[]): RedlinePart[] {
   }
   return merged
 }
+
+/**
+ * One section of a document as a small document of its own: the heading that holds
+ * `sectionId` and the blocks after it up to the next section's heading, as `compareDocuments`
+ * reads sections. Null when no heading holds the id. A thread keeps this to remember the text
+ * it was written on (issue 14, item 3).
+ */
+export function sectionSlice(doc: Node, sectionId: string): Node | null {
+  const blocks: Node[] = []
+  const seen = new Set<string>()
+  let inside = false
+  let done = false
+  doc.forEach((block) => {
+    if (done) {
+      return
+    }
+    const id: unknown = block.type.name === 'heading' ? block.attrs.sectionId : null
+    const starts = typeof id === 'string' && !seen.has(id)
+    if (starts) {
+      seen.add(id)
+      if (inside) {
+        done = true
+        return
+      }
+      inside = id === sectionId
+    }
+    if (inside) {
+      blocks.push(block)
+    }
+  })
+  return blocks.length === 0 ? null : doc.type.create(doc.attrs, blocks)
+}
+
+/**
+ * How one section changed between two of its slices (see `sectionSlice`): the comparison's
+ * entry for it, with the word-level redline of its text below the heading. A missing newer
+ * slice is a removed section.
+ */
+export function compareSectionSlices(
+  sectionId: string,
+  older: Node,
+  newer: Node | null,
+): SectionComparison {
+  const empty = older.type.create(older.attrs, [])
+  const { sections } = compareDocuments(older, newer ?? empty)
+  const entry = sections.find((s) => s.id === sectionId)
+  if (!entry) {
+    throw new Error(`The older slice does not hold section ${sectionId}`)
+  }
+  return entry
+}
+
+/**
+ * The word-level redline of two plain texts, such as a passage as it was quoted and as it
+ * reads now, with the same word diff as the comparison of sections.
+ */
+export function redlineOfTexts(before: string, after: string): RedlinePart[] {
+  const plain = (text: string): FlatText => ({
+    text,
+    runs: text === '' ? [] : [{ end: text.length, marks: {}, key: '{}' }],
+  })
+  return redlineOf(plain(before), plain(after)).redline
+}

@@ -185,8 +185,24 @@ export async function listVersions(ctx: Ctx, documentId: string): Promise<Versio
   return rows.map(toVersion)
 }
 
-/** A version's frozen content, checked against the schema like any stored JSON (STYLE 2.10). */
+// Versions never change (the database refuses any UPDATE), so their content, once read and
+// checked, is kept for the next comparison or thread history: reading and checking a 300-page
+// version costs more than comparing two (bench/compare.ts).
+const contentCache = new Map<string, Node>()
+const CONTENT_CACHE_SIZE = 8
+
+/**
+ * A version's frozen content, checked against the schema like any stored JSON (STYLE 2.10).
+ * The same immutable node may be handed to several callers: none may change it.
+ */
 export async function loadVersionContent(db: Executor, versionId: string): Promise<Node> {
+  const cached = contentCache.get(versionId)
+  if (cached) {
+    // Most recently used last, so the oldest is the one let go.
+    contentCache.delete(versionId)
+    contentCache.set(versionId, cached)
+    return cached
+  }
   const found = await queries.findVersionContent(db, versionId)
   if (!found) {
     throw notFound('Version')
@@ -194,6 +210,10 @@ export async function loadVersionContent(db: Executor, versionId: string): Promi
   // A version that no longer fits the schema fails loudly instead of rendering something else.
   const doc = Node.fromJSON(schema, found.content)
   doc.check()
+  contentCache.set(versionId, doc)
+  if (contentCache.size > CONTENT_CACHE_SIZE) {
+    contentCache.delete(contentCache.keys().next().value!)
+  }
   return doc
 }
 
@@ -217,25 +237,26 @@ export async function compareVersion(
   from: VersionSummaryRow,
   to: string,
 ): Promise<Comparison> {
-  const older = await loadVersionContent(ctx.db, from.id)
-  let newer: Node
+  let newer: Promise<Node>
   let end: ComparisonEnd
   if (to === 'live') {
-    newer = await loadContent(ctx.db, from.document_id)
+    newer = loadContent(ctx.db, from.document_id)
     end = { versionId: null, number: null, name: null, createdAt: null, isLive: true }
   } else {
     const { version } = await authorizeVersion(ctx.db, actor, to, 'documents.read')
     if (version.document_id !== from.document_id) {
       throw badRequest('Only versions of the same document can be compared')
     }
-    newer = await loadVersionContent(ctx.db, version.id)
+    newer = loadVersionContent(ctx.db, version.id)
     end = endOf(version)
   }
+  // Both sides are read at once (on PostgreSQL over two connections).
+  const [older, newerDoc] = await Promise.all([loadVersionContent(ctx.db, from.id), newer])
   return {
     documentId: from.document_id,
     from: endOf(from),
     to: end,
-    ...compareDocuments(older, newer),
+    ...compareDocuments(older, newerDoc),
   }
 }
 

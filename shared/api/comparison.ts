@@ -36,7 +36,9 @@ export type SectionStatus = (typeof SECTION_STATUSES)[number]
 
 /** One run of a redline: text kept, inserted or deleted, with the formatting it has on its side. */
 export const RedlinePart = Type.Object({
-  op: Type.Union([Type.Literal('equal'), Type.Literal('insert'), Type.Literal('delete')]),
+  // An enum rather than a union of literals: the same JSON Schema values, and the response
+  // serializer writes it as a plain string instead of trying each branch (bench/compare.ts).
+  op: Type.Enum(['equal', 'insert', 'delete'] as const),
   text: Type.String({
     description:
       'Plain text; a line break separates blocks. List items start with “• ” or “n. ”, table cells are separated by “ | ”.',

@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox'
 import { LIMITS } from '../limits'
 import { GroupKey, RoleSchema, Timestamp, Uuid } from './common'
+import { RedlinePart } from './comparison'
 import { ThreadAnswer, ThreadOrigin } from './consultations'
 
 /** What a thread is about: a remark, a question to the drafters, or a proposed change to the text. */
@@ -157,6 +158,80 @@ export const AppliedChange = Type.Object({
 })
 export type AppliedChange = Static<typeof AppliedChange>
 
+/** A version of a document as a thread refers to it. */
+export const ThreadVersionRef = Type.Object({
+  versionId: Uuid,
+  number: Type.Integer({ minimum: 1 }),
+  name: Type.String(),
+})
+export type ThreadVersionRef = Static<typeof ThreadVersionRef>
+
+/** How a thread's section stands now against the text the thread was written on. */
+export const SECTION_CHANGE_STATUSES = ['unchanged', 'changed', 'renamed', 'removed'] as const
+/** How a thread's passage stands now against the passage it quoted. */
+export const PASSAGE_CHANGE_STATUSES = ['unchanged', 'changed', 'removed'] as const
+
+/**
+ * What changed in a thread's section, and in its passage, since the thread was written
+ * (issue 14, item 3). The comparison is with the live draft, section by section id, so a
+ * renamed or moved section is still the thread's own.
+ */
+export const ThreadTextChange = Type.Object({
+  isChanged: Type.Boolean({
+    description: 'The section’s text or title, or the passage, changed since the thread was written.',
+  }),
+  basis: Type.Enum(['recorded', 'version'] as const, {
+    description:
+      '`recorded`: the section’s text as the thread recorded it when it was opened; `version`: the text of the version it was written against (threads older than that record).',
+  }),
+  writtenOn: Type.Union([ThreadVersionRef, Type.Null()], {
+    description: 'The version the thread was written against: a consultation’s, or the newest one then.',
+  }),
+  section: Type.Object({
+    status: Type.Enum(SECTION_CHANGE_STATUSES, {
+      description: 'changed when its text below the heading changed, renamed when only its title did.',
+    }),
+    titleThen: Type.String(),
+    titleNow: Type.Union([Type.String(), Type.Null()], { description: 'Null when removed.' }),
+    redline: Type.Array(RedlinePart, {
+      description: 'The section’s text then and now, word by word; empty when it is unchanged.',
+    }),
+  }),
+  passage: Type.Union(
+    [
+      Type.Object({
+        status: Type.Enum(PASSAGE_CHANGE_STATUSES),
+        then: Type.String({ description: 'The passage as the thread quoted it.' }),
+        now: Type.Union([Type.String(), Type.Null()], {
+          description: 'The passage as it reads now; null when it was deleted.',
+        }),
+        redline: Type.Array(RedlinePart, { description: 'Empty when it is unchanged.' }),
+      }),
+      Type.Null(),
+    ],
+    { description: 'For a thread on a passage; null for a thread on a whole section.' },
+  ),
+})
+export type ThreadTextChange = Static<typeof ThreadTextChange>
+
+/**
+ * The change that answered a thread (issue 14, item 3): its applied proposal, or the first
+ * version named after the answer in which its section changed, with the redline of that change.
+ */
+export const ThreadAnsweredIn = Type.Object({
+  how: Type.Enum(['applied', 'version'] as const, {
+    description: '`applied`: its proposed change was applied; `version`: its section changed in a version named after the answer.',
+  }),
+  version: Type.Union([ThreadVersionRef, Type.Null()], {
+    description: 'The first version holding the change; null while an applied change is in no version yet.',
+  }),
+  previousVersionId: Type.Union([Uuid, Type.Null()], {
+    description: 'The version before it, to compare the two; null for the first version.',
+  }),
+  redline: Type.Array(RedlinePart, { description: 'The section’s (or passage’s) change, word by word.' }),
+})
+export type ThreadAnsweredIn = Static<typeof ThreadAnsweredIn>
+
 /** A thread as lists show it: its opening comment and counts, without the replies. */
 export const ThreadSummary = Type.Object({
   id: Uuid,
@@ -188,6 +263,13 @@ export const ThreadSummary = Type.Object({
   }),
   answer: Type.Union([ThreadAnswer, Type.Null()], {
     description: 'The secretariat’s disposition and public answer, once recorded.',
+  }),
+  textChange: Type.Union([ThreadTextChange, Type.Null()], {
+    description:
+      'What changed in its section and passage since it was written; null when no record of that text exists.',
+  }),
+  answeredIn: Type.Union([ThreadAnsweredIn, Type.Null()], {
+    description: 'The change that answered it, once it is resolved, accepted or answered.',
   }),
 })
 export type ThreadSummary = Static<typeof ThreadSummary>

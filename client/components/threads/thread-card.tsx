@@ -37,6 +37,7 @@ import { approveComment } from '../../api/consultations'
 import { MentionTextArea } from './mention-textarea'
 import { RichText } from './rich-text'
 import { AnswerForm, CampaignBadge, ThreadAnswerView, ThreadOriginLine } from './thread-answer'
+import { AnsweredInView, TextChangeView } from './text-change'
 import { TimeAgo } from './time'
 
 /** Where a thread opens in its document; the document page opens the thread named in `thread`. */
@@ -199,6 +200,8 @@ export function ThreadCard({
         </figure>
       ) : null}
 
+      <TextChangeView thread={shown} />
+
       {shown.proposal && !shown.applied ? (
         <ProposalView
           before={shown.anchor?.quote ?? null}
@@ -246,6 +249,8 @@ export function ThreadCard({
           })}
         </p>
       ) : null}
+
+      <AnsweredInView thread={shown} />
 
       <ThreadActions
         thread={shown}
