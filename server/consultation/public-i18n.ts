@@ -1,18 +1,15 @@
-import en from '../../shared/i18n/en.json'
-import es from '../../shared/i18n/es.json'
 import { isDefaultGroup } from '../../shared/domain/stakeholder-groups'
+import { DICTIONARIES as BY_LANGUAGE } from '../../shared/i18n/dictionaries'
+import { uiLanguageOf } from '../../shared/i18n/languages'
 
 // The public pages are rendered on the server, in the language the reader chose, with the
-// same strings as the app (shared/i18n, section "publicConsultation"). The interface exists in
-// English and Spanish; other languages of a process read it in English (issue 6, item 3).
+// same strings as the app (shared/i18n, section "publicConsultation"). The languages are those
+// of shared/i18n/languages.ts; a process language without a dictionary reads it in English.
+
+export { uiLanguageOf }
 
 type Tree = { [key: string]: string | Tree }
-const DICTIONARIES: Record<string, Tree> = { en: en as unknown as Tree, es: es as unknown as Tree }
-
-/** The interface language for a process language: itself where translated, else English. */
-export function uiLanguageOf(language: string): 'en' | 'es' {
-  return language === 'es' ? 'es' : 'en'
-}
+const DICTIONARIES = BY_LANGUAGE as unknown as Record<string, Tree>
 
 function lookup(tree: Tree | undefined, path: string): string | undefined {
   let node: string | Tree | undefined = tree
