@@ -35,6 +35,7 @@ import { currentSections, editDocumentIn, prepareServerEdit } from '../documents
 import type * as Y from 'yjs'
 import { AppError, badRequest, conflict, forbidden, notFound } from '../errors'
 import { hiddenNoticeMail, notificationMail } from '../mail/templates'
+import { uiLanguageOf } from '../../shared/i18n/languages'
 import { insertNotifications } from '../notifications/service'
 import {
   decodeAnchor,
@@ -969,7 +970,7 @@ function mailHiddenNotice(
     processTitle: access.membership.processTitle,
     threadNumber: access.thread.number,
     sectionTitle: access.thread.section_title,
-  })
+  }, uiLanguageOf(to.locale))
   setImmediate(() => {
     ctx.mailer
       .send(mail)
@@ -1099,7 +1100,7 @@ async function notify(
             processTitle: membership.processTitle,
             threadNumber: thread.number,
             sectionTitle: thread.section_title,
-          }),
+          }, uiLanguageOf(member.locale)),
         ]
       : []
   })

@@ -21,7 +21,6 @@ import {
 import type { UiLanguage } from '../../shared/limits'
 import { translator } from './public-i18n'
 import { DICTIONARIES, type Dictionary } from '../../shared/i18n/dictionaries'
-import { INTL_LOCALES } from '../../shared/i18n/languages'
 
 // The secretariat's exports of “what we heard” (issue 6, item 8): a CSV with one row per thread,
 // the report as JSON, and a .docx comment-response matrix a ministry can file. Headings and the
