@@ -38,6 +38,5 @@ export const LIMITS = {
 export const LANGUAGES = ['en', 'es', 'fr', 'pt'] as const
 export type Language = (typeof LANGUAGES)[number]
 
-/** Languages the interface itself is translated into. */
-export const UI_LANGUAGES = ['en', 'es'] as const
-export type UiLanguage = (typeof UI_LANGUAGES)[number]
+/** Languages the interface itself is translated into: the one list is shared/i18n/languages.ts. */
+export { UI_LANGUAGES, type UiLanguage } from './i18n/languages'

@@ -1,4 +1,4 @@
-import { UI_LANGUAGES, type UiLanguage } from '../../shared/limits'
+import { LANGUAGE_NAMES, UI_LANGUAGES } from '../../shared/i18n/languages'
 import { language, t } from '../i18n'
 import { location } from '../router'
 import { useEffect } from 'preact/hooks'
@@ -8,10 +8,7 @@ import { chooseLanguage, currentUser, signOut } from '../state/session'
 import '../styles/threads.css'
 import { Link } from './link'
 
-/** Each language names itself, in itself, so anyone can find their own. */
-const LANGUAGE_NAMES: Record<UiLanguage, string> = { en: 'English', es: 'Español' }
-
-/** Two buttons, English / Español; the pressed one is the current language. */
+/** One button per interface language, each named in itself; the pressed one is the current language. */
 export function LanguageSwitcher() {
   return (
     <div class="lang-switch" role="group" aria-label={t('header.language')}>

@@ -1,15 +1,18 @@
 import { signal } from '@preact/signals'
 import i18next from 'i18next'
-import en from '../../shared/i18n/en.json'
-import es from '../../shared/i18n/es.json'
-import { UI_LANGUAGES, type UiLanguage } from '../../shared/limits'
+import { DICTIONARIES } from '../../shared/i18n/dictionaries'
+import {
+  INTL_LOCALES,
+  UI_LANGUAGES,
+  isUiLanguage as isInterfaceLanguage,
+  type UiLanguage,
+} from '../../shared/i18n/languages'
+import { withManyForms } from '../../shared/i18n/plural-forms'
 
 const STORAGE_KEY = 'concord.language'
 
 /** Tells whether a value is a language the interface is translated into. */
-export function isUiLanguage(value: unknown): value is UiLanguage {
-  return typeof value === 'string' && (UI_LANGUAGES as readonly string[]).includes(value)
-}
+export const isUiLanguage = isInterfaceLanguage
 
 /**
  * The language to start in before we know who the user is: what they chose last time on
@@ -40,7 +43,9 @@ void i18next.init({
   lng: language.value,
   fallbackLng: 'en',
   supportedLngs: [...UI_LANGUAGES],
-  resources: { en: { translation: en }, es: { translation: es } },
+  resources: Object.fromEntries(
+    UI_LANGUAGES.map((code) => [code, { translation: withManyForms(DICTIONARIES[code]) }]),
+  ),
   // Preact escapes every text node, so i18next must not escape again (it would show &amp;).
   interpolation: { escapeValue: false },
   initAsync: false,
@@ -78,13 +83,18 @@ export function setLanguage(next: UiLanguage): void {
 
 document.documentElement.lang = language.value
 
+/** The locale `Intl` formats with in the current language ("pt-BR", "fr-FR"…). */
+export function intlLocale(): string {
+  return INTL_LOCALES[language.value]
+}
+
 const formatters = new Map<string, Intl.DateTimeFormat>()
 
 function formatter(options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
   const key = `${language.value}|${JSON.stringify(options)}`
   let found = formatters.get(key)
   if (!found) {
-    found = new Intl.DateTimeFormat(language.value === 'es' ? 'es-419' : 'en-GB', options)
+    found = new Intl.DateTimeFormat(intlLocale(), options)
     formatters.set(key, found)
   }
   return found
@@ -106,7 +116,7 @@ export function formatDateTime(iso: string): string {
 
 /** A number with the current language's digit grouping. */
 export function formatNumber(value: number): string {
-  return new Intl.NumberFormat(language.value === 'es' ? 'es-419' : 'en-GB').format(value)
+  return new Intl.NumberFormat(intlLocale()).format(value)
 }
 
 /**

@@ -1,6 +1,7 @@
 import { useRef, useState } from 'preact/hooks'
 import type { ApiToken, CreatedToken, TwoFactorEnrolment, TwoFactorStatus } from '../../shared/api/auth'
-import { LIMITS, UI_LANGUAGES, type UiLanguage } from '../../shared/limits'
+import { LANGUAGE_NAMES, UI_LANGUAGES, type UiLanguage } from '../../shared/i18n/languages'
+import { LIMITS } from '../../shared/limits'
 import { createToken, listTokens, revokeToken, updateAccount } from '../api/account'
 import { changePassword, confirmTwoFactor, disableTwoFactor, fetchTwoFactor, startTwoFactor } from '../api/auth'
 import { toApiError, type ApiError } from '../api/client'
@@ -13,8 +14,6 @@ import { useResource } from '../components/use-resource'
 import { formatDate, formatDateTime, t } from '../i18n'
 import { chooseLanguage, currentUser, setSession, setUser } from '../state/session'
 import { problems, validateConfirmation, validateNewPassword, validateRequired } from './validation'
-
-const LANGUAGE_NAMES: Record<UiLanguage, string> = { en: 'English', es: 'Español' }
 
 export function AccountPage() {
   const title = t('account.title')

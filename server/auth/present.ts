@@ -1,3 +1,4 @@
+import { uiLanguageOf } from '../../shared/i18n/languages'
 import type { ApiToken, User } from '../../shared/api/auth'
 import type { ApiTokenRow, UserRow } from '../db/database'
 import type { Actor } from './actor'
@@ -15,7 +16,7 @@ export function toUser(user: {
     email: user.email,
     name: user.name,
     isAdmin: user.isAdmin,
-    locale: user.locale === 'es' ? 'es' : 'en',
+    locale: uiLanguageOf(user.locale),
     createdAt: user.createdAt.toISOString(),
   }
 }

@@ -6,6 +6,7 @@ import { inTransaction } from '../db/transaction'
 import { AppError, conflict, notFound } from '../errors'
 import { recordAudit } from '../audit/record'
 import { passwordResetMail } from '../mail/templates'
+import { uiLanguageOf } from '../../shared/i18n/languages'
 import type { Actor } from './actor'
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords'
 import { toApiToken } from './present'
@@ -299,7 +300,7 @@ export async function requestPasswordReset(ctx: Ctx, email: string): Promise<voi
     expiresAt: new Date(Date.now() + RESET_LINK_HOURS * 60 * 60 * 1000),
   })
   const link = `${ctx.config.publicUrl}/reset-password?token=${encodeURIComponent(token)}`
-  await ctx.mailer.send(passwordResetMail(user.email, link, RESET_LINK_HOURS))
+  await ctx.mailer.send(passwordResetMail(user.email, link, RESET_LINK_HOURS, uiLanguageOf(user.locale)))
 }
 
 /**

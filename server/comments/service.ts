@@ -46,6 +46,7 @@ import { answeredInOf, lazyDoc, sliceFromJSON, textChangeOf, versionRef } from '
 import type * as Y from 'yjs'
 import { AppError, badRequest, conflict, forbidden, notFound } from '../errors'
 import { hiddenNoticeMail, notificationMail } from '../mail/templates'
+import { uiLanguageOf } from '../../shared/i18n/languages'
 import { insertNotifications } from '../notifications/service'
 import {
   decodeAnchor,
@@ -1134,7 +1135,7 @@ function mailHiddenNotice(
     processTitle: access.membership.processTitle,
     threadNumber: access.thread.number,
     sectionTitle: access.thread.section_title,
-  })
+  }, uiLanguageOf(to.locale))
   setImmediate(() => {
     ctx.mailer
       .send(mail)
@@ -1264,7 +1265,7 @@ async function notify(
             processTitle: membership.processTitle,
             threadNumber: thread.number,
             sectionTitle: thread.section_title,
-          }),
+          }, uiLanguageOf(member.locale)),
         ]
       : []
   })

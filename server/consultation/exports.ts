@@ -20,16 +20,15 @@ import {
 } from '../../shared/api/consultations'
 import type { UiLanguage } from '../../shared/limits'
 import { translator } from './public-i18n'
-import en from '../../shared/i18n/en.json'
-import es from '../../shared/i18n/es.json'
+import { DICTIONARIES, type Dictionary } from '../../shared/i18n/dictionaries'
 
 // The secretariat's exports of “what we heard” (issue 6, item 8): a CSV with one row per thread,
 // the report as JSON, and a .docx comment-response matrix a ministry can file. Headings and the
 // labels of groups, kinds and dispositions are in the language asked for; what people wrote is
 // copied as it is (a CSV cell that a spreadsheet would run as a formula is defused, see below).
 
-type Catalogue = typeof en
-const CATALOGUES: Record<UiLanguage, Catalogue> = { en, es }
+type Catalogue = Dictionary
+const CATALOGUES: Record<UiLanguage, Catalogue> = DICTIONARIES
 
 /** The report's strings in one language, with `{{name}}` placeholders filled in. */
 export function reportLabels(lang: UiLanguage) {

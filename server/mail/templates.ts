@@ -1,55 +1,77 @@
+import { translator } from '../consultation/public-i18n'
+import { uiLanguageOf, type UiLanguage } from '../../shared/i18n/languages'
 import type { Mail } from './mailer'
 
-// E-mails are plain text in English and Spanish, the two languages Concord speaks from the
-// start; the recipient may not have an account yet, so we cannot know their preference.
+// E-mails are plain text in the recipient's language: the account's language when they have
+// one, the process's languages for an invitation (the invitee has no account yet, so it is
+// written in each of them, the process's main language first). The strings are the shared
+// dictionaries' "mail" section, so every interface language has them (issue 16, item 6).
 
-export function passwordResetMail(to: string, link: string, validHours: number): Mail {
+/** The interface languages to write in, from any language tags: known ones, once each, English if none. */
+export function mailLanguages(tags: readonly (string | null | undefined)[]): UiLanguage[] {
+  const out: UiLanguage[] = []
+  for (const tag of tags) {
+    const ui = uiLanguageOf(tag)
+    if (!out.includes(ui)) {
+      out.push(ui)
+    }
+  }
+  return out.length > 0 ? out : ['en']
+}
+
+/** One mail with a block per language, separated by a blank line; the subject in the first. */
+function compose(
+  to: string,
+  languages: readonly UiLanguage[],
+  subject: (t: ReturnType<typeof translator>) => string,
+  block: (t: ReturnType<typeof translator>) => string[],
+): Mail {
+  const list = languages.length > 0 ? languages : (['en'] as const)
   return {
     to,
-    subject: 'Concord: reset your password / restablecer su contraseña',
-    text: [
-      'Someone asked to reset the password of your Concord account.',
-      `Open this link within ${validHours} hours to choose a new one (it works once):`,
-      link,
-      'If it was not you, ignore this message; your password stays as it is.',
-      '',
-      'Alguien solicitó restablecer la contraseña de su cuenta de Concord.',
-      `Abra este enlace en las próximas ${validHours} horas para elegir una nueva (funciona una sola vez):`,
-      link,
-      'Si no fue usted, ignore este mensaje; su contraseña no cambia.',
-    ].join('\n'),
+    subject: subject(translator(list[0]!)),
+    text: list.map((lang) => block(translator(lang)).join('\n')).join('\n\n'),
   }
+}
+
+export function passwordResetMail(to: string, link: string, validHours: number, lang: UiLanguage = 'en'): Mail {
+  return compose(
+    to,
+    [lang],
+    (t) => t('mail.reset.subject'),
+    (t) => [t('mail.reset.intro'), t('mail.reset.open', { count: validHours }), link, t('mail.reset.notYou')],
+  )
 }
 
 export function invitationMail(
   to: string,
   link: string,
   invitation: { processTitle: string; invitedBy: string; validDays: number },
+  languages: readonly UiLanguage[] = ['en'],
 ): Mail {
-  return {
+  const values = { process: invitation.processTitle, inviter: invitation.invitedBy }
+  return compose(
     to,
-    subject: `Concord: invitation to "${invitation.processTitle}" / invitación`,
-    text: [
-      `${invitation.invitedBy} invited you to take part in "${invitation.processTitle}" on Concord.`,
-      `Open this link within ${invitation.validDays} days to create your account (it works once):`,
-      link,
-      '',
-      `${invitation.invitedBy} le invitó a participar en «${invitation.processTitle}» en Concord.`,
-      `Abra este enlace en los próximos ${invitation.validDays} días para crear su cuenta (funciona una sola vez):`,
-      link,
-    ].join('\n'),
-  }
+    languages,
+    (t) => t('mail.invitation.subject', values),
+    (t) => [t('mail.invitation.intro', values), t('mail.invitation.open', { count: invitation.validDays }), link],
+  )
 }
 
-export function addedToProcessMail(to: string, link: string, processTitle: string, addedBy: string): Mail {
-  return {
+export function addedToProcessMail(
+  to: string,
+  link: string,
+  processTitle: string,
+  addedBy: string,
+  lang: UiLanguage = 'en',
+): Mail {
+  const values = { process: processTitle, actor: addedBy }
+  return compose(
     to,
-    subject: `Concord: you were added to "${processTitle}" / fue añadido`,
-    text: [
-      `${addedBy} added you to "${processTitle}" on Concord: ${link}`,
-      `${addedBy} le añadió a «${processTitle}» en Concord: ${link}`,
-    ].join('\n'),
-  }
+    [lang],
+    (t) => t('mail.added.subject', values),
+    (t) => [`${t('mail.added.body', values)} ${link}`],
+  )
 }
 
 /**
@@ -60,24 +82,19 @@ export function notificationMail(
   to: string,
   link: string,
   notice: { kind: 'mention' | 'reply'; actorName: string; processTitle: string; threadNumber: number; sectionTitle: string },
+  lang: UiLanguage = 'en',
 ): Mail {
-  const where = `#${notice.threadNumber} · ${notice.sectionTitle}`
-  const english =
-    notice.kind === 'mention'
-      ? `${notice.actorName} mentioned you in "${notice.processTitle}" (${where}).`
-      : `${notice.actorName} replied to your thread in "${notice.processTitle}" (${where}).`
-  const spanish =
-    notice.kind === 'mention'
-      ? `${notice.actorName} le mencionó en «${notice.processTitle}» (${where}).`
-      : `${notice.actorName} respondió a su hilo en «${notice.processTitle}» (${where}).`
-  return {
-    to,
-    subject:
-      notice.kind === 'mention'
-        ? `Concord: ${notice.actorName} mentioned you / le mencionó`
-        : `Concord: ${notice.actorName} replied / respondió`,
-    text: [english, link, '', spanish, link].join('\n'),
+  const values = {
+    actor: notice.actorName,
+    process: notice.processTitle,
+    where: `#${notice.threadNumber} · ${notice.sectionTitle}`,
   }
+  return compose(
+    to,
+    [lang],
+    (t) => t(`mail.${notice.kind}.subject`, values),
+    (t) => [t(`mail.${notice.kind}.body`, values), link],
+  )
 }
 
 /**
@@ -89,13 +106,13 @@ export function hiddenNoticeMail(
   to: string,
   link: string,
   notice: { processTitle: string; threadNumber: number; sectionTitle: string },
+  lang: UiLanguage = 'en',
 ): Mail {
-  const where = `#${notice.threadNumber} · ${notice.sectionTitle}`
-  const english = `A moderator hid your comment in "${notice.processTitle}" (${where}). Open the thread to read the reason; only you and the moderators still see your comment.`
-  const spanish = `Un moderador ocultó su comentario en «${notice.processTitle}» (${where}). Abra el hilo para leer el motivo; solo usted y la moderación siguen viendo su comentario.`
-  return {
+  const values = { process: notice.processTitle, where: `#${notice.threadNumber} · ${notice.sectionTitle}` }
+  return compose(
     to,
-    subject: 'Concord: a moderator hid your comment / un moderador ocultó su comentario',
-    text: [english, link, '', spanish, link].join('\n'),
-  }
+    [lang],
+    (t) => t('mail.hidden.subject', values),
+    (t) => [t('mail.hidden.body', values), link],
+  )
 }

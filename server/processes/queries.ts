@@ -352,3 +352,9 @@ export function revokeInvitation(db: Executor, processId: string, id: string) {
     .returning(['id', 'email'])
     .executeTakeFirst()
 }
+
+/** A process's languages, main one first (the languages an invitation e-mail is written in). */
+export async function findProcessLanguages(db: Executor, processId: string): Promise<string[]> {
+  const row = await db.selectFrom('processes').select('languages').where('id', '=', processId).executeTakeFirst()
+  return row ? (row.languages as string[]) : []
+}

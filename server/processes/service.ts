@@ -22,7 +22,8 @@ import type { Actor } from '../auth/actor'
 import type { MembershipContext } from '../auth/guard'
 import { createAccount, findUserByEmail } from '../auth/service'
 import { hashSecret, newSecret } from '../auth/tokens'
-import { addedToProcessMail, invitationMail } from '../mail/templates'
+import { addedToProcessMail, invitationMail, mailLanguages } from '../mail/templates'
+import { uiLanguageOf } from '../../shared/i18n/languages'
 import * as queries from './queries'
 import { toGroup, toInvitation, toMember, toProcessDetail, toProcessSummary } from './present'
 
@@ -235,7 +236,7 @@ export async function addMember(ctx: Ctx, membership: MembershipContext, input: 
     const user = await findUserByEmail(trx, email)
     if (user) {
       const member = await insertMember(trx, membership.processId, user, { ...input, organisation }, origin)
-      return { kind: 'added' as const, member, mailTo: user.email }
+      return { kind: 'added' as const, member, mailTo: user.email, mailLanguage: uiLanguageOf(user.locale) }
     }
     if (await queries.findOpenInvitationByEmail(trx, membership.processId, email)) {
       throw conflict('This address has an open invitation already; revoke it to send a new one')
@@ -273,12 +274,17 @@ export async function addMember(ctx: Ctx, membership: MembershipContext, input: 
   })
   // Mail goes out after the commit: a rolled-back invitation must not send a working link.
   if (result.kind === 'added') {
-    await ctx.mailer.send(addedToProcessMail(result.mailTo, processLink, membership.processTitle, origin.name))
+    await ctx.mailer.send(addedToProcessMail(result.mailTo, processLink, membership.processTitle, origin.name, result.mailLanguage))
     return { status: 'added', member: result.member }
   }
   const link = `${ctx.config.publicUrl}/invitations/${encodeURIComponent(result.token)}`
   await ctx.mailer.send(
-    invitationMail(email, link, { processTitle: membership.processTitle, invitedBy: origin.name, validDays: INVITATION_DAYS }),
+    invitationMail(
+      email,
+      link,
+      { processTitle: membership.processTitle, invitedBy: origin.name, validDays: INVITATION_DAYS },
+      mailLanguages(await queries.findProcessLanguages(ctx.db, membership.processId)),
+    ),
   )
   return { status: 'invited', invitation: result.invitation }
 }

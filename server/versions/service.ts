@@ -14,9 +14,9 @@ import { recordAudit } from '../audit/record'
 import type { Comparison, ComparisonEnd } from '../../shared/api/comparison'
 import { compareDocuments } from '../render/compare'
 import { renderComparisonDocx } from '../render/docx'
-import en from '../../shared/i18n/en.json'
-import es from '../../shared/i18n/es.json'
-import { UI_LANGUAGES, type UiLanguage } from '../../shared/limits'
+import { DICTIONARIES } from '../../shared/i18n/dictionaries'
+import { uiLanguageOf } from '../../shared/i18n/languages'
+
 import {
   DOCX_CONTENT_TYPE,
   fileNameOf,
@@ -260,11 +260,6 @@ export async function compareVersion(
   }
 }
 
-const CATALOGUES: Record<UiLanguage, typeof en> = { en, es }
-
-const isUiLanguage = (value: string): value is UiLanguage =>
-  (UI_LANGUAGES as readonly string[]).includes(value)
-
 const fill = (template: string, values: Record<string, string | number>) =>
   template.replace(/\{\{(\w+)\}\}/g, (_match, name: string) => String(values[name] ?? ''))
 
@@ -279,7 +274,7 @@ export async function exportComparison(
   to: string,
 ): Promise<{ contentType: string; fileName: string; body: Buffer }> {
   const comparison = await compareVersion(ctx, actor, from, to)
-  const strings = CATALOGUES[isUiLanguage(actor.locale) ? actor.locale : 'en'].versions.compareDocx
+  const strings = DICTIONARIES[uiLanguageOf(actor.locale)].versions.compareDocx
   const name = (end: ComparisonEnd) =>
     end.isLive
       ? strings.live

@@ -1,3 +1,4 @@
+import { INTL_LOCALES } from '../../../shared/i18n/languages'
 import { formatDateTime, language } from '../../i18n'
 
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
@@ -16,7 +17,7 @@ export function formatRelative(iso: string, now: number = Date.now()): string {
     return iso
   }
   const seconds = Math.round((then - now) / 1000)
-  const format = new Intl.RelativeTimeFormat(language.value === 'es' ? 'es-419' : 'en-GB', {
+  const format = new Intl.RelativeTimeFormat(INTL_LOCALES[language.value], {
     numeric: 'auto',
   })
   for (const [unit, size] of UNITS) {
