@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import type { ErrorBody, ErrorCode } from '../shared/errors'
+import { isDatabaseUnavailable } from './db/unavailable'
 
 export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 429
 
@@ -24,12 +25,17 @@ export const badRequest = (message: string, details?: unknown) =>
 
 /**
  * The one error handler (STYLE 2.7): validation errors → 400, too-large bodies → 413,
- * `AppError` → its own status, anything else → 500 with a generic message while the
- * real error goes to the log with the request id.
+ * `AppError` → its own status, the database out of reach → 503 with `Retry-After` (issue 12,
+ * item 4), anything else → 500 with a generic message while the real error goes to the log
+ * with the request id.
  */
 export async function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
   const body = toErrorBody(error)
-  if (body.statusCode >= 500) {
+  if (body.statusCode === 503) {
+    // Not a fault of this request or of the code: PostgreSQL is restarting or out of reach.
+    request.log.warn({ err: error, reqId: request.id }, 'request failed: database unavailable')
+    reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS))
+  } else if (body.statusCode >= 500) {
     request.log.error({ err: error, reqId: request.id }, 'request failed')
   }
   if (body.statusCode === 413 && !request.raw.complete) {
@@ -43,6 +49,9 @@ export async function handleError(error: FastifyError | Error, request: FastifyR
   }
   return reply.status(body.statusCode).send(body)
 }
+
+/** What a 503 `database_unavailable` tells the client to wait before it tries again. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5
 
 /** The most bytes and time the server spends reading an oversized body it will not use. */
 export const DRAIN_LIMITS = { bytes: 64 * 1024 * 1024, ms: 15_000 }
@@ -120,6 +129,13 @@ function toErrorBody(error: FastifyError | Error): ErrorBody {
   }
   if (fastifyError.statusCode !== undefined && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     return { statusCode: fastifyError.statusCode, code: 'validation_failed', message: fastifyError.message }
+  }
+  if (isDatabaseUnavailable(error)) {
+    return {
+      statusCode: 503,
+      code: 'database_unavailable',
+      message: 'The database cannot be reached at the moment; try again shortly',
+    }
   }
   return { statusCode: 500, code: 'internal', message: 'Internal error' }
 }

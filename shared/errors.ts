@@ -17,6 +17,7 @@ export const ERROR_CODES = [
   'consultation_closed',
   'consultation_not_open',
   'stage_forbidden',
+  'database_unavailable',
   'internal',
 ] as const
 

@@ -180,6 +180,8 @@ function statusToCode(status: number): ClientErrorCode {
       return 'payload_too_large'
     case 429:
       return 'rate_limited'
+    case 503:
+      return 'database_unavailable'
     default:
       return 'internal'
   }

@@ -17,7 +17,7 @@ import { authenticate } from '../plugins/auth'
 import { Compactor } from './compaction'
 import { Connection, type ConnectionAccess } from './connection'
 import type { Fanout } from './fanout'
-import { FlowBudgets } from './flow'
+import { FlowBudgets, limitFrames, type RawSocket } from './flow'
 import { listDocumentHeads } from './persistence'
 import { Room, type HoldLimits } from './room'
 import { UpdateChecker } from './update-check'
@@ -234,9 +234,10 @@ export class CollabServer {
   /**
    * Takes an upgraded socket. A refused admission is closed at once with its code, before any
    * message is read. An admitted one is counted against the limits, joins its room and from
-   * then on every frame goes to the room.
+   * then on every frame goes to the room. `raw` is the TCP socket under `socket`, whose frames
+   * are counted before ws reads them.
    */
-  accept(socket: WebSocket, admission: Admission): void {
+  accept(socket: WebSocket, admission: Admission, raw?: RawSocket): void {
     if (!admission.ok) {
       socket.close(admission.code, admission.reason)
       return
@@ -271,6 +272,16 @@ export class CollabServer {
     })
     this.#cancelUnload(room)
     room.join(connection)
+    // Every frame off the wire, fragments and pings included, is counted before ws parses it.
+    if (raw) {
+      connection.input = limitFrames(raw, flow.takeWireFrames, () => {
+        this.#ctx.log.warn(
+          { connectionId: connection.id, userId: access.actor.userId, budget: 'frames' },
+          'closed a connection that sent more WebSocket frames than its budget',
+        )
+        connection.close(CloseCodes.SlowDown, 'slow down')
+      })
+    }
     socket.on('message', (data: Buffer, isBinary: boolean) => {
       try {
         if (!isBinary) {

@@ -1,8 +1,18 @@
 import type { WebSocket } from 'ws'
+import { CloseCodes } from '../../shared/collab/close-codes'
 import type { PresenceUser } from '../../shared/collab/presence'
 import type { Role } from '../../shared/domain/roles'
 import type { Actor } from '../auth/actor'
-import type { ConnectionFlow } from './flow'
+import type { ConnectionFlow, InputStop } from './flow'
+
+/** Closes for input the server will not read further: a budget spent, a malformed or oversized frame. */
+const STOP_READING_CODES: ReadonlySet<number> = new Set([
+  CloseCodes.SlowDown,
+  CloseCodes.BadMessage,
+  CloseCodes.TooLarge,
+])
+/** How long a socket closed for its input has to take its close frame before it is ended. */
+const CLOSE_GRACE_MS = 1_000
 
 let nextConnectionId = 1
 
@@ -46,6 +56,8 @@ export class Connection {
   closed = false
   /** The frame and byte budgets this connection spends from, set when it is accepted. */
   flow: ConnectionFlow | undefined
+  /** Stops reading what the client sends, and drops what is unread (see `limitFrames`). */
+  input: InputStop | undefined
   #onClose: (() => void)[] = []
   // Issue 12, item 2: at most one answer to sync step 1 per connection is queued in the room or
   // being written out; a sync step 1 that arrives meanwhile replaces any other waiting and is
@@ -165,6 +177,21 @@ export class Connection {
     ) {
       // Close reasons are limited to 123 bytes by RFC 6455.
       this.socket.close(code, reason.slice(0, 120))
+      if (STOP_READING_CODES.has(code)) {
+        // ws keeps parsing what the peer sends until its close frame comes back, for up to 30 s:
+        // a flood written ahead would still be read, frame by frame, after the close (issue 12,
+        // item 2). Stop handing it to ws; the close frame still goes out, and the socket is
+        // ended once it had time to.
+        if (this.input) {
+          this.input.stop()
+        } else {
+          this.socket.pause()
+        }
+        setTimeout(() => {
+          this.input?.drop()
+          this.socket.terminate()
+        }, CLOSE_GRACE_MS).unref()
+      }
     }
   }
 }

@@ -30,7 +30,8 @@ export interface CollabPluginOptions {
  * protocol. The caller is authenticated (session cookie or `?token=`) and authorised in a
  * `preValidation` hook, before the upgrade completes; a refused caller's socket is closed with
  * the decided code as soon as it opens, and no message of it is ever read (STYLE 2.9).
- * Limits on the `ws` server: frames up to `maxMessageBytes` summed over fragments, no
+ * Limits on the `ws` server: messages up to `maxMessageBytes` summed over at most
+ * `maxFragmentsPerMessage` fragments, no
  * compression (a deflate bomb would bypass the size limit), no client tracking (the rooms
  * track their connections).
  */
@@ -51,6 +52,7 @@ export const collabPlugin = fp(
     await app.register(websocket, {
       options: {
         maxPayload: collab.options.limits.maxMessageBytes,
+        maxFragments: collab.options.limits.maxFragmentsPerMessage,
         perMessageDeflate: false,
         clientTracking: false,
       },
@@ -81,6 +83,7 @@ export const collabPlugin = fp(
             code: CloseCodes.Unauthenticated,
             reason: 'sign in first',
           },
+          request.raw.socket,
         )
       },
     )

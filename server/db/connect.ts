@@ -14,6 +14,14 @@ pg.types.setTypeParser(INT8_OID, (value: string) => Number(value))
 export const IDLE_CONNECTION_MS = 10 * 60_000
 
 /**
+ * How long the pool waits for a new PostgreSQL connection (TCP, TLS and start-up) before the
+ * request that needed it fails as "database unavailable" (a 503, or a room's retry). Without
+ * it pg waits for the operating system: a host that swallows packets held every request for
+ * minutes (issue 12, item 4). A healthy server connects in milliseconds.
+ */
+export const CONNECT_TIMEOUT_MS = 3_000
+
+/**
  * Statements whose text starts with this comment run as named prepared statements on
  * PostgreSQL: parsed and planned once per connection instead of at every call. Meant for the
  * few hot statements with a fixed text (the update log's append, at every commit of a room);
@@ -53,6 +61,8 @@ export interface ConnectOptions {
   /** An existing PGlite instance (tests load one from a migrated dump). */
   pglite?: PGlite
   poolSize?: number
+  /** How long to wait for a new PostgreSQL connection; `CONNECT_TIMEOUT_MS` by default. */
+  connectTimeoutMs?: number
   /**
    * Told when an idle PostgreSQL connection fails (the server restarted, a proxy or an
    * administrator closed it). The pool drops that connection and opens a new one when needed;
@@ -76,6 +86,7 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
       // PostgreSQL backend: 15–120 ms on a busy 2-core machine (bench/collab.ts), a stall for
       // everyone in the room. Connections stay for ten idle minutes instead; the pool is small.
       idleTimeoutMillis: IDLE_CONNECTION_MS,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
       Client: PreparingClient,
     })
     pool.on('error', options.onIdleError ?? (() => undefined))

@@ -11,6 +11,14 @@ export const COLLAB_LIMITS = {
    */
   maxMessageBytes: 2 * 1024 * 1024,
   /**
+   * The most WebSocket frames one message may be split into (the `ws` `maxFragments`); more
+   * closes the socket with 1008. ws allowed 16,384 by default, so one two-byte message could
+   * make the server parse 96 KB of empty frames (issue 12, item 2); a browser may send a large
+   * message in pieces, so this stays generous and `maxWireFramesPerSecondPerConnection` bounds
+   * the cost.
+   */
+  maxFragmentsPerMessage: 1024,
+  /**
    * The most structs one update may carry. A tiny update can claim a huge number of structs
    * (yjs#687), so every update is decoded with a time and memory bound (small ones bounded
    * by their size, the others in a worker) and refused beyond this count. Pasting a 300-page strategy makes about 60,000.
@@ -58,6 +66,12 @@ export const COLLAB_LIMITS = {
    * `CloseCodes.SlowDown` (issue 12, item 2).
    */
   maxFramesPerSecondPerConnection: 100,
+  /**
+   * WebSocket frames a second one connection may send as they come off the wire: fragments of
+   * messages and control frames (pings) included, counted before `ws` parses them (a flood of
+   * empty fragments counted as one message each held a bystander's p99 at 1.3 s).
+   */
+  maxWireFramesPerSecondPerConnection: 400,
   /** Frames a second of all of one user's connections together (many tabs). */
   maxFramesPerSecondPerUser: 300,
   /** Frames a second of all connections from one address: a venue or a ministry behind NAT. */

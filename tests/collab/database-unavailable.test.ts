@@ -1,3 +1,4 @@
+import { createServer, type Socket } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CollabSession } from '../../client/collab/provider'
 import { CloseCodes } from '../../shared/collab/close-codes'
@@ -51,6 +52,41 @@ describe('while the database cannot be reached', () => {
     const response = await fetch(`${server.url}/api/health`)
     expect(response.status).toBe(503)
     expect(await response.json()).toEqual({ status: 'degraded', database: 'unavailable' })
+  })
+
+  it('answers REST requests that need the database 503 "database_unavailable" with Retry-After, not 500', async () => {
+    const cookie = 'concord_session=an-existing-session-we-cannot-check'
+    const requests: [string, RequestInit][] = [
+      // The session is read in the authentication hook, before any route.
+      ['/api/auth/session', { headers: { cookie } }],
+      ['/api/processes', { headers: { authorization: 'Bearer concord_pat_abcdefghijklmnop' } }],
+      // A public route whose handler reads the database.
+      [
+        '/api/auth/sign-in',
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email: 'ana@example.org', password: 'correct horse battery' }),
+        },
+      ],
+    ]
+    for (const [path, init] of requests) {
+      const response = await fetch(`${server.url}${path}`, init)
+      expect(response.status, path).toBe(503)
+      expect(response.headers.get('retry-after'), path).toBe('5')
+      expect(await response.json(), path).toEqual({
+        statusCode: 503,
+        code: 'database_unavailable',
+        message: expect.any(String),
+      })
+    }
+    // Bad input is still refused as bad input, before the database is needed.
+    const bad = await fetch(`${server.url}/api/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"email": 3}',
+    })
+    expect(bad.status).toBe(400)
   })
 
   it('answers a socket with a session cookie or a token 1013 (try again later), never 4401', async () => {
@@ -111,5 +147,47 @@ describe('while the database cannot be reached', () => {
         }
       }
     }
+  })
+})
+
+describe('while the database accepts connections and never answers', () => {
+  let server: CollabTestServer
+  const held: Socket[] = []
+
+  beforeAll(async () => {
+    // A host that swallows everything, as a broken network or a stuck proxy does.
+    const blackHole = createServer((socket) => {
+      held.push(socket)
+      socket.on('error', () => undefined)
+    })
+    await new Promise<void>((resolve) => blackHole.listen(0, '127.0.0.1', resolve))
+    const address = blackHole.address()
+    const port = typeof address === 'object' && address ? address.port : 0
+    const url = `postgres://postgres@127.0.0.1:${port}/concord`
+    const connection = await connect({ databaseUrl: url, poolSize: 2, connectTimeoutMs: 300 })
+    server = await startCollabServer({ database: { ...connection, url } })
+    afterAll(async () => {
+      await server.close()
+      await connection.close()
+      for (const socket of held) {
+        socket.destroy()
+      }
+      blackHole.close()
+    })
+  })
+
+  it('gives up connecting after the connect timeout and answers 503, instead of hanging', async () => {
+    const started = performance.now()
+    const response = await fetch(`${server.url}/api/auth/session`, {
+      headers: { cookie: 'concord_session=an-existing-session-we-cannot-check' },
+    })
+    const elapsed = performance.now() - started
+    expect(response.status).toBe(503)
+    expect(response.headers.get('retry-after')).toBe('5')
+    expect(((await response.json()) as { code: string }).code).toBe('database_unavailable')
+    // The pool waited 300 ms for the connection, not for the operating system's minutes.
+    expect(elapsed).toBeGreaterThanOrEqual(250)
+    expect(elapsed).toBeLessThan(2_500)
+    expect(held.length).toBeGreaterThan(0)
   })
 })

