@@ -287,6 +287,7 @@ export async function commentRoutes(app: App) {
         summary:
           'Undo an applied change: the replaced text comes back; 409 when it was edited since',
         params: ThreadParams,
+        body: EmptyBody,
         response: { 200: Thread, ...errorResponses(400, 401, 403, 404, 409) },
       },
     },

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import i18next, { type i18n } from 'i18next'
+import { withManyForms } from '../../shared/i18n/plural-forms'
 
 // The public pages' translations (issue 14, item 8): the same i18next and the same
 // dictionaries as the app (shared/i18n/<language>.json). Every dictionary in that folder is a
@@ -36,7 +37,7 @@ void instance.init({
   fallbackLng: 'en',
   supportedLngs: [...PAGE_LANGUAGES],
   resources: Object.fromEntries(
-    Object.entries(DICTIONARIES).map(([code, tree]) => [code, { translation: tree }]),
+    Object.entries(DICTIONARIES).map(([code, tree]) => [code, { translation: withManyForms(tree) }]),
   ),
   // Preact escapes every text node and attribute, so i18next must not escape again.
   interpolation: {

@@ -231,14 +231,14 @@ describe('the public page', () => {
   it('falls back to English interface strings for other languages of the process', async () => {
     const w = await world(
       {
-        title: { fr: 'Consultation publique', en: 'Public consultation' },
-        introduction: { fr: 'Dites-nous.' },
+        title: { de: 'Öffentliche Konsultation', en: 'Public consultation' },
+        introduction: { de: 'Sagen Sie es uns.' },
       },
-      { languages: ['fr', 'en'] },
+      { languages: ['de', 'en'] },
     )
     const page = await get(`/c/${w.consultation.slug}`)
-    expect(page.body).toContain('<html lang="fr">')
-    expect(page.body).toContain('<h1>Consultation publique</h1>')
+    expect(page.body).toContain('<html lang="de">')
+    expect(page.body).toContain('<h1>Öffentliche Konsultation</h1>')
     expect(page.body).toContain('Open for comments')
   })
 

@@ -798,7 +798,7 @@ describe('access', () => {
     for (const url of [
       reportUrl(f, 'format=pdf'),
       reportUrl(f, ''),
-      reportUrl(f, 'format=csv&lang=fr'),
+      reportUrl(f, 'format=csv&lang=de'),
       reportUrl(f, 'format=csv&extra=1'),
       '/api/consultations/not-a-uuid/report?format=json',
     ]) {

@@ -346,11 +346,12 @@ describe('the change that answered a thread', () => {
       'oversees',
       'agency',
     ])
-    // The passage it quoted was replaced as a whole, and its section reads otherwise now.
+    // Applying rewrites only the words that differ (" every " stays), so the passage it quoted
+    // is still anchored and reads as the proposal now; its section reads otherwise too.
     expect(later.textChange).toMatchObject({
       isChanged: true,
       section: { status: 'changed' },
-      passage: { status: 'removed', now: null },
+      passage: { status: 'changed', now: 'oversees every agency' },
     })
   })
 })
