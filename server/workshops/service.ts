@@ -1481,17 +1481,37 @@ export async function vote(
     throw fieldErrors([{ field: 'choices', message: 'this poll takes exactly one choice' }])
   }
   const { attendee } = await actingAttendee(ctx.db, actor, access, body.attendeeId)
-  const inserted = await ctx.db
-    .insertInto('workshop_votes')
-    .values({
-      poll_id: poll.id,
-      attendee_id: attendee.id,
-      choices: JSON.stringify([...body.choices].sort((a, b) => a - b)),
-      stakeholder_group: attendee.stakeholder_group,
-    })
-    .onConflict((oc) => oc.columns(['poll_id', 'attendee_id']).doNothing())
-    .executeTakeFirst()
-  if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) {
+  // The poll row is share-locked while the answer goes in, and closing it (alone, or with the
+  // workshop) updates that row: an answer either lands before the close, and is in the results
+  // and the minutes, or waits for it and is refused. Without the lock an answer that read the
+  // poll as open could land after the close.
+  const outcome = await inTransaction(ctx.db, async (trx) => {
+    const open = await trx
+      .selectFrom('workshop_polls')
+      .select('id')
+      .where('id', '=', poll.id)
+      .where('state', '=', 'open')
+      .forShare()
+      .executeTakeFirst()
+    if (!open) {
+      return 'closed' as const
+    }
+    const inserted = await trx
+      .insertInto('workshop_votes')
+      .values({
+        poll_id: poll.id,
+        attendee_id: attendee.id,
+        choices: JSON.stringify([...body.choices].sort((a, b) => a - b)),
+        stakeholder_group: attendee.stakeholder_group,
+      })
+      .onConflict((oc) => oc.columns(['poll_id', 'attendee_id']).doNothing())
+      .executeTakeFirst()
+    return Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0 ? ('repeated' as const) : ('counted' as const)
+  })
+  if (outcome === 'closed') {
+    throw conflict('This poll is not open')
+  }
+  if (outcome === 'repeated') {
     throw conflict('This attendee has answered already')
   }
   announceWorkshop(ctx, workshop)

@@ -537,6 +537,61 @@ describe('straw polls', () => {
     const live = (await w.people.observer.get(`/api/workshops/${workshop.id}/live`)).json() as LiveState
     expect(live.polls[0]).toMatchObject({ state: 'closed', votes: 2 })
   })
+
+  it('closes a poll atomically: an answer racing the close is either in the results or refused', async () => {
+    const w = await makeWorld(t)
+    const workshop = await createWorkshop(w.owner, w.process.id, w.documentId, { capacity: null })
+    await controlWorkshop(w.owner, workshop.id, 'start')
+    const attendees: string[] = []
+    for (let i = 0; i < 12; i++) {
+      const registration = (
+        await w.people.facilitator.post(`/api/workshops/${workshop.id}/registrations`, {
+          name: `Guest ${i}`,
+          organisation: 'Red Ciudadana',
+          stakeholderGroup: i % 2 ? 'academia' : 'civil-society',
+        })
+      ).json() as Registration
+      const attendee = await w.people.facilitator.post(`/api/workshops/${workshop.id}/attendees`, { registrationId: registration.id })
+      expect(attendee.statusCode, attendee.body).toBe(200)
+      attendees.push(attendee.json().id as string)
+    }
+    const poll = (
+      await w.people.facilitator.post(`/api/workshops/${workshop.id}/polls`, { question: 'Adopt?', options: ['Yes', 'No'] })
+    ).json() as Poll
+    await w.people.facilitator.post(`/api/workshops/${workshop.id}/polls/${poll.id}/open`, {})
+    const answer = (attendeeId: string) =>
+      w.people.facilitator.post(`/api/workshops/${workshop.id}/polls/${poll.id}/votes`, { choices: [0], attendeeId })
+    // Half answer before the close is sent, half race it.
+    const early = attendees.slice(0, 6).map(answer)
+    const close = w.people.facilitator.post(`/api/workshops/${workshop.id}/polls/${poll.id}/close`, {})
+    const late = attendees.slice(6).map(answer)
+    const [closed, ...answers] = await Promise.all([close, ...early, ...late])
+    expect(closed.statusCode, closed.body).toBe(200)
+    const accepted = answers.filter((r) => r.statusCode === 200).length
+    expect(answers.every((r) => r.statusCode === 200 || r.statusCode === 409)).toBe(true)
+    // What the close reported is final, and counts exactly the answers that were accepted.
+    expect((closed.json() as Poll).votes).toBe(accepted)
+    const stored = await db.selectFrom('workshop_votes').select(sql<number>`count(*)::int`.as('n')).where('poll_id', '=', poll.id).executeTakeFirstOrThrow()
+    expect(stored.n).toBe(accepted)
+    // Closing the whole workshop takes the same lock: the minutes count what the results counted.
+    const second = (
+      await w.people.facilitator.post(`/api/workshops/${workshop.id}/polls`, { question: 'Again?', options: ['Yes', 'No'] })
+    ).json() as Poll
+    await w.people.facilitator.post(`/api/workshops/${workshop.id}/polls/${second.id}/open`, {})
+    const racing = attendees.map((attendeeId) =>
+      w.people.facilitator.post(`/api/workshops/${workshop.id}/polls/${second.id}/votes`, { choices: [1], attendeeId }),
+    )
+    const live = (await w.owner.get(`/api/workshops/${workshop.id}/live`)).json() as LiveState
+    const closing = w.owner.post(`/api/workshops/${workshop.id}/control`, { revision: live.revision, action: 'close' })
+    const [ended, ...votes] = await Promise.all([closing, ...racing])
+    expect(ended.statusCode, ended.body).toBe(200)
+    const counted = votes.filter((r) => r.statusCode === 200).length
+    const minutes = (await w.owner.get(`/api/workshops/${workshop.id}/minutes`)).json() as Minutes
+    const inMinutes = minutes.polls.find((p) => p.question === 'Again?')!
+    expect(inMinutes.votes).toBe(counted)
+    const storedSecond = await db.selectFrom('workshop_votes').select(sql<number>`count(*)::int`.as('n')).where('poll_id', '=', second.id).executeTakeFirstOrThrow()
+    expect(storedSecond.n).toBe(counted)
+  })
 })
 
 describe('minutes', () => {
