@@ -178,6 +178,8 @@ describe('running a process', () => {
       'Threads',
       'Consultations',
       'Workshops',
+      // Every member reads the strategy in force; only the secretariat adopts (issue 14).
+      'Strategy',
       'Members',
       'Stakeholder groups',
     ])
