@@ -8,7 +8,11 @@ import { chooseLanguage, currentUser, signOut } from '../state/session'
 import '../styles/threads.css'
 import { Link } from './link'
 
-/** One button per interface language, each named in itself; the pressed one is the current language. */
+/**
+ * One button per interface language, each named in itself; the pressed one is the current
+ * language. On a phone the buttons show the language's code (EN, ES, FR, PT) so the switch fits
+ * beside the brand; the name stays the button's accessible name (and its tooltip).
+ */
 export function LanguageSwitcher() {
   return (
     <div class="lang-switch" role="group" aria-label={t('header.language')}>
@@ -19,9 +23,13 @@ export function LanguageSwitcher() {
           lang={code}
           class="lang-option"
           aria-pressed={language.value === code}
+          title={LANGUAGE_NAMES[code]}
           onClick={() => void chooseLanguage(code)}
         >
-          {LANGUAGE_NAMES[code]}
+          <span class="lang-code" aria-hidden="true">
+            {code.toUpperCase()}
+          </span>
+          <span class="lang-name">{LANGUAGE_NAMES[code]}</span>
         </button>
       ))}
     </div>

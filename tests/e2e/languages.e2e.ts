@@ -74,9 +74,24 @@ describe('the interface in four languages', () => {
         await page.goto(`${server.url}/sign-in`)
         await expect.poll(() => page.locator('h1').textContent()).toBe(DICTIONARIES.en.signIn.title)
 
-        // The switch offers every language by its own name, and changes the page at once.
-        const names = await page.locator('.lang-switch button').allTextContents()
-        expect(names).toEqual(UI_LANGUAGES.map((code) => LANGUAGE_NAMES[code]))
+        // The switch offers every language by its own name (on a phone it shows the codes, the
+        // names staying the buttons' accessible names), and changes the page at once.
+        const buttons = page.locator('.lang-switch button')
+        expect(await buttons.count()).toBe(UI_LANGUAGES.length)
+        for (const code of UI_LANGUAGES) {
+          expect(await page.getByRole('button', { name: LANGUAGE_NAMES[code], exact: true }).count()).toBe(1)
+        }
+        const shown = await buttons.evaluateAll((all) =>
+          all.map((button) =>
+            [...button.querySelectorAll('span')]
+              .filter((span) => span.getBoundingClientRect().width > 1)
+              .map((span) => span.textContent)
+              .join(''),
+          ),
+        )
+        expect(shown).toEqual(
+          UI_LANGUAGES.map((code) => (device === 'phone' ? code.toUpperCase() : LANGUAGE_NAMES[code])),
+        )
         await page.getByRole('button', { name: LANGUAGE_NAMES[lang], exact: true }).click()
         await expect.poll(() => page.locator('h1').textContent()).toBe(strings.signIn.title)
         expect(await page.getAttribute('html', 'lang')).toBe(lang)
