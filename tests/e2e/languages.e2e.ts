@@ -3,7 +3,12 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Consultation } from '../../shared/api/consultations'
 import { DICTIONARIES } from '../../shared/i18n/dictionaries'
 import { LANGUAGE_NAMES, UI_LANGUAGES, type UiLanguage } from '../../shared/i18n/languages'
-import { DESKTOP, expectNoSeriousViolations, launchBrowser, trackPageErrors } from '../support/browser'
+import {
+  DESKTOP,
+  expectNoSeriousViolations,
+  launchBrowser,
+  trackPageErrors,
+} from '../support/browser'
 import { consultationBody } from '../support/consultations'
 import { startTestServer, type TestServer } from '../support/server'
 import { apiAs, importDraft } from './thread-helpers'
@@ -25,22 +30,46 @@ describe('the interface in four languages', () => {
     server = await startTestServer()
     browser = await launchBrowser()
     const admin = await server.factories.createUser({ isAdmin: true, name: 'Ana Souza' })
-    const members = await Promise.all(UI_LANGUAGES.map(() => server.factories.createUser({ name: 'Claire Martin' })))
-    users = Object.fromEntries(UI_LANGUAGES.map((lang, i) => [lang, members[i]!])) as unknown as typeof users
+    const members = await Promise.all(
+      UI_LANGUAGES.map(() => server.factories.createUser({ name: 'Claire Martin' })),
+    )
+    users = Object.fromEntries(
+      UI_LANGUAGES.map((lang, i) => [lang, members[i]!]),
+    ) as unknown as typeof users
     const process = await server.factories.createProcess({
       title: 'Estratégia Nacional de Cibersegurança',
       secretariat: admin,
       languages: ['pt', 'fr', 'en', 'es'],
-      members: members.map((user) => ({ user, role: 'stakeholder' as const, group: 'academia', organisation: 'Universidade' })),
+      members: members.map((user) => ({
+        user,
+        role: 'stakeholder' as const,
+        group: 'academia',
+        organisation: 'Universidade',
+      })),
     })
     const api = await apiAs(server.url, admin)
-    const imported = await importDraft(api, process.id, 'Minuta', '# Visão\n\nUm país digital seguro.\n\n## Governança\n\nO conselho coordena.\n')
+    const imported = await importDraft(
+      api,
+      process.id,
+      'Minuta',
+      '# Visão\n\nUm país digital seguro.\n\n## Governança\n\nO conselho coordena.\n',
+    )
     documentId = imported.id
     consultation = await api.post<Consultation>(
       `/api/processes/${process.id}/consultations`,
       consultationBody(imported.id, {
-        title: { pt: 'Consulta pública', fr: 'Consultation publique', en: 'Public consultation', es: 'Consulta pública' },
-        introduction: { pt: 'Diga o que pensa.', fr: 'Dites-nous ce que vous en pensez.', en: 'Tell us.', es: 'Díganos.' },
+        title: {
+          pt: 'Consulta pública',
+          fr: 'Consultation publique',
+          en: 'Public consultation',
+          es: 'Consulta pública',
+        },
+        introduction: {
+          pt: 'Diga o que pensa.',
+          fr: 'Dites-nous ce que vous en pensez.',
+          en: 'Tell us.',
+          es: 'Díganos.',
+        },
       }),
     )
   })
@@ -53,7 +82,10 @@ describe('the interface in four languages', () => {
     await server?.close()
   })
 
-  async function pageAt(viewport: { width: number; height: number }, locale = 'en-GB'): Promise<Page> {
+  async function pageAt(
+    viewport: { width: number; height: number },
+    locale = 'en-GB',
+  ): Promise<Page> {
     const phone = viewport.width < 600
     const context = await browser.newContext({ viewport, locale, isMobile: phone, hasTouch: phone })
     contexts.push(context)
@@ -61,13 +93,18 @@ describe('the interface in four languages', () => {
   }
 
   async function expectNoHorizontalScroll(page: Page, where: string) {
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    )
     expect(overflow, where).toBeLessThanOrEqual(0)
   }
 
   for (const lang of UI_LANGUAGES) {
     const strings = DICTIONARIES[lang]
-    for (const [device, viewport] of [['desktop', DESKTOP], ['phone', PHONE_390]] as const) {
+    for (const [device, viewport] of [
+      ['desktop', DESKTOP],
+      ['phone', PHONE_390],
+    ] as const) {
       test(`${LANGUAGE_NAMES[lang]} on a ${device}: switch, sign in, processes, a document, a public page`, async () => {
         const page = await pageAt(viewport)
         const errors = trackPageErrors(page)
@@ -79,7 +116,9 @@ describe('the interface in four languages', () => {
         const buttons = page.locator('.lang-switch button')
         expect(await buttons.count()).toBe(UI_LANGUAGES.length)
         for (const code of UI_LANGUAGES) {
-          expect(await page.getByRole('button', { name: LANGUAGE_NAMES[code], exact: true }).count()).toBe(1)
+          expect(
+            await page.getByRole('button', { name: LANGUAGE_NAMES[code], exact: true }).count(),
+          ).toBe(1)
         }
         const shown = await buttons.evaluateAll((all) =>
           all.map((button) =>
@@ -90,7 +129,9 @@ describe('the interface in four languages', () => {
           ),
         )
         expect(shown).toEqual(
-          UI_LANGUAGES.map((code) => (device === 'phone' ? code.toUpperCase() : LANGUAGE_NAMES[code])),
+          UI_LANGUAGES.map((code) =>
+            device === 'phone' ? code.toUpperCase() : LANGUAGE_NAMES[code],
+          ),
         )
         await page.getByRole('button', { name: LANGUAGE_NAMES[lang], exact: true }).click()
         await expect.poll(() => page.locator('h1').textContent()).toBe(strings.signIn.title)
@@ -117,7 +158,9 @@ describe('the interface in four languages', () => {
         // The public page in the same language: interface and text alike.
         await page.goto(`${server.url}/c/${consultation.slug}?lang=${lang}`)
         expect(await page.getAttribute('html', 'lang')).toBe(lang)
-        expect(await page.locator('body').textContent()).toContain(strings.publicConsultation.windowHeading)
+        expect(await page.locator('body').textContent()).toContain(
+          strings.publicConsultation.windowHeading,
+        )
         await expectNoSeriousViolations(page, `public page (${lang}, ${device})`)
         await expectNoHorizontalScroll(page, `public page (${lang}, ${device})`)
         expect(errors).toEqual([])
@@ -137,6 +180,8 @@ describe('the interface in four languages', () => {
     const french = await pageAt(DESKTOP, 'fr-CA')
     await french.goto(`${server.url}/sign-in`)
     await expect.poll(() => french.locator('h1').textContent()).toBe(DICTIONARIES.fr.signIn.title)
-    expect(await french.getByRole('button', { name: 'Français' }).getAttribute('aria-pressed')).toBe('true')
+    expect(
+      await french.getByRole('button', { name: 'Français' }).getAttribute('aria-pressed'),
+    ).toBe('true')
   })
 })
