@@ -186,6 +186,7 @@ async function main() {
         DATABASE_URL: databaseUrl,
         SESSION_SECRET: SECRET,
         DEMO: '0',
+        STAFF_TWO_FACTOR: 'advised',
         LOG_LEVEL: 'error',
         PUBLIC_URL: `http://127.0.0.1:${port}`,
       },

@@ -516,6 +516,7 @@ async function main() {
         DATABASE_URL: databaseUrl,
         SESSION_SECRET: SECRET,
         DEMO: '0',
+        STAFF_TWO_FACTOR: 'advised',
         LOG_LEVEL: 'warn',
         PUBLIC_URL: `http://127.0.0.1:${concordPort}`,
       },
@@ -614,6 +615,7 @@ async function main() {
               DATABASE_URL: databaseUrl,
               SESSION_SECRET: SECRET,
               DEMO: '0',
+              STAFF_TWO_FACTOR: 'advised',
               LOG_LEVEL: 'warn',
               PUBLIC_URL: `http://127.0.0.1:${port}`,
             })

@@ -3,6 +3,7 @@ import { useEffect } from 'preact/hooks'
 import { Footer, Header, SkipLink } from './components/header'
 import { Loading } from './components/status'
 import { AccountPage } from './pages/account'
+import { EnrolTwoFactorPage } from './pages/enrol-two-factor'
 import { DocumentPage } from './pages/document'
 import { ForgotPasswordPage } from './pages/forgot-password'
 import { InboxPage } from './pages/inbox'
@@ -14,7 +15,7 @@ import { ResetPasswordPage } from './pages/reset-password'
 import { SignInPage } from './pages/sign-in'
 import { VersionsPage } from './pages/versions'
 import { location, match, navigate, safeNext } from './router'
-import { session, signInPath } from './state/session'
+import { mustEnrolTwoFactor, session, signInPath } from './state/session'
 
 /** Who may see a route: anyone, only signed-out visitors, or only members. */
 type Access = 'any' | 'guest' | 'member'
@@ -106,6 +107,9 @@ export function App() {
     content = <Redirect to={signInPath()} />
   } else if (resolved.route.access === 'guest' && info) {
     content = <Redirect to={safeNext(search.get('next'))} />
+  } else if (resolved.route.access === 'member' && mustEnrolTwoFactor.value) {
+    // Staff without a second factor: the server refuses everything else until it is set up.
+    content = <EnrolTwoFactorPage />
   } else {
     content = resolved.route.render(resolved.params)
   }

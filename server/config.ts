@@ -19,6 +19,7 @@ const EnvSchema = Type.Object({
     Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   ),
   DEMO: Type.Optional(Type.Union([Type.Literal('0'), Type.Literal('1')])),
+  STAFF_TWO_FACTOR: Type.Optional(Type.Union([Type.Literal('required'), Type.Literal('advised')])),
   CONSULTATION_MIN_DAYS_PER_PAGE: Type.Optional(
     Type.String({ pattern: '^(?:[0-9]{1,3})(?:\\.[0-9]{1,4})?$' }),
   ),
@@ -41,6 +42,13 @@ export interface Config {
   readonly logLevel: string
   /** Whether the first start seeds the demo process (on by default; `DEMO=0` turns it off). */
   readonly demo: boolean
+  /**
+   * Whether secretariat members and administrators are refused everything but setting up a
+   * second factor until they have one (`required`), or only told they should (`advised`).
+   * Required unless the demo is on: the demo's accounts have a published password, so such an
+   * instance is for exploring, and an authenticator app would only stand in the way.
+   */
+  readonly staffTwoFactor: 'required' | 'advised'
   /** The least days per page a consultation's window should give before the form warns. */
   readonly consultationMinDaysPerPage: number
 }
@@ -80,6 +88,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionSecret: parsed.SESSION_SECRET ?? persistedSecret(dataDir),
     logLevel: parsed.LOG_LEVEL ?? 'info',
     demo: parsed.DEMO !== '0',
+    staffTwoFactor: parsed.STAFF_TWO_FACTOR ?? (parsed.DEMO === '0' ? 'required' : 'advised'),
     consultationMinDaysPerPage:
       parsed.CONSULTATION_MIN_DAYS_PER_PAGE === undefined
         ? DEFAULT_MIN_DAYS_PER_PAGE

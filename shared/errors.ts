@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   'link_expired',
   'invalid_credentials',
   'two_factor_required',
+  'two_factor_enrolment_required',
   'invalid_code',
   'archived',
   'consultation_closed',

@@ -66,12 +66,15 @@ interface Hooks {
   onUnauthenticated: () => void
   /** Fetches a fresh CSRF token (after a rotation); resolves to null when signed out. */
   refreshCsrfToken: () => Promise<string | null>
+  /** Called when the server says this staff account must set up its second factor first. */
+  onEnrolmentRequired: () => void
 }
 
 let hooks: Hooks = {
   csrfToken: () => null,
   onUnauthenticated: () => undefined,
   refreshCsrfToken: async () => null,
+  onEnrolmentRequired: () => undefined,
 }
 
 /** Connects the fetch wrapper to the session store without an import cycle. */
@@ -159,6 +162,9 @@ async function request<T>(
   if (isErrorBody(payload)) {
     if (payload.code === 'unauthenticated' && !options.quietUnauthenticated) {
       hooks.onUnauthenticated()
+    }
+    if (payload.code === 'two_factor_enrolment_required') {
+      hooks.onEnrolmentRequired()
     }
     const message = typeof payload.message === 'string' ? payload.message : response.statusText
     throw new ApiError(response.status, payload.code, message, payload.details)

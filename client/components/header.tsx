@@ -4,7 +4,7 @@ import { location } from '../router'
 import { useEffect } from 'preact/hooks'
 import { useLiveEvents } from '../api/events'
 import { refreshUnread, unreadCount } from '../state/inbox'
-import { chooseLanguage, currentUser, signOut } from '../state/session'
+import { chooseLanguage, currentUser, mustEnrolTwoFactor, signOut } from '../state/session'
 import '../styles/threads.css'
 import { Link } from './link'
 
@@ -86,7 +86,7 @@ export function Header() {
           <Logo />
           <span class="brand-name">{t('app.name')}</span>
         </Link>
-        {user ? (
+        {user && !mustEnrolTwoFactor.value ? (
           <nav class="main-nav" aria-label={t('header.nav')}>
             <ul>
               <li>

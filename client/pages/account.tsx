@@ -420,7 +420,14 @@ function NewTokenSecret({ created, onDone }: { created: CreatedToken; onDone: ()
  * The second factor (issue 12, item 8): set up an authenticator app with a QR code or the
  * secret typed by hand, confirm with its first code, keep the recovery codes, or turn it off.
  */
-function TwoFactorPanel({ status }: { status: ReturnType<typeof useResource<TwoFactorStatus>> }) {
+export function TwoFactorPanel({
+  status,
+  onKept,
+}: {
+  status: ReturnType<typeof useResource<TwoFactorStatus>>
+  /** Called when the person says they have kept their new recovery codes. */
+  onKept?: () => void
+}) {
   const [enrolment, setEnrolment] = useState<TwoFactorEnrolment | null>(null)
   const [recoveryCodes, setRecoveryCodes] = useState<string[] | null>(null)
   const [code, setCode] = useState('')
@@ -534,7 +541,14 @@ function TwoFactorPanel({ status }: { status: ReturnType<typeof useResource<TwoF
             ))}
           </ul>
           <CopyButton value={recoveryCodes.join('\n')} />
-          <Button small variant="ghost" onClick={() => setRecoveryCodes(null)}>
+          <Button
+            small
+            variant={onKept ? 'primary' : 'ghost'}
+            onClick={() => {
+              setRecoveryCodes(null)
+              onKept?.()
+            }}
+          >
             {t('twoFactor.recoveryDone')}
           </Button>
         </div>

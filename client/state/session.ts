@@ -16,6 +16,19 @@ export const session = signal<SessionInfo | null | undefined>(undefined)
 /** The signed-in user, or null (also while loading). */
 export const currentUser = computed<User | null>(() => session.value?.user ?? null)
 
+/**
+ * Whether this staff account must set up a second factor before anything else (the server
+ * refuses everything else until then); the app shows only the set-up page meanwhile.
+ */
+export const mustEnrolTwoFactor = computed(() => session.value?.twoFactorEnrolmentRequired === true)
+
+/** Marks the second factor as set up, or as needed (the server said so), for this session. */
+export function setEnrolmentRequired(required: boolean): void {
+  if (session.value && session.value.twoFactorEnrolmentRequired !== required) {
+    session.value = { ...session.value, twoFactorEnrolmentRequired: required }
+  }
+}
+
 /** Set when the server said the session ended, so the sign-in page can explain why. */
 export const sessionExpired = signal(false)
 
@@ -181,4 +194,5 @@ configureApi({
     session.value = info
     return info?.csrfToken ?? null
   },
+  onEnrolmentRequired: () => setEnrolmentRequired(true),
 })

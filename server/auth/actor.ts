@@ -13,4 +13,6 @@ export interface Actor {
   /** The stored hash of the API token, when `via` is 'token'. */
   tokenHash?: string
   csrfToken?: string
+  /** Whether the account has a second factor in force (known for sessions). */
+  twoFactorEnabled?: boolean
 }

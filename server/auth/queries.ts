@@ -73,7 +73,14 @@ export function findLiveSession(db: Executor, idHash: string, idleCutoff: Date) 
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .selectAll('sessions')
-    .select(['users.email', 'users.name', 'users.is_admin', 'users.locale', 'users.created_at as user_created_at'])
+    .select([
+      'users.email',
+      'users.name',
+      'users.is_admin',
+      'users.locale',
+      'users.created_at as user_created_at',
+      'users.totp_enabled_at',
+    ])
     .where('sessions.id_hash', '=', idHash)
     .where('sessions.expires_at', '>', sql<Date>`now()`)
     .where('sessions.last_seen_at', '>', idleCutoff)

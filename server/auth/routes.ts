@@ -63,7 +63,11 @@ export async function authRoutes(app: App) {
       if (!actor) {
         return { user: null }
       }
-      return { user: actorToUser(actor), csrfToken: actor.csrfToken ?? '' }
+      return {
+        user: actorToUser(actor),
+        csrfToken: actor.csrfToken ?? '',
+        twoFactorEnrolmentRequired: await service.mustEnrolTwoFactor(app.ctx, actor),
+      }
     },
   )
 
@@ -85,7 +89,11 @@ export async function authRoutes(app: App) {
         return { twoFactorRequired: true as const, challenge: result.challenge }
       }
       setSessionCookie(app, reply, result.session)
-      return { user: userRowToUser(result.user), csrfToken: result.session.csrfToken }
+      return {
+        user: userRowToUser(result.user),
+        csrfToken: result.session.csrfToken,
+        twoFactorEnrolmentRequired: await service.mustEnrolTwoFactorUser(app.ctx, result.user),
+      }
     },
   )
 
@@ -110,13 +118,14 @@ export async function authRoutes(app: App) {
 
   app.get(
     '/api/me/two-factor',
-    { schema: { tags, summary: 'Whether your account has a second factor, and must', response: { 200: TwoFactorStatus, ...errorResponses(401) } } },
+    { config: { duringEnrolment: true }, schema: { tags, summary: 'Whether your account has a second factor, and must', response: { 200: TwoFactorStatus, ...errorResponses(401) } } },
     async (request) => service.twoFactorStatus(app.ctx, requireActor(request)),
   )
 
   app.post(
     '/api/me/two-factor/enrol',
     {
+      config: { duringEnrolment: true },
       schema: {
         tags,
         summary: 'Start adding an authenticator app: a new secret, its otpauth URI and QR code',
@@ -130,7 +139,7 @@ export async function authRoutes(app: App) {
   app.post(
     '/api/me/two-factor/confirm',
     {
-      config: { rateLimit: { max: 20, timeWindow: '15 minutes' } },
+      config: { duringEnrolment: true, rateLimit: { max: 20, timeWindow: '15 minutes' } },
       schema: {
         tags,
         summary: 'Turn the second factor on with the first code from the app; returns recovery codes once',
@@ -224,7 +233,7 @@ export async function authRoutes(app: App) {
 
   app.patch(
     '/api/me',
-    { schema: { tags, summary: 'Change your name or interface language', body: UpdateAccountBody, response: { 200: User, ...errorResponses(400, 401, 403) } } },
+    { config: { duringEnrolment: true }, schema: { tags, summary: 'Change your name or interface language', body: UpdateAccountBody, response: { 200: User, ...errorResponses(400, 401, 403) } } },
     async (request) => {
       const user = await service.updateAccount(app.ctx, requireActor(request), request.body)
       return userRowToUser(user)

@@ -152,6 +152,28 @@ export async function isTwoFactorRequired(db: Executor, user: { id: string; is_a
   return user.is_admin || (await queries.isSecretariatAnywhere(db, user.id))
 }
 
+/**
+ * Whether a session must set up a second factor before anything else (issue 12, item 8): the
+ * instance requires it of staff (`STAFF_TWO_FACTOR`), the account is an administrator or a
+ * secretariat member, and it has none yet. API tokens are not held back: one is made either
+ * with a code (the account has a second factor) or by the operator on the server.
+ */
+export async function mustEnrolTwoFactor(ctx: Ctx, actor: Actor): Promise<boolean> {
+  if (ctx.config.staffTwoFactor !== 'required' || actor.via !== 'session' || actor.twoFactorEnabled !== false) {
+    return false
+  }
+  return actor.isAdmin || (await queries.isSecretariatAnywhere(ctx.db, actor.userId))
+}
+
+/** The same for an account just signed in (or joined), before its session is an actor. */
+export async function mustEnrolTwoFactorUser(ctx: Ctx, user: UserRow): Promise<boolean> {
+  return ctx.config.staffTwoFactor === 'required' && user.totp_enabled_at === null && (await isTwoFactorRequired(ctx.db, user))
+}
+
+/** Refuses a session that must set up its second factor first. */
+export const enrolmentRequired = () =>
+  new AppError(403, 'two_factor_enrolment_required', 'Set up a second factor first: secretariat members and administrators need one')
+
 export async function twoFactorStatus(ctx: Ctx, actor: Actor): Promise<TwoFactorStatus> {
   const user = await queries.findUserById(ctx.db, actor.userId)
   if (!user) {

@@ -57,6 +57,7 @@ export async function resolveSession(db: Executor, key: string, cookieValue: str
     via: 'session',
     sessionIdHash: idHash,
     csrfToken: row.csrf_token,
+    twoFactorEnabled: row.totp_enabled_at !== null,
   }
 }
 

@@ -10,6 +10,7 @@ import type { Actor } from '../auth/actor'
 import { recordAudit } from '../audit/record'
 import type { Ctx } from '../context'
 import { credentialIsLive } from '../auth/sessions'
+import { mustEnrolTwoFactor } from '../auth/service'
 import { authorizeDocument } from '../documents/service'
 import { AppError } from '../errors'
 import { isDatabaseUnavailable } from '../db/unavailable'
@@ -210,6 +211,10 @@ export class CollabServer {
     }
     let access: AccessResult
     try {
+      if (await mustEnrolTwoFactor(this.#ctx, actor)) {
+        // Staff without a second factor get nothing but setting one up (issue 12, item 8).
+        return refuse(CloseCodes.Forbidden, 'set up a second factor first')
+      }
       access = await this.#access(actor, documentId, request.ip)
     } catch (error) {
       return this.#retryLater(error)

@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Actor } from '../auth/actor'
+import { enrolmentRequired, mustEnrolTwoFactor } from '../auth/service'
 import { resolveApiToken, resolveSession, SESSION_COOKIE } from '../auth/sessions'
 import { safeEqual } from '../auth/tokens'
 import { AppError, unauthenticated } from '../errors'
@@ -14,6 +15,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Routes that answer without credentials say so; every other /api route needs a caller. */
     public?: boolean
+    /**
+     * Routes a staff session may use before it has set up its second factor (setting it up,
+     * the language, signing out); every other route refuses it with `two_factor_enrolment_required`.
+     */
+    duringEnrolment?: boolean
   }
 }
 
@@ -65,6 +71,16 @@ export const authPlugin = fp(
         if (typeof sent !== 'string' || !request.actor.csrfToken || !safeEqual(sent, request.actor.csrfToken)) {
           throw new AppError(403, 'csrf_failed', 'Missing or wrong CSRF token; reload the page')
         }
+      }
+      const config = request.routeOptions.config
+      if (
+        request.actor &&
+        !request.is404 &&
+        config.public !== true &&
+        config.duringEnrolment !== true &&
+        (await mustEnrolTwoFactor(options.ctx, request.actor))
+      ) {
+        throw enrolmentRequired()
       }
     })
   },

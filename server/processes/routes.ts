@@ -27,6 +27,7 @@ import { requireActor } from '../auth/guard'
 import { clientOf, setSessionCookie } from '../auth/routes'
 import { userRowToUser } from '../auth/present'
 import { startSession } from '../auth/sessions'
+import { mustEnrolTwoFactorUser } from '../auth/service'
 import * as service from './service'
 
 const tags = ['processes']
@@ -239,6 +240,7 @@ export async function processRoutes(app: App) {
         session: {
           user: userRowToUser(user),
           csrfToken: session.csrfToken,
+          twoFactorEnrolmentRequired: await mustEnrolTwoFactorUser(app.ctx, user),
         },
       }
     },

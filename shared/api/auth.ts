@@ -17,7 +17,15 @@ export const User = Type.Object({
 export type User = Static<typeof User>
 
 /** What the client needs to act as the signed-in user: who, and the CSRF token for writes. */
-export const SessionInfo = Type.Object({ user: User, csrfToken: Type.String() })
+export const SessionInfo = Type.Object({
+  user: User,
+  csrfToken: Type.String(),
+  /**
+   * True when this staff account must set up a second factor before anything else: until then
+   * every other route answers 403 `two_factor_enrolment_required`.
+   */
+  twoFactorEnrolmentRequired: Type.Optional(Type.Boolean()),
+})
 export type SessionInfo = Static<typeof SessionInfo>
 
 /**

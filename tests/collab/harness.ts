@@ -271,6 +271,8 @@ export async function spawnServer(env: Record<string, string>): Promise<ServerPr
       PUBLIC_URL: url,
       SESSION_SECRET: TEST_SECRET,
       DEMO: '0',
+      // Tests sign in staff without an authenticator app; the enforcement has tests of its own.
+      STAFF_TWO_FACTOR: 'advised',
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
       ...env,
     },

@@ -1,7 +1,7 @@
 import { generate } from 'otplib'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { expectNoSeriousViolations, launchBrowser, newContext, signIn, trackPageErrors } from '../support/browser'
+import { expectNoSeriousViolations, launchBrowser, newContext, PHONE, signIn, trackPageErrors } from '../support/browser'
 import { startTestServer, type TestServer } from '../support/server'
 
 const codeAt = (secret: string, steps = 0) => generate({ secret, epoch: Math.floor(Date.now() / 1000) + steps * 30 })
@@ -69,4 +69,53 @@ describe('second factor', () => {
     expect(errors).toEqual([])
     await context.close()
   }, 60_000)
+})
+
+// Where the instance requires it of staff, an administrator without a second factor sees only
+// the set-up page, at every address, until it is on; then the app takes them where they went.
+describe('second factor required of staff', () => {
+  let server: TestServer
+  let browser: Browser
+
+  beforeAll(async () => {
+    server = await startTestServer({ config: { STAFF_TWO_FACTOR: 'required' } })
+    browser = await launchBrowser()
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+  })
+
+  for (const [device, viewport] of [['desktop', undefined], ['phone', PHONE]] as const) {
+    test(`an administrator sets it up before anything else (${device})`, async () => {
+      const admin = await server.factories.createUser({ isAdmin: true, name: 'Lucía Paredes' })
+      const process = await server.factories.createProcess({ secretariat: admin, title: 'Estrategia Nacional' })
+      const context = await newContext(browser, viewport ? { viewport } : {})
+      const page = await context.newPage()
+      const errors = trackPageErrors(page)
+      await signIn(page, server.url, admin.email, admin.password)
+      await expect.poll(() => page.locator('h1').textContent()).toBe('Set up your second factor')
+      expect(await page.getByRole('navigation', { name: 'Main' }).count()).toBe(0)
+      await expectNoSeriousViolations(page, `set-up page (${device})`)
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+      expect(overflow).toBeLessThanOrEqual(0)
+
+      // Any other address shows the same page.
+      await page.goto(`${server.url}/processes/${process.id}`)
+      await expect.poll(() => page.locator('h1').textContent()).toBe('Set up your second factor')
+      await page.getByRole('button', { name: 'Set up an authenticator app' }).click()
+      const secret = (await page.locator('#two-factor-secret').textContent({ timeout: 10_000 }))!.trim()
+      await page.getByLabel('Code', { exact: true }).fill(await codeAt(secret))
+      await page.getByRole('button', { name: 'Turn on' }).click()
+      await expect.poll(() => page.locator('.recovery-codes li').count()).toBe(10)
+      await page.getByRole('button', { name: 'I have kept them' }).click()
+
+      // Then the page they asked for, with the navigation back.
+      await expect.poll(() => page.locator('h1').textContent()).toBe('Estrategia Nacional')
+      expect(await page.getByRole('navigation', { name: 'Main' }).count()).toBe(1)
+      expect(errors).toEqual([])
+      await context.close()
+    }, 60_000)
+  }
 })

@@ -20,13 +20,15 @@ export interface TestServer {
  * The real server listening on 127.0.0.1 on a free port, over a fresh database, serving the built
  * client from dist/client (build it first: `npm run build`). For browser and socket tests.
  */
-export async function startTestServer(options: { clientDir?: string } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: { clientDir?: string; config?: Record<string, string> } = {},
+): Promise<TestServer> {
   const database = await createTestDatabase()
   const mail = createCapturingMailer()
   // Links in e-mails must point at this server, so its port is chosen before the config is made.
   const port = await freePort()
   const app = await buildApp({
-    config: testConfig({ PUBLIC_URL: `http://127.0.0.1:${port}` }),
+    config: testConfig({ PUBLIC_URL: `http://127.0.0.1:${port}`, ...options.config }),
     db: database.db,
     mailer: mail,
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),

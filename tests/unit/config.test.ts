@@ -27,7 +27,16 @@ describe('configuration', () => {
       LOG_LEVEL: 'warn',
       DEMO: '0',
     })
-    expect(config).toMatchObject({ port: 8080, host: '127.0.0.1', redisUrl: 'redis://cache:6379', publicUrl: 'https://concord.example.gov', smtpUrl: 'smtp://mail:25', logLevel: 'warn', demo: false })
+    expect(config).toMatchObject({ port: 8080, host: '127.0.0.1', redisUrl: 'redis://cache:6379', publicUrl: 'https://concord.example.gov', smtpUrl: 'smtp://mail:25', logLevel: 'warn', demo: false, staffTwoFactor: 'required' })
+  })
+
+  it('requires a second factor of staff unless the demo is on, and says so when told', () => {
+    const key = { SESSION_SECRET: 's'.repeat(40) }
+    expect(loadConfig(key).staffTwoFactor).toBe('advised')
+    expect(loadConfig({ ...key, DEMO: '0' }).staffTwoFactor).toBe('required')
+    expect(loadConfig({ ...key, STAFF_TWO_FACTOR: 'required' }).staffTwoFactor).toBe('required')
+    expect(loadConfig({ ...key, DEMO: '0', STAFF_TWO_FACTOR: 'advised' }).staffTwoFactor).toBe('advised')
+    expect(() => loadConfig({ ...key, STAFF_TWO_FACTOR: 'sometimes' })).toThrow(/STAFF_TWO_FACTOR/)
   })
 
   it('lists every problem, one per line', () => {
