@@ -14,6 +14,7 @@ import * as m0014 from './0014_process_stages'
 import * as m0016 from './0016_adoption'
 import * as m0017 from './0017_thread_written_text'
 import * as m0020 from './0020_public_home'
+import * as m0025 from './0025_translations'
 
 /** Every migration, in order. A static list keeps them bundled and free of file-system globbing. */
 export const migrations: Record<string, Migration> = {
@@ -32,6 +33,7 @@ export const migrations: Record<string, Migration> = {
   '0016_adoption': m0016,
   '0017_thread_written_text': m0017,
   '0020_public_home': m0020,
+  '0025_translations': m0025,
 }
 
 export const migrationProvider: MigrationProvider = {

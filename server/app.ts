@@ -40,6 +40,7 @@ import { commentRoutes } from './comments/routes'
 import { notificationRoutes } from './notifications/routes'
 import { liveRoutes } from './live/routes'
 import { versionRoutes } from './versions/routes'
+import { translationRoutes } from './translations/routes'
 import { stageRoutes } from './stages/routes'
 import { consultationRoutes } from './consultation/routes'
 import { reportRoutes } from './consultation/report-routes'
@@ -225,6 +226,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(auditRoutes)
   await app.register(commentRoutes)
   await app.register(versionRoutes)
+  await app.register(translationRoutes)
   await app.register(stageRoutes)
   await app.register(consultationRoutes)
   await app.register(reportRoutes)

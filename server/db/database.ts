@@ -149,6 +149,20 @@ export interface DocumentsTable {
   update_seq: Generated<number>
   /** The document a review cycle's working document continues (migration 0016). */
   predecessor_id: Generated<string | null>
+  /** The language it is written in; null for the process's main language (migration 0025). */
+  language: Generated<string | null>
+  /** The document this one translates, or null for a source (migration 0025). */
+  source_document_id: Generated<string | null>
+}
+
+/** What a translated section was last brought up to date with (migration 0025). */
+export interface TranslationSectionsTable {
+  document_id: string
+  section_id: string
+  source_section: Json<unknown>
+  source_seq: ColumnType<number, number, number>
+  updated_by: string | null
+  updated_at: Generated<Date>
 }
 
 export interface DocUpdatesTable {
@@ -659,6 +673,7 @@ export interface Database {
   memberships: MembershipsTable
   invitations: InvitationsTable
   documents: DocumentsTable
+  translation_sections: TranslationSectionsTable
   doc_updates: DocUpdatesTable
   doc_snapshots: DocSnapshotsTable
   audit_log: AuditLogTable

@@ -10,6 +10,8 @@ export function toDocumentSummary(row: DocumentRow): DocumentSummary {
     title: row.title,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
+    language: row.language,
+    translationOf: row.source_document_id,
   }
 }
 

@@ -178,6 +178,10 @@ export const DocumentSummary = Type.Object({
   title: Type.String(),
   createdAt: Timestamp,
   updatedAt: Timestamp,
+  /** The language it is written in; null for the process's main language (issue 16). */
+  language: Type.Union([Type.String(), Type.Null()]),
+  /** The document this one translates (its sections aligned by id), or null for a source. */
+  translationOf: Type.Union([Uuid, Type.Null()]),
 })
 export type DocumentSummary = Static<typeof DocumentSummary>
 

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { prepareServerEdit } from '../../server/documents/service'
+import { PROSEMIRROR_FRAGMENT } from '../../server/render/to-prosemirror'
 import { can, type Action } from '../../shared/domain/permissions'
 import { ROLES, type Role } from '../../shared/domain/roles'
 import { createTestApp, type Client } from '../support/app'
@@ -59,6 +62,13 @@ interface Fixture {
     sectionId: string
     commitmentId: string
     indicatorId: string
+  }
+  /** Issue 16: a document to translate, and a translation of `documentId` lacking its last section. */
+  translations: {
+    translatable: string
+    translation: string
+    sectionId: string
+    missingSectionId: string
   }
 }
 
@@ -209,6 +219,25 @@ const ROUTES: RouteCase[] = [
     method: 'GET',
     url: (f) => `/api/versions/${f.versionId}/compare/export?to=live&format=docx`,
     action: 'documents.read',
+  },
+  // Translations (issue 16).
+  { method: 'GET', url: (f) => `/api/documents/${f.documentId}/translations`, action: 'documents.read' },
+  {
+    method: 'POST',
+    url: (f) => `/api/documents/${f.translations.translatable}/translations`,
+    body: () => ({ language: 'es' }),
+    action: 'documents.create',
+  },
+  { method: 'GET', url: (f) => `/api/documents/${f.translations.translation}/alignment`, action: 'documents.read' },
+  {
+    method: 'POST',
+    url: (f) => `/api/documents/${f.translations.translation}/sections/${f.translations.sectionId}/up-to-date`,
+    action: 'documents.edit',
+  },
+  {
+    method: 'POST',
+    url: (f) => `/api/documents/${f.translations.translation}/sections/${f.translations.missingSectionId}/bring`,
+    action: 'documents.edit',
   },
   { method: 'GET', url: (f) => `/api/processes/${f.process.id}/audit`, action: 'audit.read' },
   { method: 'GET', url: (f) => `/api/processes/${f.process.id}/threads`, action: 'threads.read' },
@@ -827,7 +856,22 @@ async function fixtureFor(actor: TestUser, role: Role): Promise<Fixture> {
     await owner.get(`/api/workshops/${workshops.console}`)
   ).json() as Workshop
   const adopted = await adoptedFixture(actor, role)
+  const translation = await owner.post(`/api/documents/${documentId}/translations`, { language: 'es' })
+  expect(translation.statusCode, translation.body).toBe(201)
+  const infrastructure = sectionId(sections, 'Critical infrastructure')
+  const cut = await prepareServerEdit(t.db, translation.json().id, (doc) => {
+    const fragment = doc.getXmlFragment(PROSEMIRROR_FRAGMENT)
+    const at = fragment.toArray().findIndex((b) => b instanceof Y.XmlElement && b.getAttribute('sectionId') === infrastructure)
+    fragment.delete(at, fragment.length - at)
+  })
+  await t.db.transaction().execute((trx) => cut.commit(trx))
   return {
+    translations: {
+      translatable: (await factories.createDocument(process.id, process.secretariat, 'Annex', THREAD_DRAFT)).id,
+      translation: translation.json().id,
+      sectionId: governance,
+      missingSectionId: infrastructure,
+    },
     adopted,
     workshops,
     workshopRevision: consoleWorkshop.revision,
