@@ -6,6 +6,7 @@ import { createAccount, findUserByEmail } from '../auth/service'
 import { insertGroup, insertMember, insertProcessWithSecretariat } from '../processes/service'
 import { insertDocument } from '../documents/service'
 import { parseMarkdown } from '../render/markdown'
+import { alignedSpanish, seedDemoTranslation } from './translation'
 import { DRAFT_EN, DRAFT_EN_TITLE, DRAFT_ES, DRAFT_ES_TITLE } from './strategy-drafts'
 import { seedDemoThreads, type DemoMember } from './threads'
 import { moveDemoToConsultation, seedDemoVersions } from './lifecycle'
@@ -45,7 +46,7 @@ export async function demoExists(db: Db): Promise<boolean> {
 /**
  * Creates the demo: accounts for each role and group (all with DEMO_PASSWORD), the
  * process "National Cybersecurity Strategy — demo" in English and Spanish with a technical
- * community group added, and a draft strategy in English and one in Spanish (two documents
+ * community group added, and a draft strategy in English with its Spanish translation (aligned by section, one section behind; two documents
  * with real content), discussed in threads from every group (demo/threads.ts), and an open public consultation on
  * the English draft at /c/demo (demo/consultation.ts), a closed workshop with published minutes and a scheduled one (demo/workshops.ts). Runs in one transaction; does nothing if the demo exists. Returns
  * whether it seeded.
@@ -90,8 +91,13 @@ export async function seedDemo(db: Db): Promise<boolean> {
     }
     // The drafts are written into the Yjs state here, once, inside the seed's transaction
     // (DESIGN: initial content never comes from the first client to connect).
-    const en = await insertDocument(trx, processId, DRAFT_EN_TITLE, origin, { content: parseMarkdown(DRAFT_EN), source: 'demo' })
-    const es = await insertDocument(trx, processId, DRAFT_ES_TITLE, origin, { content: parseMarkdown(DRAFT_ES), source: 'demo' })
+    const enContent = parseMarkdown(DRAFT_EN)
+    const en = await insertDocument(trx, processId, DRAFT_EN_TITLE, origin, { content: enContent, source: 'demo' })
+    // The Spanish draft is the English one's translation, aligned section by section, with one
+    // section behind its source (demo/translation.ts).
+    const esContent = alignedSpanish(enContent, parseMarkdown(DRAFT_ES))
+    const es = await insertDocument(trx, processId, DRAFT_ES_TITLE, origin, { content: esContent, source: 'demo' })
+    await seedDemoTranslation(trx, { id: en.id, content: enContent }, { id: es.id, content: esContent }, origin)
     // The earlier cycle, before this cycle's threads and stage moves: the 2022 strategy in force,
     // its commitments, and the review cycle that opened this drafting stage (demo/earlier-cycle.ts).
     // Its document is listed after the two drafts.

@@ -143,7 +143,7 @@ function alignmentOf(input: AlignmentInput): Alignment {
       upToDateBy: record?.updated_by_name ?? null,
     }
     if (!here.has(sectionId)) {
-      sections.push({ ...base, status: 'missing', sourceRedline: [], upToDateAt: null, upToDateBy: null })
+      sections.push({ ...base, status: 'missing', sourceTitleThen: null, sourceRedline: [], upToDateAt: null, upToDateBy: null })
       continue
     }
     const now = sectionSlice(sourceContent, sectionId)!
@@ -152,7 +152,12 @@ function alignmentOf(input: AlignmentInput): Alignment {
     // source section: its redline is all of it, inserted.
     const entry = compareSectionSlices(sectionId, then ?? now.type.create(now.attrs, []), now)
     const stale = then === null || entry.isChanged || entry.isRenamed
-    sections.push({ ...base, status: stale ? 'stale' : 'aligned', sourceRedline: stale ? entry.redline : [] })
+    sections.push({
+      ...base,
+      status: stale ? 'stale' : 'aligned',
+      sourceTitleThen: stale ? (entry.fromTitle ?? null) : null,
+      sourceRedline: stale ? entry.redline : [],
+    })
   }
   for (const sectionId of topSectionIds(content)) {
     if (!there.has(sectionId)) {
@@ -160,6 +165,7 @@ function alignmentOf(input: AlignmentInput): Alignment {
         sectionId,
         status: 'removed',
         sourceTitle: null,
+        sourceTitleThen: null,
         title: titles.get(sectionId) ?? null,
         sourceRedline: [],
         upToDateAt: null,

@@ -58,6 +58,8 @@ export const AlignedSection = Type.Object({
    */
   status: Type.Enum(ALIGNMENT_STATUSES),
   sourceTitle: Type.Union([Type.String(), Type.Null()]),
+  /** For a stale section, the source's title when it was brought up to date (it may have been renamed since). */
+  sourceTitleThen: Type.Union([Type.String(), Type.Null()]),
   title: Type.Union([Type.String(), Type.Null()]),
   /** For a stale section: the source's changes since it was brought up to date, word by word. */
   sourceRedline: Type.Array(RedlinePart),

@@ -4,6 +4,8 @@ import { DEMO_PASSWORD, DEMO_PEOPLE, seedDemo } from '../../server/demo/seed'
 import { createTestApp } from '../support/app'
 import { publicCommitments, publicStrategy } from '../../server/adoption/public'
 import { EARLIER_TITLE } from '../../server/demo/earlier-cycle'
+import { DRAFT_EN_TITLE, DRAFT_ES_TITLE } from '../../server/demo/strategy-drafts'
+import type { Alignment } from '../../shared/api/translations'
 
 const t = await createTestApp()
 const { db } = t
@@ -97,5 +99,40 @@ describe('the demo on first start (issue 15)', () => {
       'stakeholder-review',
       'public-consultation',
     ])
+  })
+})
+
+describe('the demo in two languages (issue 16, item 7)', () => {
+  it('has the Spanish draft as the English one’s translation, aligned section by section, behind the review draft where it changed', async () => {
+    const secretariat = DEMO_PEOPLE[0]!
+    const client = await t.as({ id: '', email: secretariat.email, password: DEMO_PASSWORD, name: '', isAdmin: true })
+    const spanish = await db
+      .selectFrom('documents')
+      .select(['id', 'language', 'source_document_id'])
+      .where('title', '=', DRAFT_ES_TITLE)
+      .executeTakeFirstOrThrow()
+    expect(spanish.language).toBe('es')
+    const english = await db.selectFrom('documents').select('id').where('title', '=', DRAFT_EN_TITLE).executeTakeFirstOrThrow()
+    expect(spanish.source_document_id).toBe(english.id)
+    const alignment = (await client.get(`/api/documents/${spanish.id}/alignment`)).json() as Alignment
+    // Translated from the zero draft: the review draft's changes show where they were made.
+    const changed = alignment.sections
+      .filter((s) => s.status !== 'aligned')
+      .map((s) => ({
+        title: s.sourceTitle,
+        status: s.status,
+        then: s.sourceTitleThen,
+        changes: s.sourceRedline.filter((p) => p.op !== 'equal').map((p) => `${p.op}:${p.text.trim()}`),
+      }))
+    expect(changed).toEqual([
+      { title: 'Introduction', status: 'stale', then: 'Introduction', changes: ['delete:two', 'insert:three'] },
+      { title: '1. Vision', status: 'stale', then: '1. Vision', changes: ['insert:,', 'insert:and every community,'] },
+      { title: '4.7 Protecting children and young people online', status: 'missing', then: null, changes: [] },
+      { title: '5. Governance, implementation and review', status: 'stale', then: '5. Governance and implementation', changes: [] },
+    ])
+    expect(alignment.counts).toEqual({ aligned: 11, stale: 3, missing: 1, removed: 0 })
+    expect(alignment.sections.find((s) => s.sourceTitle === '4.3 Incident response and the National CERT')!.title).toBe(
+      '4.3 Respuesta a incidentes y CERT Nacional',
+    )
   })
 })
