@@ -4,6 +4,7 @@ import { Footer, Header, SkipLink } from './components/header'
 import { Loading } from './components/status'
 import { AccountPage } from './pages/account'
 import { EnrolTwoFactorPage } from './pages/enrol-two-factor'
+import { TranslationsPage } from './pages/translations'
 import { DocumentPage } from './pages/document'
 import { ForgotPasswordPage } from './pages/forgot-password'
 import { InboxPage } from './pages/inbox'
@@ -70,6 +71,11 @@ const ROUTES: Route[] = [
     pattern: '/documents/:id/versions',
     access: 'member',
     render: (p) => <VersionsPage id={p.id ?? ''} />,
+  },
+  {
+    pattern: '/documents/:id/languages',
+    access: 'member',
+    render: (p) => <TranslationsPage id={p.id ?? ''} />,
   },
   { pattern: '/account', access: 'member', render: () => <AccountPage /> },
   { pattern: '/inbox', access: 'member', render: () => <InboxPage /> },

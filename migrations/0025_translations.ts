@@ -10,7 +10,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .alterTable('documents')
     .addColumn('language', 'text', (c) => c.check(sql`language ~ '^[a-z]{2,3}(-[A-Z]{2})?$'`))
-    .addColumn('source_document_id', 'uuid', (c) => c.references('documents.id').onDelete('restrict'))
+    .addColumn('source_document_id', 'uuid', (c) =>
+      c.references('documents.id').onDelete('restrict'),
+    )
     .execute()
   await db.schema
     .alterTable('documents')
@@ -30,7 +32,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   // with the redline between the two, until a translator marks it up to date again.
   await db.schema
     .createTable('translation_sections')
-    .addColumn('document_id', 'uuid', (c) => c.notNull().references('documents.id').onDelete('cascade'))
+    .addColumn('document_id', 'uuid', (c) =>
+      c.notNull().references('documents.id').onDelete('cascade'),
+    )
     .addColumn('section_id', 'text', (c) => c.notNull())
     .addColumn('source_section', 'jsonb', (c) => c.notNull())
     .addColumn('source_seq', 'bigint', (c) => c.notNull())
@@ -39,4 +43,3 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint('translation_sections_pkey', ['document_id', 'section_id'])
     .execute()
 }
-

@@ -210,6 +210,12 @@ function DocumentHeader({
           >
             {t('versions.open')}
           </Link>
+          <Link
+            class="btn btn-secondary btn-small"
+            href={`/documents/${encodeURIComponent(documentId)}/languages`}
+          >
+            {t('translations.open')}
+          </Link>
           {manage ? (
             <div class="doc-actions">
               <Button small buttonRef={renameRef} onClick={() => setRenaming(true)}>

@@ -38,7 +38,12 @@ export function listTranslations(db: Executor, sourceId: string) {
     .execute()
 }
 
-export function setTranslationOf(trx: Executor, documentId: string, sourceId: string, language: string) {
+export function setTranslationOf(
+  trx: Executor,
+  documentId: string,
+  sourceId: string,
+  language: string,
+) {
   return trx
     .updateTable('documents')
     .set({ source_document_id: sourceId, language })
@@ -86,7 +91,10 @@ export interface TranslationSectionRecord {
 }
 
 /** What each section of a translation was last brought up to date with, and by whom. */
-export function listSectionRecords(db: Executor, documentId: string): Promise<TranslationSectionRecord[]> {
+export function listSectionRecords(
+  db: Executor,
+  documentId: string,
+): Promise<TranslationSectionRecord[]> {
   return db
     .selectFrom('translation_sections as ts')
     .leftJoin('users as u', 'u.id', 'ts.updated_by')

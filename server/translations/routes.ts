@@ -25,7 +25,8 @@ export async function translationRoutes(app: App) {
       preHandler: app.documentGuard('documents.read'),
       schema: {
         tags,
-        summary: 'Every language of a document: its source first, then each translation with what is behind',
+        summary:
+          'Every language of a document: its source first, then each translation with what is behind',
         params: IdParams,
         response: { 200: TranslationList, ...errorResponses(400, 401, 403, 404) },
       },
@@ -39,14 +40,20 @@ export async function translationRoutes(app: App) {
       preHandler: app.documentGuard('documents.create'),
       schema: {
         tags,
-        summary: 'Translate a document into another language of its process (a copy whose sections stay aligned)',
+        summary:
+          'Translate a document into another language of its process (a copy whose sections stay aligned)',
         params: IdParams,
         body: CreateTranslationBody,
         response: { 201: DocumentSummary, ...errorResponses(400, 401, 403, 404, 409) },
       },
     },
     async (request, reply) => {
-      const created = await service.createTranslation(app.ctx, request.document!, request.body, app.origin(request))
+      const created = await service.createTranslation(
+        app.ctx,
+        request.document!,
+        request.body,
+        app.origin(request),
+      )
       return reply.status(201).send(created)
     },
   )
@@ -57,7 +64,8 @@ export async function translationRoutes(app: App) {
       preHandler: app.documentGuard('documents.read'),
       schema: {
         tags,
-        summary: 'A translation section by section against its source: aligned, stale (with the source’s redline), missing or removed',
+        summary:
+          'A translation section by section against its source: aligned, stale (with the source’s redline), missing or removed',
         params: IdParams,
         response: { 200: Alignment, ...errorResponses(400, 401, 403, 404, 409) },
       },
@@ -78,7 +86,12 @@ export async function translationRoutes(app: App) {
       },
     },
     async (request) =>
-      service.markUpToDate(app.ctx, request.document!, request.params.sectionId, app.origin(request)),
+      service.markUpToDate(
+        app.ctx,
+        request.document!,
+        request.params.sectionId,
+        app.origin(request),
+      ),
   )
 
   app.post(
@@ -94,6 +107,11 @@ export async function translationRoutes(app: App) {
       },
     },
     async (request) =>
-      service.bringSection(app.ctx, request.document!, request.params.sectionId, app.origin(request)),
+      service.bringSection(
+        app.ctx,
+        request.document!,
+        request.params.sectionId,
+        app.origin(request),
+      ),
   )
 }

@@ -1,7 +1,13 @@
 import { Node } from 'prosemirror-model'
 import { prosemirrorToYXmlFragment } from 'y-prosemirror'
 import * as Y from 'yjs'
-import type { AlignedSection, Alignment, AlignmentStatus, TranslationList, TranslationSummary } from '../../shared/api/translations'
+import type {
+  AlignedSection,
+  Alignment,
+  AlignmentStatus,
+  TranslationList,
+  TranslationSummary,
+} from '../../shared/api/translations'
 import type { DocumentSummary } from '../../shared/api/processes'
 import { schema } from '../../shared/schema'
 import { findSections } from '../../shared/schema/section-ids'
@@ -49,7 +55,9 @@ function topSectionIds(doc: Node): string[] {
 
 /** The title of each section by id. */
 function titlesOf(doc: Node): Map<string, string> {
-  return new Map(findSections(doc).flatMap((s) => (s.id === null ? [] : [[s.id, s.title] as const])))
+  return new Map(
+    findSections(doc).flatMap((s) => (s.id === null ? [] : [[s.id, s.title] as const])),
+  )
 }
 
 /**
@@ -87,10 +95,16 @@ export async function createTranslation(
     }
     const state = await loadState(trx, source.id)
     const content = updateToProseMirror(state.update)
-    const { id } = await insertDocument(trx, source.process_id, input.title ?? source.title, origin, {
-      content,
-      source: 'translation',
-    })
+    const { id } = await insertDocument(
+      trx,
+      source.process_id,
+      input.title ?? source.title,
+      origin,
+      {
+        content,
+        source: 'translation',
+      },
+    )
     await queries.setTranslationOf(trx, id, source.id, input.language)
     await queries.upsertSectionsUpToDate(
       trx,
@@ -143,7 +157,14 @@ function alignmentOf(input: AlignmentInput): Alignment {
       upToDateBy: record?.updated_by_name ?? null,
     }
     if (!here.has(sectionId)) {
-      sections.push({ ...base, status: 'missing', sourceTitleThen: null, sourceRedline: [], upToDateAt: null, upToDateBy: null })
+      sections.push({
+        ...base,
+        status: 'missing',
+        sourceTitleThen: null,
+        sourceRedline: [],
+        upToDateAt: null,
+        upToDateBy: null,
+      })
       continue
     }
     const now = sectionSlice(sourceContent, sectionId)!
@@ -173,7 +194,10 @@ function alignmentOf(input: AlignmentInput): Alignment {
       })
     }
   }
-  const counts = { aligned: 0, stale: 0, missing: 0, removed: 0 } satisfies Record<AlignmentStatus, number>
+  const counts = { aligned: 0, stale: 0, missing: 0, removed: 0 } satisfies Record<
+    AlignmentStatus,
+    number
+  >
   for (const section of sections) {
     counts[section.status] += 1
   }
@@ -258,7 +282,12 @@ export async function listTranslations(ctx: Ctx, document: DocumentRow): Promise
  * Marks a translated section as brought up to date with its source section as it is now.
  * Both must have it; an unchanged record is still touched (who checked it, and when).
  */
-export async function markUpToDate(ctx: Ctx, translation: DocumentRow, sectionId: string, origin: Origin): Promise<AlignedSection> {
+export async function markUpToDate(
+  ctx: Ctx,
+  translation: DocumentRow,
+  sectionId: string,
+  origin: Origin,
+): Promise<AlignedSection> {
   const input = await loadAlignmentInput(ctx, translation)
   const now = sectionSlice(input.sourceContent, sectionId)
   if (!now) {
@@ -298,7 +327,12 @@ function findSection(alignment: Alignment, sectionId: string): AlignedSection {
  * source's section, heading and text, is inserted after the nearest preceding section both
  * have (to be translated in the editor), as a collaborator's edit, and marked up to date.
  */
-export async function bringSection(ctx: Ctx, translation: DocumentRow, sectionId: string, origin: Origin): Promise<AlignedSection> {
+export async function bringSection(
+  ctx: Ctx,
+  translation: DocumentRow,
+  sectionId: string,
+  origin: Origin,
+): Promise<AlignedSection> {
   const input = await loadAlignmentInput(ctx, translation)
   const slice = sectionSlice(input.sourceContent, sectionId)
   if (!slice) {
@@ -307,17 +341,23 @@ export async function bringSection(ctx: Ctx, translation: DocumentRow, sectionId
   const sourceIds = topSectionIds(input.sourceContent)
   const before = sourceIds.slice(0, sourceIds.indexOf(sectionId)).reverse()
   const seq = await inTransaction(ctx.db, async (trx) => {
-    const { result: inserted, seq } = await editDocumentIn(trx, translation.id, (_doc, fragment) => {
-      const blocks = fragment.toArray()
-      const headingIds = blocks.map((block) =>
-        block instanceof Y.XmlElement && block.nodeName === 'heading' ? block.getAttribute('sectionId') : undefined,
-      )
-      if (headingIds.includes(sectionId)) {
-        return { result: false, keep: false }
-      }
-      fragment.insert(insertionIndex(headingIds, before), copyBlocks(slice))
-      return { result: true, keep: true }
-    })
+    const { result: inserted, seq } = await editDocumentIn(
+      trx,
+      translation.id,
+      (_doc, fragment) => {
+        const blocks = fragment.toArray()
+        const headingIds = blocks.map((block) =>
+          block instanceof Y.XmlElement && block.nodeName === 'heading'
+            ? block.getAttribute('sectionId')
+            : undefined,
+        )
+        if (headingIds.includes(sectionId)) {
+          return { result: false, keep: false }
+        }
+        fragment.insert(insertionIndex(headingIds, before), copyBlocks(slice))
+        return { result: true, keep: true }
+      },
+    )
     if (!inserted) {
       throw conflict('This translation has the section already')
     }

@@ -14,7 +14,8 @@ export const CreateTranslationBody = Type.Object(
         minLength: 1,
         maxLength: LIMITS.documentTitleMax,
         pattern: '\\S',
-        description: 'The translation’s title; by default the source’s, to be translated in the editor’s title field.',
+        description:
+          'The translation’s title; by default the source’s, to be translated in the editor’s title field.',
       }),
     ),
   },
@@ -86,6 +87,9 @@ export const Alignment = Type.Object({
 export type Alignment = Static<typeof Alignment>
 
 export const TranslationSectionParams = Type.Object(
-  { id: Uuid, sectionId: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }) },
+  {
+    id: Uuid,
+    sectionId: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
+  },
   { additionalProperties: false },
 )

@@ -18,10 +18,20 @@ describe('staff without a second factor on the socket', () => {
     expect(refused.messages).toEqual([])
 
     const headers = { cookie, 'x-csrf-token': csrfToken }
-    const started = await server.app.inject({ method: 'POST', url: '/api/me/two-factor/enrol', headers, payload: {} })
+    const started = await server.app.inject({
+      method: 'POST',
+      url: '/api/me/two-factor/enrol',
+      headers,
+      payload: {},
+    })
     const { secret } = started.json() as { secret: string }
     const code = await generate({ secret, epoch: Math.floor(Date.now() / 1000) })
-    const confirmed = await server.app.inject({ method: 'POST', url: '/api/me/two-factor/confirm', headers, payload: { code } })
+    const confirmed = await server.app.inject({
+      method: 'POST',
+      url: '/api/me/two-factor/confirm',
+      headers,
+      payload: { code },
+    })
     expect(confirmed.statusCode, confirmed.body).toBe(200)
 
     const admitted = await openSocket(`${server.wsUrl}/${documentId}`, { cookie })

@@ -18,7 +18,12 @@ const t = await createTestApp()
 const { db } = t
 
 const countDocuments = async () =>
-  (await db.selectFrom('documents').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n
+  (
+    await db
+      .selectFrom('documents')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .executeTakeFirstOrThrow()
+  ).n
 
 async function translate(w: World, body: object = { language: 'es', title: 'Estrategia' }) {
   const response = await w.owner.post(`/api/documents/${w.documentId}/translations`, body)
@@ -38,7 +43,9 @@ async function sections(client: Client, documentId: string) {
 
 /** Edits a document's stored state as a collaborator would, and commits it. */
 async function edit(documentId: string, change: (doc: Y.Doc, fragment: Y.XmlFragment) => void) {
-  const prepared = await prepareServerEdit(db, documentId, (doc) => change(doc, doc.getXmlFragment(PROSEMIRROR_FRAGMENT)))
+  const prepared = await prepareServerEdit(db, documentId, (doc) =>
+    change(doc, doc.getXmlFragment(PROSEMIRROR_FRAGMENT)),
+  )
   await db.transaction().execute((trx) => prepared.commit(trx))
 }
 
@@ -55,18 +62,28 @@ function sectionBlocks(id: string, title: string, text: string): Y.XmlElement[] 
 
 /** The index of the top-level block that is the heading of section `id`. */
 function headingIndex(fragment: Y.XmlFragment, id: string): number {
-  return fragment.toArray().findIndex((b) => b instanceof Y.XmlElement && b.getAttribute('sectionId') === id)
+  return fragment
+    .toArray()
+    .findIndex((b) => b instanceof Y.XmlElement && b.getAttribute('sectionId') === id)
 }
 
-const statusOf = (a: Alignment) => Object.fromEntries(a.sections.map((s) => [s.sourceTitle ?? s.title, s.status]))
+const statusOf = (a: Alignment) =>
+  Object.fromEntries(a.sections.map((s) => [s.sourceTitle ?? s.title, s.status]))
 
 describe('making a translation', () => {
   it('copies the source with its section ids, into a language of the process, every section up to date', async () => {
     const w = await makeWorld(t)
     const es = await translate(w)
-    expect(es).toMatchObject({ title: 'Estrategia', language: 'es', translationOf: w.documentId, processId: w.process.id })
+    expect(es).toMatchObject({
+      title: 'Estrategia',
+      language: 'es',
+      translationOf: w.documentId,
+      processId: w.process.id,
+    })
     const source = await sections(w.owner, w.documentId)
-    expect((await sections(w.owner, es.id)).map((s) => [s.id, s.title])).toEqual(source.map((s) => [s.id, s.title]))
+    expect((await sections(w.owner, es.id)).map((s) => [s.id, s.title])).toEqual(
+      source.map((s) => [s.id, s.title]),
+    )
     const aligned = await alignment(w.people.observer, es.id)
     expect(aligned).toMatchObject({
       documentId: es.id,
@@ -76,17 +93,45 @@ describe('making a translation', () => {
       counts: { aligned: 3, stale: 0, missing: 0, removed: 0 },
     })
     expect(aligned.sections.map((s) => s.sectionId)).toEqual(source.map((s) => s.id))
-    const list = (await w.people.stakeholder.get(`/api/documents/${es.id}/translations`)).json() as TranslationList
+    const list = (
+      await w.people.stakeholder.get(`/api/documents/${es.id}/translations`)
+    ).json() as TranslationList
     expect(list).toEqual({
       sourceDocumentId: w.documentId,
       languages: [
-        { documentId: w.documentId, title: 'Strategy', language: 'en', isSource: true, staleCount: 0, missingCount: 0, removedCount: 0 },
-        { documentId: es.id, title: 'Estrategia', language: 'es', isSource: false, staleCount: 0, missingCount: 0, removedCount: 0 },
+        {
+          documentId: w.documentId,
+          title: 'Strategy',
+          language: 'en',
+          isSource: true,
+          staleCount: 0,
+          missingCount: 0,
+          removedCount: 0,
+        },
+        {
+          documentId: es.id,
+          title: 'Estrategia',
+          language: 'es',
+          isSource: false,
+          staleCount: 0,
+          missingCount: 0,
+          removedCount: 0,
+        },
       ],
     })
-    const listed = (await w.owner.get(`/api/processes/${w.process.id}/documents`)).json() as DocumentSummary[]
-    expect(listed.find((d) => d.id === es.id)).toMatchObject({ language: 'es', translationOf: w.documentId })
-    const audit = await db.selectFrom('audit_log').select('details').where('action', '=', 'document.translation_created').where('target_id', '=', es.id).execute()
+    const listed = (
+      await w.owner.get(`/api/processes/${w.process.id}/documents`)
+    ).json() as DocumentSummary[]
+    expect(listed.find((d) => d.id === es.id)).toMatchObject({
+      language: 'es',
+      translationOf: w.documentId,
+    })
+    const audit = await db
+      .selectFrom('audit_log')
+      .select('details')
+      .where('action', '=', 'document.translation_created')
+      .where('target_id', '=', es.id)
+      .execute()
     expect(audit).toHaveLength(1)
   })
 
@@ -122,7 +167,9 @@ describe('making a translation', () => {
     const w = await makeWorld(t)
     const before = await countDocuments()
     const answers = await Promise.all(
-      Array.from({ length: 6 }, () => w.owner.post(`/api/documents/${w.documentId}/translations`, { language: 'es' })),
+      Array.from({ length: 6 }, () =>
+        w.owner.post(`/api/documents/${w.documentId}/translations`, { language: 'es' }),
+      ),
     )
     expect(answers.map((a) => a.statusCode).sort()).toEqual([201, 409, 409, 409, 409, 409])
     expect(await countDocuments()).toBe(before + 1)
@@ -147,18 +194,35 @@ describe('stale sections', () => {
       found.text.insert(found.index + 'every '.length, 'single ')
     })
     const stale = await alignment(w.owner, es.id)
-    expect(statusOf(stale)).toEqual({ Vision: 'aligned', Governance: 'stale', 'Critical infrastructure': 'aligned' })
+    expect(statusOf(stale)).toEqual({
+      Vision: 'aligned',
+      Governance: 'stale',
+      'Critical infrastructure': 'aligned',
+    })
     const section = stale.sections.find((s) => s.sectionId === governance)!
-    expect(section.sourceRedline.filter((p) => p.op === 'insert').map((p) => p.text.trim())).toEqual(['single'])
+    expect(
+      section.sourceRedline.filter((p) => p.op === 'insert').map((p) => p.text.trim()),
+    ).toEqual(['single'])
     expect(section.sourceRedline.filter((p) => p.op === 'delete')).toEqual([])
-    const list = (await w.owner.get(`/api/documents/${w.documentId}/translations`)).json() as TranslationList
+    const list = (
+      await w.owner.get(`/api/documents/${w.documentId}/translations`)
+    ).json() as TranslationList
     expect(list.languages[1]).toMatchObject({ staleCount: 1 })
 
     // Observers read but do not mark; a drafter does.
-    expect((await w.people.observer.post(`/api/documents/${es.id}/sections/${governance}/up-to-date`)).statusCode).toBe(403)
-    const marked = await w.people.drafter.post(`/api/documents/${es.id}/sections/${governance}/up-to-date`)
+    expect(
+      (await w.people.observer.post(`/api/documents/${es.id}/sections/${governance}/up-to-date`))
+        .statusCode,
+    ).toBe(403)
+    const marked = await w.people.drafter.post(
+      `/api/documents/${es.id}/sections/${governance}/up-to-date`,
+    )
     expect(marked.statusCode, marked.body).toBe(200)
-    expect(marked.json() as AlignedSection).toMatchObject({ sectionId: governance, status: 'aligned', sourceRedline: [] })
+    expect(marked.json() as AlignedSection).toMatchObject({
+      sectionId: governance,
+      status: 'aligned',
+      sourceRedline: [],
+    })
     expect((marked.json() as AlignedSection).upToDateBy).toBeTruthy()
     expect((await alignment(w.owner, es.id)).counts).toMatchObject({ aligned: 3, stale: 0 })
 
@@ -173,9 +237,20 @@ describe('stale sections', () => {
   it('refuses to mark a section that one side does not have, and malformed section ids', async () => {
     const w = await makeWorld(t)
     const es = await translate(w)
-    expect((await w.owner.post(`/api/documents/${es.id}/sections/nosuchsect/up-to-date`)).statusCode).toBe(409)
-    expect((await w.owner.post(`/api/documents/${es.id}/sections/${encodeURIComponent('<b>')}/up-to-date`)).statusCode).toBe(400)
-    expect((await w.owner.post(`/api/documents/${w.documentId}/sections/nosuchsect/up-to-date`)).statusCode).toBe(409)
+    expect(
+      (await w.owner.post(`/api/documents/${es.id}/sections/nosuchsect/up-to-date`)).statusCode,
+    ).toBe(409)
+    expect(
+      (
+        await w.owner.post(
+          `/api/documents/${es.id}/sections/${encodeURIComponent('<b>')}/up-to-date`,
+        )
+      ).statusCode,
+    ).toBe(400)
+    expect(
+      (await w.owner.post(`/api/documents/${w.documentId}/sections/nosuchsect/up-to-date`))
+        .statusCode,
+    ).toBe(409)
   })
 })
 
@@ -192,7 +267,10 @@ describe('structure on both sides', () => {
     // the translation loses Critical infrastructure and gains a section of its own.
     await Promise.all([
       edit(w.documentId, (_doc, fragment) => {
-        fragment.insert(headingIndex(fragment, infrastructure), sectionBlocks('skillsXXXX', 'Skills', 'Train ten thousand people.'))
+        fragment.insert(
+          headingIndex(fragment, infrastructure),
+          sectionBlocks('skillsXXXX', 'Skills', 'Train ten thousand people.'),
+        )
         const start = headingIndex(fragment, vision)
         const end = headingIndex(fragment, governance)
         const moved = fragment.slice(start, end).map((b) => (b as Y.XmlElement).clone())
@@ -217,15 +295,31 @@ describe('structure on both sides', () => {
 
     const brought = await w.people.drafter.post(`/api/documents/${es.id}/sections/skillsXXXX/bring`)
     expect(brought.statusCode, brought.body).toBe(200)
-    expect(brought.json()).toMatchObject({ sectionId: 'skillsXXXX', status: 'aligned', title: 'Skills' })
+    expect(brought.json()).toMatchObject({
+      sectionId: 'skillsXXXX',
+      status: 'aligned',
+      title: 'Skills',
+    })
     // In place: after Governance, the nearest section before it that both have.
     const after = (await sections(w.owner, es.id)).map((s) => s.id)
     expect(after.indexOf('skillsXXXX')).toBe(after.indexOf(governance) + 1)
-    expect((await w.owner.post(`/api/documents/${es.id}/sections/skillsXXXX/bring`)).statusCode).toBe(409)
-    expect((await w.owner.post(`/api/documents/${es.id}/sections/nosuchsect/bring`)).statusCode).toBe(409)
-    expect((await w.people.stakeholder.post(`/api/documents/${es.id}/sections/${infrastructure}/bring`)).statusCode).toBe(403)
+    expect(
+      (await w.owner.post(`/api/documents/${es.id}/sections/skillsXXXX/bring`)).statusCode,
+    ).toBe(409)
+    expect(
+      (await w.owner.post(`/api/documents/${es.id}/sections/nosuchsect/bring`)).statusCode,
+    ).toBe(409)
+    expect(
+      (await w.people.stakeholder.post(`/api/documents/${es.id}/sections/${infrastructure}/bring`))
+        .statusCode,
+    ).toBe(403)
     const md = (await w.owner.get(`/api/documents/${es.id}/export?format=md`)).body
     expect(md).toContain('Train ten thousand people.')
-    expect((await alignment(w.owner, es.id)).counts).toEqual({ aligned: 3, stale: 0, missing: 1, removed: 1 })
+    expect((await alignment(w.owner, es.id)).counts).toEqual({
+      aligned: 3,
+      stale: 0,
+      missing: 1,
+      removed: 1,
+    })
   })
 })
