@@ -26,6 +26,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     ON documents (source_document_id, language)
     WHERE source_document_id IS NOT NULL AND deleted_at IS NULL`.execute(db)
 
+  // Naming a version of a source freezes each translation with it (issue 16, item 5): the
+  // translations' versions point to the source's, so a version is one text in every language.
+  await db.schema
+    .alterTable('document_versions')
+    .addColumn('source_version_id', 'uuid', (c) => c.references('document_versions.id').onDelete('restrict'))
+    .execute()
+
   // What each section of a translation was last brought up to date with: the source's section
   // as it stood then (ProseMirror JSON of its heading and blocks) and the source log's length.
   // When the source section differs from it now, the translated section is "source changed",

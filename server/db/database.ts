@@ -341,6 +341,8 @@ export interface DocumentVersionsTable {
   created_by: string | null
   created_by_name: string
   created_at: CreatedAt
+  /** For a translation's version, the source's version it was frozen with (migration 0025). */
+  source_version_id: Generated<string | null>
 }
 
 /** Text per language of the process, such as a consultation's title. */

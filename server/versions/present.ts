@@ -18,5 +18,6 @@ export function toVersion(row: VersionSummaryRow): Version {
     words: row.words,
     estimatedPages: estimatedPages(row.words),
     sections: row.sections.map((s) => ({ id: s.id, level: s.level, title: s.title })),
+    sourceVersionId: row.source_version_id,
   }
 }

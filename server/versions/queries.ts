@@ -17,6 +17,7 @@ const SUMMARY_COLUMNS = [
   'document_versions.created_by',
   'document_versions.created_by_name',
   'document_versions.created_at',
+  'document_versions.source_version_id',
 ] as const
 
 export interface NewVersion {
@@ -30,6 +31,8 @@ export interface NewVersion {
   words: number
   createdBy: string
   createdByName: string
+  /** The source's version a translation's version is frozen with. */
+  sourceVersionId?: string
 }
 
 /**
@@ -59,6 +62,7 @@ export function insertVersion(trx: Executor, version: NewVersion) {
       words: version.words,
       created_by: version.createdBy,
       created_by_name: version.createdByName,
+      source_version_id: version.sourceVersionId ?? null,
     })
     .returning(SUMMARY_COLUMNS)
     .executeTakeFirstOrThrow()

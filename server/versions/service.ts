@@ -1,3 +1,4 @@
+import { listTranslations as listTranslationDocuments } from '../translations/queries'
 import { Node } from 'prosemirror-model'
 import * as Y from 'yjs'
 import type { ExportFormat } from '../../shared/api/documents'
@@ -92,7 +93,21 @@ export async function createVersion(
   origin: Origin,
 ): Promise<Version> {
   const frozen = await freezeDocument(ctx, document)
-  return inTransaction(ctx.db, (trx) => insertFrozenVersion(trx, document, frozen, name, origin))
+  // Naming a version of a source freezes every language at once (issue 16, item 5): each
+  // live translation as it is committed now, under the same name, pointing to this version.
+  const translations =
+    document.source_document_id === null ? await listTranslationDocuments(ctx.db, document.id) : []
+  const frozenTranslations: { document: DocumentRow; frozen: FrozenDocument }[] = []
+  for (const translation of translations) {
+    frozenTranslations.push({ document: translation, frozen: await freezeDocument(ctx, translation) })
+  }
+  return inTransaction(ctx.db, async (trx) => {
+    const version = await insertFrozenVersion(trx, document, frozen, name, origin)
+    for (const each of frozenTranslations) {
+      await insertFrozenVersion(trx, each.document, each.frozen, name, origin, version.id)
+    }
+    return version
+  })
 }
 
 /** A document's stored state read once, with what a version keeps of it. */
@@ -135,6 +150,7 @@ export async function insertFrozenVersion(
   frozen: FrozenDocument,
   name: string,
   origin: Origin,
+  sourceVersionId?: string,
 ): Promise<Version> {
   await queries.lockVersionNumbers(trx, document.id)
   const row = await queries.insertVersion(trx, {
@@ -148,6 +164,7 @@ export async function insertFrozenVersion(
     words: frozen.words,
     createdBy: origin.userId,
     createdByName: origin.name,
+    ...(sourceVersionId !== undefined ? { sourceVersionId } : {}),
   })
   await recordAudit(trx, origin, {
     processId: document.process_id,
@@ -160,6 +177,7 @@ export async function insertFrozenVersion(
       name: row.name,
       seq: frozen.seq,
       words: frozen.words,
+      ...(sourceVersionId !== undefined ? { sourceVersionId } : {}),
     },
   })
   return toVersion(row)

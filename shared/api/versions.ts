@@ -53,5 +53,8 @@ export const Version = Type.Object({
     description: `The words divided by ${WORDS_PER_PAGE}, rounded up.`,
   }),
   sections: Type.Array(Section, { description: 'The frozen text’s sections, in document order.' }),
+  sourceVersionId: Type.Union([Uuid, Type.Null()], {
+    description: 'For a translation’s version, the version of the source it was frozen with (issue 16).',
+  }),
 })
 export type Version = Static<typeof Version>

@@ -4,6 +4,7 @@ import * as Y from 'yjs'
 import type { Section } from '../../shared/api/documents'
 import type { DocumentSummary } from '../../shared/api/processes'
 import type { AlignedSection, Alignment, TranslationList } from '../../shared/api/translations'
+import type { Version } from '../../shared/api/versions'
 import { prepareServerEdit } from '../../server/documents/service'
 import { PROSEMIRROR_FRAGMENT } from '../../server/render/to-prosemirror'
 import { createTestApp, type Client } from '../support/app'
@@ -321,5 +322,41 @@ describe('structure on both sides', () => {
       missing: 1,
       removed: 1,
     })
+  })
+})
+
+describe('versions in every language (item 5)', () => {
+  it('naming a version of the source freezes each translation with it, under the same name', async () => {
+    const w = await makeWorld(t)
+    const es = await translate(w)
+    await edit(es.id, (doc) => {
+      const found = findText(doc, 'Operators report incidents within 24 hours.')
+      found.text.delete(found.index, 'Operators report incidents within 24 hours.'.length)
+      found.text.insert(found.index, 'Los operadores notifican los incidentes en 24 horas.')
+    })
+    const named = await w.owner.post(`/api/documents/${w.documentId}/versions`, {
+      name: 'Draft for consultation',
+    })
+    expect(named.statusCode, named.body).toBe(201)
+    const source = named.json() as Version
+    expect(source.sourceVersionId).toBeNull()
+    const versions = (await w.owner.get(`/api/documents/${es.id}/versions`)).json() as Version[]
+    expect(versions).toHaveLength(1)
+    expect(versions[0]).toMatchObject({
+      name: 'Draft for consultation',
+      number: 1,
+      documentId: es.id,
+      sourceVersionId: source.id,
+    })
+    const frozen = (await w.owner.get(`/api/versions/${versions[0]!.id}/export?format=md`)).body
+    expect(frozen).toContain('Los operadores notifican los incidentes en 24 horas.')
+
+    // A version of the translation alone is its own.
+    const alone = await w.owner.post(`/api/documents/${es.id}/versions`, { name: 'Revisión' })
+    expect(alone.statusCode).toBe(201)
+    expect(alone.json()).toMatchObject({ number: 2, sourceVersionId: null })
+    expect(
+      ((await w.owner.get(`/api/documents/${w.documentId}/versions`)).json() as Version[]).length,
+    ).toBe(1)
   })
 })

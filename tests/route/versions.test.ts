@@ -167,6 +167,7 @@ describe('freezing', () => {
       words: THREAD_DRAFT_WORDS,
       estimatedPages: 1,
       sections,
+      sourceVersionId: null,
     })
     expect((sections as Section[]).map((s) => s.title)).toEqual([
       'Vision',
