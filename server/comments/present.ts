@@ -91,6 +91,7 @@ export function toThreadSummary(
     processId: thread.process_id,
     documentId: thread.document_id,
     documentTitle: found.documentTitle,
+    documentLanguage: found.documentLanguage,
     sectionId: thread.section_id,
     sectionTitle: extra.currentTitle ?? thread.section_title,
     sectionRemoved: extra.currentTitle === undefined,

@@ -13,6 +13,8 @@ export interface ThreadWithRoot {
   thread: ThreadRow
   root: CommentRow
   documentTitle: string
+  /** The language of the document it was written on; null for the process's main language. */
+  documentLanguage: string | null
   replyCount: number
   endorsementCount: number
   /** The public address of the consultation the thread came from, if any. */
@@ -110,14 +112,21 @@ function containsPattern(text: string): string {
 }
 
 /**
- * A document and the documents it continues (a review cycle's working document points to the
- * adopted one, migration 0016): threads anchor by section id, and the new document keeps its
- * predecessor's section ids, so a document's thread list includes earlier cycles' threads.
+ * A document, its other languages and the documents they continue: threads anchor by section
+ * id, which a translation shares with its source (migration 0025) and a review cycle's working
+ * document with the adopted one it continues (migration 0016). So a document's thread list
+ * includes the threads written on it in every language (each once: a thread belongs to the
+ * one document it was written on) and those of earlier cycles.
  */
 function documentLineage(documentId: string) {
   return sql<string>`(
-    WITH RECURSIVE lineage(id, depth) AS (
+    WITH RECURSIVE family AS (
+      SELECT coalesce(source_document_id, id) AS root FROM documents WHERE id = ${documentId}::uuid
+    ), lineage(id, depth) AS (
       SELECT ${documentId}::uuid, 0
+      UNION
+      SELECT d.id, 0 FROM documents d, family f
+      WHERE (d.id = f.root OR d.source_document_id = f.root) AND d.deleted_at IS NULL
       UNION ALL
       SELECT d.predecessor_id, lineage.depth + 1
       FROM documents d JOIN lineage ON d.id = lineage.id
@@ -234,6 +243,7 @@ function endorsementCount(eb: ExpressionBuilder<any, any>) {
 
 const EXTRA_KEYS = new Set([
   'document_title',
+  'document_language',
   'reply_count',
   'endorsement_count',
   'consultation_slug',
@@ -255,6 +265,7 @@ function toThreadWithRoot(row: Record<string, unknown>): ThreadWithRoot {
     thread: thread as unknown as ThreadRow,
     root: root as unknown as CommentRow,
     documentTitle: row.document_title as string,
+    documentLanguage: (row.document_language as string | null) ?? null,
     replyCount: Number(row.reply_count ?? 0),
     endorsementCount: Number(row.endorsement_count ?? 0),
     consultationSlug: (row.consultation_slug as string | null) ?? null,
@@ -268,6 +279,7 @@ function selectThreadWithRoot(query: Joined, moderator: boolean) {
     ...THREAD_COLUMNS,
     ...ROOT_COLUMNS,
     'd.title as document_title',
+    'd.language as document_language',
     visibleReplyCount(eb, moderator),
     endorsementCount(eb),
     eb

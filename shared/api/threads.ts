@@ -239,6 +239,10 @@ export const ThreadSummary = Type.Object({
   processId: Uuid,
   documentId: Uuid,
   documentTitle: Type.String(),
+  documentLanguage: Type.Union([Type.String(), Type.Null()], {
+    description:
+      'The language of the document it was written on (null: the process’s main language). A document’s thread list includes the threads of its other languages, aligned by section (issue 16).',
+  }),
   sectionId: Type.String(),
   sectionTitle: Type.String({
     description: 'The section’s current title, or its last known one when it was removed.',

@@ -360,3 +360,55 @@ describe('versions in every language (item 5)', () => {
     ).toBe(1)
   })
 })
+
+describe('threads in every language (item 4)', () => {
+  it('a thread on either language shows on the aligned section of both, labelled with its language, and counts once', async () => {
+    const w = await makeWorld(t)
+    const es = await translate(w)
+    const governance = sectionId(await sections(w.owner, w.documentId), 'Governance')
+    const post = async (documentId: string, body: string) => {
+      const response = await w.people.stakeholder.post(`/api/documents/${documentId}/threads`, {
+        sectionId: governance,
+        kind: 'comment',
+        body,
+      })
+      expect(response.statusCode, response.body).toBe(201)
+      return (response.json() as { id: string }).id
+    }
+    const inSpanish = await post(es.id, 'El consejo debe incluir a la sociedad civil.')
+    const inEnglish = await post(w.documentId, 'The council should include civil society.')
+    type Page = {
+      items: {
+        id: string
+        documentId: string
+        documentLanguage: string | null
+        sectionId: string
+      }[]
+      total: number
+    }
+    const listed = async (documentId: string) =>
+      (
+        await w.owner.get(
+          `/api/processes/${w.process.id}/threads?document=${documentId}&section=${governance}`,
+        )
+      ).json() as Page
+    for (const documentId of [w.documentId, es.id]) {
+      const page = await listed(documentId)
+      expect(page.total).toBe(2)
+      expect(Object.fromEntries(page.items.map((i) => [i.id, i.documentLanguage]))).toEqual({
+        [inSpanish]: 'es',
+        [inEnglish]: null,
+      })
+    }
+    // The process's list and the section counts treat each thread once.
+    const all = (await w.owner.get(`/api/processes/${w.process.id}/threads`)).json() as Page
+    expect(all.items.filter((i) => i.id === inSpanish || i.id === inEnglish)).toHaveLength(2)
+    for (const documentId of [w.documentId, es.id]) {
+      const counts = (await w.owner.get(`/api/documents/${documentId}/thread-counts`)).json() as {
+        sectionId: string
+        open: number
+      }[]
+      expect(counts.find((c) => c.sectionId === governance)?.open).toBe(2)
+    }
+  })
+})

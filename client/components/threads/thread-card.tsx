@@ -27,7 +27,8 @@ import {
   withdrawComment,
 } from '../../api/threads'
 import { formatDateTime, formatNumber, t } from '../../i18n'
-import { allows, groupLabel } from '../../state/process'
+import { LANGUAGE_NAMES } from '../../../shared/i18n/languages'
+import { allows, currentProcess, groupLabel } from '../../state/process'
 import { currentUser } from '../../state/session'
 import { Button, ConfirmButton } from '../buttons'
 import { errorText, FormError } from '../errors'
@@ -59,6 +60,8 @@ export interface ThreadCardProps {
   defaultExpanded?: boolean
   /** The level of the card's heading, to fit the page's outline (default 3). */
   headingLevel?: 2 | 3 | 4
+  /** The document being read: a thread written on another language of it says in which. */
+  currentDocumentId?: string
   /** Called with the fresh thread after every change made from the card. */
   onChange?: (thread: Thread) => void
   /** Called when the thread cannot be read any more (hidden, or gone). */
@@ -77,6 +80,7 @@ export function ThreadCard({
   showContext = false,
   defaultExpanded = false,
   headingLevel = 3,
+  currentDocumentId,
   onChange,
   onGone,
 }: ThreadCardProps) {
@@ -163,6 +167,11 @@ export function ThreadCard({
             <span class="badge badge-hidden">{t('threads.hiddenBadge')}</span>
           ) : null}
           <CampaignBadge thread={shown} />
+          {currentDocumentId !== undefined && shown.documentId !== currentDocumentId ? (
+            <WrittenIn
+              language={shown.documentLanguage ?? currentProcess.value?.languages[0] ?? 'en'}
+            />
+          ) : null}
           {root.flagCount > 0 ? (
             <span class="badge badge-flagged">
               {t('threads.flagCount', { count: root.flagCount })}
@@ -1173,5 +1182,15 @@ function ConflictNotice({
         </Button>
       </div>
     </div>
+  )
+}
+
+/** Which language a thread shown beside another language of its document was written in. */
+function WrittenIn({ language }: { language: string }) {
+  const name = LANGUAGE_NAMES[language as keyof typeof LANGUAGE_NAMES] ?? language
+  return (
+    <span class="badge badge-muted thread-language">
+      {t('threads.writtenIn', { language: name })}
+    </span>
   )
 }

@@ -388,6 +388,7 @@ export function CommentsMargin({
                       ) : null}
                       <ThreadCard
                         thread={thread}
+                        currentDocumentId={documentId}
                         compact
                         headingLevel={3}
                         defaultExpanded={thread.id === active}
