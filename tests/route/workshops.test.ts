@@ -16,6 +16,7 @@ import { CHECK_IN_ALPHABET } from '../../shared/api/workshops'
 import { seedDemo } from '../../server/demo/seed'
 import { createTestApp } from '../support/app'
 import { makeWorld, type World } from '../support/world'
+import { openConsultation } from '../support/consultations'
 import { controlWorkshop, createWorkshop, workshopBody } from '../support/workshops'
 
 const t = await createTestApp()
@@ -462,6 +463,83 @@ describe('contributions, decisions and action items', () => {
     expect(noOwner.statusCode).toBe(400)
     const list = (await w.people.observer.get(`/api/workshops/${workshop.id}/contributions`)).json() as Contribution[]
     expect(list).toHaveLength(2)
+  })
+
+  it('tells members which workshop a thread comes from and who recorded it; public pages name only who consented', async () => {
+    const w = await makeWorld(t)
+    const consultation = await openConsultation(w.owner, w.process.id, w.documentId, { showMemberThreads: true })
+    const workshop = await createWorkshop(w.owner, w.process.id, w.documentId)
+    const guestOf = async (name: string, organisation: string, consentPublic: boolean) => {
+      const registration = (
+        await w.owner.post(`/api/workshops/${workshop.id}/registrations`, {
+          name,
+          organisation,
+          stakeholderGroup: 'academia',
+          consentPublic,
+        })
+      ).json() as Registration
+      return (
+        await w.people.facilitator.post(`/api/workshops/${workshop.id}/attendees`, { registrationId: registration.id })
+      ).json() as { id: string }
+    }
+    const shy = await guestOf('Shy SHYNAME', 'Shy Org SHYORG', false)
+    const open = await guestOf('Open OPENNAME', 'Open Org OPENORG', true)
+    await controlWorkshop(w.owner, workshop.id, 'start')
+    await w.people.stakeholder.post(`/api/workshops/${workshop.id}/join`, {})
+    const byShy = await w.people.facilitator.post(`/api/workshops/${workshop.id}/contributions`, {
+      kind: 'comment',
+      body: 'Remark SHYREMARK',
+      attendeeId: shy.id,
+    })
+    expect(byShy.statusCode, byShy.body).toBe(201)
+    const facilitatorName = (byShy.json() as Contribution).recordedBy!
+    expect(facilitatorName).toBeTruthy()
+    await w.people.facilitator.post(`/api/workshops/${workshop.id}/contributions`, {
+      kind: 'comment',
+      body: 'Remark OPENREMARK',
+      attendeeId: open.id,
+    })
+    const own = await w.people.stakeholder.post(`/api/workshops/${workshop.id}/contributions`, {
+      kind: 'question',
+      body: 'Question OWNQUESTION',
+    })
+    expect(own.statusCode, own.body).toBe(201)
+
+    // Members' thread API: the workshop, and "recorded by" only when recorded on someone's behalf.
+    const listed = await w.people.observer.get(`/api/processes/${w.process.id}/threads?origin=workshop`)
+    expect(listed.statusCode, listed.body).toBe(200)
+    const threads = listed.json() as { items: Thread[] }
+    const byBody = (marker: string) => threads.items.find((th) => th.root.body?.includes(marker))!
+    expect(byBody('SHYREMARK').workshop).toEqual({
+      workshopId: workshop.id,
+      workshopTitle: workshop.title,
+      recordedBy: facilitatorName,
+    })
+    expect(byBody('OWNQUESTION').workshop).toEqual({
+      workshopId: workshop.id,
+      workshopTitle: workshop.title,
+      recordedBy: null,
+    })
+    const single = (await w.people.drafter.get(`/api/threads/${byBody('OPENREMARK').id}`)).json() as Thread
+    expect(single.workshop?.recordedBy).toBe(facilitatorName)
+    const memberThread = await w.people.drafter.post(`/api/documents/${w.documentId}/threads`, {
+      sectionId: byBody('OPENREMARK').sectionId,
+      kind: 'comment',
+      body: 'Plain member thread',
+    })
+    expect((memberThread.json() as Thread).workshop).toBeNull()
+
+    // The public page lists members' threads: the shy attendee and the facilitator are not named.
+    const page = await t.app.inject({ method: 'GET', url: `/c/${consultation.slug}` })
+    expect(page.statusCode).toBe(200)
+    expect(page.body).toContain('Remark SHYREMARK')
+    expect(page.body).toContain('Remark OPENREMARK')
+    expect(page.body).toContain('Open OPENNAME')
+    expect(page.body).toContain('Open Org OPENORG')
+    expect(page.body).toContain('said in a workshop')
+    expect(page.body).not.toContain('SHYNAME')
+    expect(page.body).not.toContain('SHYORG')
+    expect(page.body).not.toContain(facilitatorName)
   })
 
   it('keeps action items listed on the process with their status until done, also after closing', async () => {

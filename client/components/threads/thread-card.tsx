@@ -36,7 +36,13 @@ import { Link } from '../link'
 import { approveComment } from '../../api/consultations'
 import { MentionTextArea } from './mention-textarea'
 import { RichText } from './rich-text'
-import { AnswerForm, CampaignBadge, ThreadAnswerView, ThreadOriginLine } from './thread-answer'
+import {
+  AnswerForm,
+  CampaignBadge,
+  ThreadAnswerView,
+  ThreadOriginLine,
+  ThreadWorkshopLine,
+} from './thread-answer'
 import { AnsweredInView, TextChangeView } from './text-change'
 import { TimeAgo } from './time'
 
@@ -191,6 +197,7 @@ export function ThreadCard({
           </p>
         ) : null}
         <ThreadOriginLine thread={shown} />
+        <ThreadWorkshopLine thread={shown} />
       </header>
 
       {quote ? (
