@@ -17,6 +17,7 @@ import { seedDemo } from '../../server/demo/seed'
 import { createTestApp } from '../support/app'
 import { makeWorld, type World } from '../support/world'
 import { openConsultation } from '../support/consultations'
+import { anchorFor } from '../support/threads'
 import { controlWorkshop, createWorkshop, workshopBody } from '../support/workshops'
 
 const t = await createTestApp()
@@ -540,6 +541,67 @@ describe('contributions, decisions and action items', () => {
     expect(page.body).not.toContain('SHYNAME')
     expect(page.body).not.toContain('SHYORG')
     expect(page.body).not.toContain(facilitatorName)
+  })
+
+  it('records a comment or a proposed change on a passage selected in the document, anchored like any thread', async () => {
+    const w = await makeWorld(t)
+    const workshop = await createWorkshop(w.owner, w.process.id, w.documentId)
+    await controlWorkshop(w.owner, workshop.id, 'start')
+    await w.people.stakeholder.post(`/api/workshops/${workshop.id}/join`, {})
+    const sections = (await w.owner.get(`/api/documents/${w.documentId}/sections`)).json() as { id: string; title: string }[]
+    const infrastructure = sections.find((s) => s.title === 'Critical infrastructure')!.id
+    const passage = await anchorFor(db, w.documentId, 'within 24 hours')
+
+    // The current agenda item is Governance; the passage is in another section, named explicitly.
+    const proposal = await w.people.stakeholder.post(`/api/workshops/${workshop.id}/contributions`, {
+      kind: 'proposal',
+      body: 'Twelve hours is enough.',
+      proposal: 'within 12 hours',
+      sectionId: infrastructure,
+      anchor: passage,
+    })
+    expect(proposal.statusCode, proposal.body).toBe(201)
+    const thread = (await w.people.drafter.get(`/api/threads/${(proposal.json() as Contribution).threadId}`)).json() as Thread
+    expect(thread).toMatchObject({
+      sectionTitle: 'Critical infrastructure',
+      anchor: { start: passage.start, end: passage.end, quote: 'within 24 hours' },
+      quote: 'within 24 hours',
+      proposal: { scope: 'range', text: 'within 12 hours' },
+      workshop: { workshopId: workshop.id, recordedBy: null },
+    })
+    const comment = await w.people.stakeholder.post(`/api/workshops/${workshop.id}/contributions`, {
+      kind: 'comment',
+      body: 'Who counts the hours?',
+      sectionId: infrastructure,
+      anchor: passage,
+    })
+    expect(comment.statusCode, comment.body).toBe(201)
+    const commented = (await w.people.drafter.get(`/api/threads/${(comment.json() as Contribution).threadId}`)).json() as Thread
+    expect(commented).toMatchObject({ kind: 'comment', anchor: { quote: 'within 24 hours' }, proposal: null })
+
+    // A passage outside the section, a malformed anchor, a decision on a passage: 400, nothing written.
+    const before = await db.selectFrom('workshop_contributions').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()
+    const governance = sections.find((s) => s.title === 'Governance')!.id
+    const refused = await Promise.all([
+      w.people.stakeholder.post(`/api/workshops/${workshop.id}/contributions`, { kind: 'comment', body: 'x', sectionId: governance, anchor: passage }),
+      w.people.stakeholder.post(`/api/workshops/${workshop.id}/contributions`, { kind: 'comment', body: 'x', sectionId: infrastructure, anchor: { start: '!!!', end: 'AAAA', quote: 'x' } }),
+      w.owner.post(`/api/workshops/${workshop.id}/contributions`, { kind: 'decision', body: 'x', anchor: passage }),
+      w.people.stakeholder.post(`/api/workshops/${workshop.id}/contributions`, { kind: 'proposal', body: 'x', proposal: 'y', proposalScope: 'range' }),
+      w.people.stakeholder.post(`/api/workshops/${workshop.id}/contributions`, { kind: 'comment', body: 'x', sectionId: governance, quote: 'within 24 hours' }),
+    ])
+    expect(refused.map((r) => r.statusCode)).toEqual([400, 400, 400, 400, 400])
+    expect(refused[0]!.json()).toMatchObject({ code: 'validation_failed' })
+    const after = await db.selectFrom('workshop_contributions').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()
+    expect(after.n).toBe(before.n)
+    // The console names a passage by its words: kept as the thread's quote when the section has them.
+    const quoted = await w.people.stakeholder.post(`/api/workshops/${workshop.id}/contributions`, {
+      kind: 'question',
+      body: 'Which ministries?',
+      quote: 'every  ministry',
+    })
+    expect(quoted.statusCode, quoted.body).toBe(201)
+    const quotedThread = (await w.people.drafter.get(`/api/threads/${(quoted.json() as Contribution).threadId}`)).json() as Thread
+    expect(quotedThread).toMatchObject({ sectionTitle: 'Governance', quote: 'every  ministry', anchor: null })
   })
 
   it('keeps action items listed on the process with their status until done, also after closing', async () => {

@@ -1275,8 +1275,13 @@ function ContributionForm({
   const [proposal, setProposal] = useState('')
   const [owner, setOwner] = useState('')
   const [attendeeId, setAttendeeId] = useState('')
+  const [sectionId, setSectionId] = useState('')
+  const [quote, setQuote] = useState('')
+  const [dueDate, setDueDate] = useState('')
   const [done, setDone] = useState(false)
   const kinds = canManage ? KINDS : KINDS.slice(0, 3)
+  const onThread = kind === 'comment' || kind === 'question' || kind === 'proposal'
+  const sections = workshop.agenda.filter((item) => item.sectionId !== null)
   const errors = fieldErrorsFrom(action.error)
   return (
     <form
@@ -1289,13 +1294,16 @@ function ContributionForm({
             kind,
             body,
             ...(kind === 'proposal' ? { proposal } : {}),
-            ...(kind === 'action' ? { owner } : {}),
+            ...(kind === 'action' ? { owner, ...(dueDate ? { dueDate } : {}) } : {}),
+            ...(onThread && sectionId ? { sectionId } : {}),
+            ...(onThread && quote.trim() ? { quote: quote.trim() } : {}),
             ...(attendeeId ? { attendeeId } : {}),
           }),
         )
         if (saved) {
           setBody('')
           setProposal('')
+          setQuote('')
           setDone(true)
           onSaved()
         }
@@ -1325,6 +1333,30 @@ function ContributionForm({
           ]}
         />
       ) : null}
+      {onThread && workshop.documentId && sections.length > 0 ? (
+        <>
+          <SelectField
+            id="contribution-section"
+            label={t('workshops.contribute.section')}
+            value={sectionId}
+            onValue={setSectionId}
+            options={[
+              { value: '', label: t('workshops.contribute.currentSection') },
+              ...sections.map((item) => ({ value: item.sectionId!, label: item.title })),
+            ]}
+            error={errors.sectionId}
+          />
+          <TextField
+            id="contribution-quote"
+            label={t('workshops.contribute.quote')}
+            hint={t('workshops.contribute.quoteHint')}
+            value={quote}
+            onValue={setQuote}
+            optional
+            error={errors.quote}
+          />
+        </>
+      ) : null}
       <TextArea
         id="contribution-body"
         label={t('workshops.contribute.body')}
@@ -1348,6 +1380,17 @@ function ContributionForm({
           value={owner}
           onValue={setOwner}
           error={errors.owner}
+        />
+      ) : null}
+      {kind === 'action' ? (
+        <TextField
+          id="contribution-due"
+          type="date"
+          label={t('workshops.contribute.dueDate')}
+          value={dueDate}
+          onValue={setDueDate}
+          optional
+          error={errors.dueDate}
         />
       ) : null}
       <Button type="submit" variant="primary" busy={action.busy}>
