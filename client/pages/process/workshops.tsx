@@ -16,6 +16,7 @@ import {
 } from '../../../shared/api/workshops'
 import { toApiError, type ApiError } from '../../api/client'
 import { listDocuments, listSections } from '../../api/documents'
+import { listMembers } from '../../api/members'
 import { useLiveEvents } from '../../api/events'
 import * as api from '../../api/workshops'
 import { Button } from '../../components/buttons'
@@ -28,7 +29,7 @@ import { Empty, Loading, Notice } from '../../components/status'
 import { useResource } from '../../components/use-resource'
 import { formatDateTimeIn, t } from '../../i18n'
 import { navigate } from '../../router'
-import { allows } from '../../state/process'
+import { allows, currentProcess } from '../../state/process'
 import '../../styles/workshops.css'
 import { browserTimeZone, timeZones, zonedToIso } from './zoned-time'
 
@@ -721,7 +722,14 @@ function Participation({
         : Promise.resolve([] as Registration[]),
     [workshop.id, workshop.registered],
   )
-  const [guest, setGuest] = useState({ name: '', organisation: '', group: 'civil-society' })
+  const groups = currentProcess.value?.groups ?? []
+  const [guest, setGuest] = useState({
+    name: '',
+    organisation: '',
+    group: groups[0]?.key ?? 'civil-society',
+    email: '',
+    consent: false,
+  })
   const me = live?.me
   return (
     <section aria-labelledby="participation-heading" class="workshop-participation">
@@ -782,22 +790,38 @@ function Participation({
       ) : null}
       {allows('workshops.manage') ? (
         <>
+          <Invitations
+            workshop={workshop}
+            registrations={registrations.data ?? []}
+            onDone={() => {
+              void registrations.reload()
+              onChange()
+            }}
+          />
           <form
             class="inline-form"
+            aria-labelledby="guest-heading"
             onSubmit={async (e) => {
               e.preventDefault()
-              await action.run(() =>
+              const saved = await action.run(() =>
                 api.register(workshop.id, {
                   name: guest.name,
                   organisation: guest.organisation,
                   stakeholderGroup: guest.group,
+                  ...(guest.email.trim() ? { email: guest.email.trim() } : {}),
+                  consentPublic: guest.consent,
                 }),
               )
-              setGuest({ ...guest, name: '', organisation: '' })
+              if (saved) {
+                setGuest({ ...guest, name: '', organisation: '', email: '', consent: false })
+              }
               void registrations.reload()
               onChange()
             }}
           >
+            <h4 id="guest-heading" class="form-row-title">
+              {t('workshops.invite.guestTitle')}
+            </h4>
             <TextField
               id="guest-name"
               label={t('workshops.guestName')}
@@ -811,61 +835,175 @@ function Participation({
               onValue={(v) => setGuest({ ...guest, organisation: v })}
               optional
             />
-            <TextField
+            <SelectField
               id="guest-group"
               label={t('workshops.guestGroup')}
               value={guest.group}
               onValue={(v) => setGuest({ ...guest, group: v })}
+              options={groups.map((g) => ({ value: g.key, label: groupLabel(g.key) }))}
             />
+            <TextField
+              id="guest-email"
+              type="email"
+              label={t('workshops.invite.guestEmail')}
+              value={guest.email}
+              onValue={(v) => setGuest({ ...guest, email: v })}
+              optional
+            />
+            <label class="checkbox" for="guest-consent">
+              <input
+                id="guest-consent"
+                type="checkbox"
+                checked={guest.consent}
+                onChange={(e) => setGuest({ ...guest, consent: e.currentTarget.checked })}
+              />{' '}
+              {t('workshops.invite.guestConsent')}
+            </label>
             <Button type="submit" busy={action.busy}>
               {t('workshops.addGuest')}
             </Button>
           </form>
           {registrations.data && registrations.data.length > 0 ? (
-            <table class="registrations">
-              <caption>{t('workshops.registrations')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('fields.name')}</th>
-                  <th scope="col">{t('workshops.group')}</th>
-                  <th scope="col">{t('workshops.code')}</th>
-                  <th scope="col">{t('workshops.attendance')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {registrations.data.map((r) => (
-                  <tr key={r.id}>
-                    <td>
-                      {r.name}
-                      {r.organisation ? ` (${r.organisation})` : ''}
-                    </td>
-                    <td>{groupLabel(r.stakeholderGroup)}</td>
-                    <td>
-                      <code>{r.code}</code>
-                    </td>
-                    <td>
-                      {r.checkedIn ? (
-                        t('workshops.present')
-                      ) : (
-                        <Button
-                          small
-                          busy={action.busy}
-                          onClick={async () => {
-                            await action.run(() => api.checkInAtDoor(workshop.id, r.id))
-                            void registrations.reload()
-                            onChange()
-                          }}
-                        >
-                          {t('workshops.checkIn')}
-                        </Button>
-                      )}
-                    </td>
+            <div class="table-scroll">
+              <table class="registrations">
+                <caption>{t('workshops.registrations')}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('fields.name')}</th>
+                    <th scope="col">{t('workshops.group')}</th>
+                    <th scope="col">{t('workshops.code')}</th>
+                    <th scope="col">{t('workshops.attendance')}</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {registrations.data.map((r) => (
+                    <tr key={r.id}>
+                      <td>
+                        {r.name}
+                        {r.organisation ? ` (${r.organisation})` : ''}
+                      </td>
+                      <td>{groupLabel(r.stakeholderGroup)}</td>
+                      <td>
+                        <code>{r.code}</code>
+                      </td>
+                      <td>
+                        {r.checkedIn ? (
+                          t('workshops.present')
+                        ) : (
+                          <Button
+                            small
+                            busy={action.busy}
+                            onClick={async () => {
+                              await action.run(() => api.checkInAtDoor(workshop.id, r.id))
+                              void registrations.reload()
+                              onChange()
+                            }}
+                          >
+                            {t('workshops.checkIn')}
+                          </Button>
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           ) : null}
         </>
+      ) : null}
+    </section>
+  )
+}
+
+/**
+ * Invitations (issue 13, item 2): register one member of the process, or every member of a
+ * stakeholder group at once (all or none, within the capacity); each gets a check-in code.
+ */
+function Invitations({
+  workshop,
+  registrations,
+  onDone,
+}: {
+  workshop: Workshop
+  registrations: Registration[]
+  onDone: () => void
+}) {
+  const members = useResource(() => listMembers(workshop.processId), [workshop.processId])
+  const groups = currentProcess.value?.groups ?? []
+  const action = useAction()
+  const [userId, setUserId] = useState('')
+  const [group, setGroup] = useState(groups[0]?.key ?? '')
+  const [result, setResult] = useState<string | null>(null)
+  const registered = new Set(registrations.map((r) => r.userId).filter(Boolean))
+  const invitable = (members.data ?? []).filter((m) => !registered.has(m.userId))
+  return (
+    <section aria-labelledby="invite-heading" class="workshop-invitations">
+      <h4 id="invite-heading">{t('workshops.invite.title')}</h4>
+      <FormError id="invite-error" error={action.error} />
+      <form
+        class="inline-form"
+        onSubmit={async (e) => {
+          e.preventDefault()
+          setResult(null)
+          const member = invitable.find((m) => m.userId === userId)
+          const saved = await action.run(() => api.register(workshop.id, { userId }))
+          if (saved) {
+            setResult(t('workshops.invite.memberDone', { name: member?.name ?? saved.name }))
+            setUserId('')
+            onDone()
+          }
+        }}
+      >
+        <SelectField
+          id="invite-member"
+          label={t('workshops.invite.member')}
+          value={userId}
+          onValue={setUserId}
+          options={[
+            { value: '', label: t('workshops.invite.chooseMember') },
+            ...invitable.map((m) => ({
+              value: m.userId,
+              label: `${m.name} (${groupLabel(m.stakeholderGroup)})`,
+            })),
+          ]}
+        />
+        <Button type="submit" busy={action.busy} disabled={!userId}>
+          {t('workshops.invite.memberSubmit')}
+        </Button>
+      </form>
+      <form
+        class="inline-form"
+        onSubmit={async (e) => {
+          e.preventDefault()
+          setResult(null)
+          const saved = await action.run(() => api.inviteGroup(workshop.id, group))
+          if (saved) {
+            setResult(
+              t('workshops.invite.groupDone', {
+                group: groupLabel(group),
+                registered: saved.registered,
+                already: saved.alreadyRegistered,
+              }),
+            )
+            onDone()
+          }
+        }}
+      >
+        <SelectField
+          id="invite-group"
+          label={t('workshops.invite.group')}
+          value={group}
+          onValue={setGroup}
+          options={groups.map((g) => ({ value: g.key, label: groupLabel(g.key) }))}
+        />
+        <Button type="submit" busy={action.busy}>
+          {t('workshops.invite.groupSubmit')}
+        </Button>
+      </form>
+      {result ? (
+        <Notice live tone="success">
+          {result}
+        </Notice>
       ) : null}
     </section>
   )
