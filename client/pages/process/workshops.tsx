@@ -21,7 +21,7 @@ import { useLiveEvents } from '../../api/events'
 import * as api from '../../api/workshops'
 import { Button } from '../../components/buttons'
 import { FormError, fieldErrorsFrom } from '../../components/errors'
-import { SelectField, TextArea, TextField } from '../../components/fields'
+import { CheckboxGroup, SelectField, TextArea, TextField } from '../../components/fields'
 import { Link } from '../../components/link'
 import { threadHref } from '../../components/threads/thread-card'
 import { RouteHeading } from '../../components/page'
@@ -31,7 +31,7 @@ import { formatDateTimeIn, t } from '../../i18n'
 import { navigate } from '../../router'
 import { allows, currentProcess } from '../../state/process'
 import '../../styles/workshops.css'
-import { browserTimeZone, timeZones, zonedToIso } from './zoned-time'
+import { browserTimeZone, isoToZoned, timeZones, zonedToIso } from './zoned-time'
 
 export function workshopsPath(processId: string, sub?: string): string {
   const base = `/processes/${encodeURIComponent(processId)}/workshops`
@@ -172,37 +172,59 @@ interface AgendaRow {
 
 const FORMATS: WorkshopFormat[] = ['in-person', 'online', 'hybrid']
 
+/**
+ * The preparation form: creates a draft, or (with `existing`) edits a draft or scheduled
+ * workshop, sending every field and the whole agenda in its new order (issue 13, item 1).
+ */
 function WorkshopForm({
   process,
+  existing,
   onCreated,
   onCancel,
 }: {
   process: ProcessDetail
+  existing?: Workshop
   onCreated: (w: Workshop) => void
   onCancel: () => void
 }) {
   const documents = useResource(() => listDocuments(process.id), [process.id])
-  const [documentId, setDocumentId] = useState('')
+  // Undefined until chosen: a new workshop starts on the first document, an edited one keeps its own.
+  const [documentId, setDocumentId] = useState<string | undefined>(
+    existing ? (existing.documentId ?? '') : undefined,
+  )
   const [sections, setSections] = useState<DocSection[]>([])
-  const [title, setTitle] = useState('')
-  const [purpose, setPurpose] = useState('')
-  const [zone, setZone] = useState(browserTimeZone())
-  const [starts, setStarts] = useState('')
-  const [ends, setEnds] = useState('')
-  const [format, setFormat] = useState<WorkshopFormat>('in-person')
-  const [place, setPlace] = useState('')
-  const [link, setLink] = useState('')
-  const [capacity, setCapacity] = useState('')
-  const [threshold, setThreshold] = useState('1')
-  const [rows, setRows] = useState<AgendaRow[]>([
-    { key: 1, source: '', topic: '', minutes: '30', lead: '' },
-  ])
+  const [title, setTitle] = useState(existing?.title ?? '')
+  const [purpose, setPurpose] = useState(existing?.purpose ?? '')
+  const [zone, setZone] = useState(existing?.timeZone ?? browserTimeZone())
+  const [starts, setStarts] = useState(
+    existing ? isoToZoned(existing.startsAt, existing.timeZone) : '',
+  )
+  const [ends, setEnds] = useState(existing ? isoToZoned(existing.endsAt, existing.timeZone) : '')
+  const [format, setFormat] = useState<WorkshopFormat>(existing?.format ?? 'in-person')
+  const [place, setPlace] = useState(existing?.place ?? '')
+  const [link, setLink] = useState(existing?.meetingUrl ?? '')
+  const [languages, setLanguages] = useState<string[]>(
+    existing?.languages ?? [...process.languages],
+  )
+  const [capacity, setCapacity] = useState(existing?.capacity ? String(existing.capacity) : '')
+  const [threshold, setThreshold] = useState(existing ? String(existing.groupThreshold) : '1')
+  const [rows, setRows] = useState<AgendaRow[]>(
+    existing && existing.agenda.length > 0
+      ? existing.agenda.map((item, index) => ({
+          key: index + 1,
+          source: item.sectionId ?? '',
+          topic: item.topic ?? '',
+          minutes: String(item.minutes),
+          lead: item.lead,
+        }))
+      : [{ key: 1, source: '', topic: '', minutes: '30', lead: '' }],
+  )
   const action = useAction()
   const errors = fieldErrorsFrom(action.error)
 
   useEffect(() => {
     const first = documents.data?.[0]
-    if (first && !documentId) {
+    if (first && documentId === undefined) {
       setDocumentId(first.id)
     }
   }, [documents.data, documentId])
@@ -228,22 +250,23 @@ function WorkshopForm({
       minutes: Number(row.minutes) || 0,
       ...(row.lead ? { lead: row.lead } : {}),
     }))
+    const fields = {
+      title,
+      purpose,
+      startsAt: zonedToIso(starts, zone) ?? '',
+      endsAt: zonedToIso(ends, zone) ?? '',
+      timeZone: zone,
+      format,
+      place,
+      meetingUrl: link,
+      languages: languages as ('en' | 'es' | 'fr' | 'pt')[],
+      capacity: capacity ? Number(capacity) : null,
+      groupThreshold: Number(threshold) || 0,
+      documentId: documentId || null,
+      agenda,
+    }
     const created = await action.run(() =>
-      api.createWorkshop(process.id, {
-        title,
-        purpose,
-        startsAt: zonedToIso(starts, zone) ?? '',
-        endsAt: zonedToIso(ends, zone) ?? '',
-        timeZone: zone,
-        format,
-        place,
-        meetingUrl: link,
-        languages: process.languages as ('en' | 'es' | 'fr' | 'pt')[],
-        capacity: capacity ? Number(capacity) : null,
-        groupThreshold: Number(threshold) || 0,
-        documentId: documentId || null,
-        agenda,
-      }),
+      existing ? api.updateWorkshop(existing.id, fields) : api.createWorkshop(process.id, fields),
     )
     if (created) {
       onCreated(created)
@@ -336,10 +359,18 @@ function WorkshopForm({
         onValue={setThreshold}
         error={errors.groupThreshold}
       />
+      <CheckboxGroup
+        id="workshop-languages"
+        legend={t('fields.languages')}
+        options={process.languages.map((code) => ({ value: code, label: t(`languages.${code}`) }))}
+        values={languages}
+        onValues={setLanguages}
+        error={errors.languages}
+      />
       <SelectField
         id="workshop-document"
         label={t('workshops.form.document')}
-        value={documentId}
+        value={documentId ?? ''}
         onValue={setDocumentId}
         options={[
           { value: '', label: t('workshops.form.noDocument') },
@@ -415,7 +446,7 @@ function WorkshopForm({
       </fieldset>
       <div class="form-actions">
         <Button type="submit" variant="primary" busy={action.busy}>
-          {t('workshops.form.create')}
+          {existing ? t('workshops.form.save') : t('workshops.form.create')}
         </Button>
         <Button variant="ghost" onClick={onCancel}>
           {t('common.cancel')}
@@ -460,6 +491,7 @@ function WorkshopDetail({ process, workshopId }: { process: ProcessDetail; works
   const canManage = allows('workshops.manage')
   const canContribute = allows('workshops.contribute')
   const action = useAction()
+  const [editing, setEditing] = useState(false)
   const [follow, setFollow] = useState(
     () => localStorage.getItem('concord.workshops.follow') !== 'off',
   )
@@ -606,6 +638,11 @@ function WorkshopDetail({ process, workshopId }: { process: ProcessDetail; works
               </Button>
             </>
           ) : null}
+          {(w.state === 'draft' || w.state === 'scheduled') && !editing ? (
+            <Button busy={action.busy} onClick={() => setEditing(true)}>
+              {t('workshops.actions.edit')}
+            </Button>
+          ) : null}
           {w.state === 'draft' || w.state === 'scheduled' ? (
             <Button
               variant="ghost"
@@ -628,6 +665,22 @@ function WorkshopDetail({ process, workshopId }: { process: ProcessDetail; works
             {t('workshops.actions.duplicate')}
           </Button>
         </div>
+      ) : null}
+
+      {editing && canManage && (w.state === 'draft' || w.state === 'scheduled') ? (
+        <section aria-labelledby="edit-heading" class="workshop-edit">
+          <h3 id="edit-heading">{t('workshops.form.editTitle')}</h3>
+          <WorkshopForm
+            process={process}
+            existing={w}
+            onCreated={() => {
+              setEditing(false)
+              void workshop.reload()
+              void live.reload()
+            }}
+            onCancel={() => setEditing(false)}
+          />
+        </section>
       ) : null}
 
       {w.state === 'scheduled' || w.state === 'running' ? (
