@@ -678,6 +678,46 @@ describe('straw polls', () => {
     expect(live.polls[0]).toMatchObject({ state: 'closed', votes: 2 })
   })
 
+  it('takes several answers on a multiple-choice poll, one ballot per attendee under parallel votes, by group', async () => {
+    const w = await makeWorld(t)
+    const workshop = await createWorkshop(w.owner, w.process.id, w.documentId)
+    await controlWorkshop(w.owner, workshop.id, 'start')
+    await db.updateTable('memberships').set({ stakeholder_group: 'academia' }).where('id', '=', await membershipOf(w, 'drafter')).execute()
+    for (const client of [w.people.stakeholder, w.people.drafter]) {
+      await client.post(`/api/workshops/${workshop.id}/join`, {})
+    }
+    const created = await w.people.facilitator.post(`/api/workshops/${workshop.id}/polls`, {
+      question: 'Which sectors first?',
+      options: ['Energy', 'Water', 'Health', 'Finance'],
+      multiple: true,
+    })
+    expect(created.statusCode, created.body).toBe(201)
+    const poll = created.json() as Poll
+    expect(poll.multiple).toBe(true)
+    await w.people.facilitator.post(`/api/workshops/${workshop.id}/polls/${poll.id}/open`, {})
+    // Duplicate choices and options that do not exist are refused; nothing is counted.
+    expect((await w.people.stakeholder.post(`/api/workshops/${workshop.id}/polls/${poll.id}/votes`, { choices: [0, 0] })).statusCode).toBe(400)
+    expect((await w.people.stakeholder.post(`/api/workshops/${workshop.id}/polls/${poll.id}/votes`, { choices: [1, 4] })).statusCode).toBe(400)
+    expect((await w.people.stakeholder.post(`/api/workshops/${workshop.id}/polls/${poll.id}/votes`, { choices: [] })).statusCode).toBe(400)
+    const parallel = await Promise.all(
+      [[0, 2], [1], [0, 1, 3], [2, 3], [3]].map((choices) =>
+        w.people.stakeholder.post(`/api/workshops/${workshop.id}/polls/${poll.id}/votes`, { choices }),
+      ),
+    )
+    expect(parallel.map((r) => r.statusCode).sort()).toEqual([200, 409, 409, 409, 409])
+    const accepted = parallel.find((r) => r.statusCode === 200)!.json() as Poll
+    const stakeholderChoices = accepted.myChoices!
+    const voted = (await w.people.drafter.post(`/api/workshops/${workshop.id}/polls/${poll.id}/votes`, { choices: [0, 3] })).json() as Poll
+    const expected = [0, 1, 2, 3].map((i) => (stakeholderChoices.includes(i) ? 1 : 0) + ([0, 3].includes(i) ? 1 : 0))
+    expect(voted).toMatchObject({ votes: 2, results: expected, myChoices: [0, 3] })
+    expect(voted.byGroup).toEqual([
+      { group: 'academia', results: [1, 0, 0, 1] },
+      { group: 'civil-society', results: [0, 1, 2, 3].map((i) => (stakeholderChoices.includes(i) ? 1 : 0)) },
+    ])
+    const stored = await db.selectFrom('workshop_votes').select(sql<number>`count(*)::int`.as('n')).where('poll_id', '=', poll.id).executeTakeFirstOrThrow()
+    expect(stored.n).toBe(2)
+  })
+
   it('closes a poll atomically: an answer racing the close is either in the results or refused', async () => {
     const w = await makeWorld(t)
     const workshop = await createWorkshop(w.owner, w.process.id, w.documentId, { capacity: null })

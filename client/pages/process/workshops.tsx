@@ -1596,6 +1596,64 @@ function ContributionForm({
   )
 }
 
+/** An attendee's ballot: one option (radio buttons) or several (check boxes), sent once. */
+function PollBallot({
+  poll,
+  busy,
+  onVote,
+}: {
+  poll: Poll
+  busy: boolean
+  onVote: (choices: number[]) => Promise<unknown>
+}) {
+  const [choices, setChoices] = useState<number[]>([])
+  const [missing, setMissing] = useState(false)
+  const name = `ballot-${poll.id}`
+  return (
+    <form
+      class="poll-ballot"
+      onSubmit={async (e) => {
+        e.preventDefault()
+        if (choices.length === 0) {
+          setMissing(true)
+          return
+        }
+        await onVote([...choices].sort((a, b) => a - b))
+      }}
+    >
+      <fieldset aria-describedby={missing ? `${name}-error` : undefined}>
+        <legend>{poll.question}</legend>
+        {missing ? (
+          <p id={`${name}-error`} class="field-error">
+            {t('workshops.polls.chooseOne')}
+          </p>
+        ) : null}
+        {poll.options.map((option, i) => (
+          <label key={option} class="checkbox" for={`${name}-${i}`}>
+            <input
+              id={`${name}-${i}`}
+              type={poll.multiple ? 'checkbox' : 'radio'}
+              name={name}
+              checked={choices.includes(i)}
+              onChange={(e) => {
+                setMissing(false)
+                const on = e.currentTarget.checked
+                setChoices(
+                  poll.multiple ? (on ? [...choices, i] : choices.filter((c) => c !== i)) : [i],
+                )
+              }}
+            />{' '}
+            {option}
+          </label>
+        ))}
+      </fieldset>
+      <Button type="submit" variant="primary" small busy={busy}>
+        {t('workshops.polls.vote')}
+      </Button>
+    </form>
+  )
+}
+
 function PollsPanel({
   workshop,
   live,
@@ -1612,6 +1670,7 @@ function PollsPanel({
   const action = useAction()
   const [question, setQuestion] = useState('')
   const [options, setOptions] = useState('')
+  const [multiple, setMultiple] = useState(false)
   const run = async (work: () => Promise<unknown>) => {
     await action.run(work)
     onDone()
@@ -1626,24 +1685,22 @@ function PollsPanel({
             <strong>{poll.question}</strong>{' '}
             <span class="badge">{t(`workshops.polls.state.${poll.state}`)}</span>
           </p>
-          <ul role="list">
+          <p class="muted">
+            {poll.multiple ? t('workshops.polls.multipleNote') : t('workshops.polls.singleNote')}
+          </p>
+          {canVote && poll.state === 'open' && live.me.attendeeId && poll.myChoices === null ? (
+            <PollBallot
+              poll={poll}
+              busy={action.busy}
+              onVote={(choices) => run(() => api.vote(workshop.id, poll.id, choices))}
+            />
+          ) : null}
+          <ul role="list" class="poll-results" aria-label={t('workshops.polls.results')}>
             {poll.options.map((option, i) => (
               <li key={option}>
                 {option}: {poll.results[i] ?? 0}
-                {canVote &&
-                poll.state === 'open' &&
-                live.me.attendeeId &&
-                poll.myChoices === null ? (
-                  <>
-                    {' '}
-                    <Button
-                      small
-                      busy={action.busy}
-                      onClick={() => run(() => api.vote(workshop.id, poll.id, [i]))}
-                    >
-                      {t('workshops.polls.vote')}
-                    </Button>
-                  </>
+                {poll.myChoices?.includes(i) ? (
+                  <span class="badge"> {t('workshops.polls.mine')}</span>
                 ) : null}
               </li>
             ))}
@@ -1687,10 +1744,12 @@ function PollsPanel({
                   .split('\n')
                   .map((o) => o.trim())
                   .filter(Boolean),
+                multiple,
               }),
             )
             setQuestion('')
             setOptions('')
+            setMultiple(false)
           }}
         >
           <TextField
@@ -1706,6 +1765,15 @@ function PollsPanel({
             value={options}
             onValue={setOptions}
           />
+          <label class="checkbox" for="poll-multiple">
+            <input
+              id="poll-multiple"
+              type="checkbox"
+              checked={multiple}
+              onChange={(e) => setMultiple(e.currentTarget.checked)}
+            />{' '}
+            {t('workshops.polls.multiple')}
+          </label>
           <Button type="submit" busy={action.busy}>
             {t('workshops.polls.create')}
           </Button>
