@@ -885,9 +885,23 @@ describe('demo', () => {
     expect(minutes.decisions).toHaveLength(1)
     expect(minutes.actions).toHaveLength(1)
     expect(minutes.polls[0]!.votes).toBe(attendance.total)
+    // A multiple-choice poll, one ballot per attendee with several answers.
+    expect(minutes.polls[1]).toMatchObject({ multiple: true, votes: attendance.total })
+    expect(minutes.polls[1]!.results.reduce((a, b) => a + b, 0)).toBeGreaterThan(attendance.total)
     expect(minutes.summary).not.toBe('')
-    const threads = (await observer.get(`/api/processes/${processSummary!.id}/threads?origin=workshop`)).json() as { total: number }
-    expect(threads.total).toBe(4)
+    const threads = (await observer.get(`/api/processes/${processSummary!.id}/threads?origin=workshop`)).json() as {
+      total: number
+      items: Thread[]
+    }
+    expect(threads.total).toBe(5)
+    // Threads say which workshop they come from; one was recorded on a guest's behalf, one is on a passage.
+    expect(threads.items.every((th) => th.workshop?.workshopId === closed.id)).toBe(true)
+    expect(threads.items.filter((th) => th.workshop?.recordedBy).length).toBe(1)
+    const onPassage = threads.items.find((th) => th.anchor !== null)
+    expect(onPassage).toMatchObject({
+      quote: 'report significant incidents within 24 hours',
+      proposal: { scope: 'range' },
+    })
     const docx = await observer.get(`/api/workshops/${closed.id}/minutes?format=docx`)
     expect(docx.statusCode).toBe(200)
     const items = (await observer.get(`/api/processes/${processSummary!.id}/action-items`)).json() as ActionItem[]
