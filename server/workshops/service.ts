@@ -1420,9 +1420,29 @@ export async function contribute(
   return toContribution(result.row)
 }
 
-/** What was recorded in a workshop, oldest first. */
+/**
+ * What was recorded in a workshop, oldest first. Hidden means hidden here too: a contribution
+ * whose thread a moderator hid shows neither its text nor its author to those who do not
+ * moderate, and a withdrawn one loses its text for everyone, as in the thread lists.
+ */
 export async function listContributions(ctx: Ctx, access: WorkshopAccess): Promise<Contribution[]> {
-  return (await queries.listContributions(ctx.db, access.workshop.id)).map(toContribution)
+  const [rows, roots] = await Promise.all([
+    queries.listContributions(ctx.db, access.workshop.id),
+    queries.listContributionRoots(ctx.db, access.workshop.id),
+  ])
+  const moderator = can(access.membership.role, 'threads.moderate')
+  const byThread = new Map(roots.map((root) => [root.thread_id, root]))
+  return rows.map((row) => {
+    const item = toContribution(row)
+    const root = row.thread_id === null ? undefined : byThread.get(row.thread_id)
+    if (root?.withdrawn_at) {
+      return { ...item, body: '' }
+    }
+    if (root?.hidden_at && !moderator) {
+      return { ...item, body: '', authorName: '', authorOrganisation: '', recordedBy: null }
+    }
+    return item
+  })
 }
 
 /** Moves an action item's status on; also after the workshop closed. Audited as `workshop.action-status`. */

@@ -541,6 +541,18 @@ describe('contributions, decisions and action items', () => {
     expect(page.body).not.toContain('SHYNAME')
     expect(page.body).not.toContain('SHYORG')
     expect(page.body).not.toContain(facilitatorName)
+
+    // Hidden means hidden in the workshop's own list too: a moderator hides Shy's thread.
+    const shyThread = byBody('SHYREMARK')
+    const hidden = await w.people.facilitator.post(`/api/comments/${shyThread.root.id}/hide`, { reason: 'Off topic' })
+    expect(hidden.statusCode, hidden.body).toBe(200)
+    const seenByMember = (await w.people.observer.get(`/api/workshops/${workshop.id}/contributions`)).json() as Contribution[]
+    const concealed = seenByMember.find((c) => c.threadId === shyThread.id)!
+    expect(concealed).toMatchObject({ body: '', authorName: '', authorOrganisation: '', recordedBy: null })
+    expect(JSON.stringify(seenByMember)).not.toContain('SHYREMARK')
+    const seenByModerator = (await w.people.facilitator.get(`/api/workshops/${workshop.id}/contributions`)).json() as Contribution[]
+    expect(seenByModerator.find((c) => c.threadId === shyThread.id)!.body).toBe('Remark SHYREMARK')
+    expect((await t.app.inject({ method: 'GET', url: `/c/${consultation.slug}` })).body).not.toContain('SHYREMARK')
   })
 
   it('records a comment or a proposed change on a passage selected in the document, anchored like any thread', async () => {

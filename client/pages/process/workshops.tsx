@@ -1208,7 +1208,7 @@ function SpotlightView({
               return (
                 <>
                   <p class="spotlight-text">
-                    {item ? item.body : t('workshops.live.spotlightThread')}
+                    {item?.body ? item.body : t('workshops.live.spotlightThread')}
                   </p>
                   {item ? (
                     <p class="muted">
@@ -1389,10 +1389,11 @@ function ContributionsPanel({
               data-contribution-id={c.id}
             >
               <p>
-                <span class="badge">{t(`workshops.kind.${c.kind}`)}</span> {c.body}
+                <span class="badge">{t(`workshops.kind.${c.kind}`)}</span>{' '}
+                {c.body || <em>{t('workshops.contributions.concealed')}</em>}
               </p>
               <p class="muted">
-                {c.authorName} ({groupLabel(c.authorGroup)})
+                {c.authorName ? `${c.authorName} ` : ''}({groupLabel(c.authorGroup)})
                 {c.recordedBy
                   ? ` · ${t('threads.workshop.recordedBy', { name: c.recordedBy })}`
                   : ''}
