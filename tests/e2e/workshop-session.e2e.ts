@@ -208,6 +208,9 @@ describe('a whole workshop, from preparation to minutes', () => {
         .locator('.workshop-spotlight', { hasText: 'Name the council in law.' })
         .waitFor({ timeout: 1_500 })
     }
+    expect(
+      await recorded.getByRole('button', { name: 'Spotlight' }).getAttribute('aria-pressed'),
+    ).toBe('true')
     await expectNoSeriousViolations(ana, 'the participant view with a spotlight (phone)')
     expect(await scrollsSideways(ana)).toBe(false)
 

@@ -1432,9 +1432,8 @@ function ContributionsPanel({
                           }
                         }}
                       >
-                        {c.threadId === spotlit
-                          ? t('workshops.actions.clearSpotlight')
-                          : t('workshops.spotlight.thread')}
+                        {/* A toggle keeps its name; aria-pressed says whether it is on (WAI-ARIA APG). */}
+                        {t('workshops.spotlight.thread')}
                       </Button>
                     </>
                   ) : null}
