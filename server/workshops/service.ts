@@ -964,6 +964,15 @@ export async function control(
   if (body.action === 'spotlight' && body.spotlight === undefined) {
     throw fieldErrors([{ field: 'spotlight', message: 'is required (null clears it)' }])
   }
+  const passage =
+    body.action === 'spotlight' && body.spotlight && 'quote' in body.spotlight
+      ? body.spotlight
+      : null
+  if (passage) {
+    // A passage in the spotlight is words of a section of the workshop's document as it reads
+    // now (read before the transaction: PGlite has one connection).
+    await requirePassage(ctx, access.workshop, passage.sectionId, passage.quote, 'spotlight/quote')
+  }
   const outcome = await inTransaction(ctx.db, async (trx) => {
     const row = await queries.lockWorkshop(trx, access.workshop.id)
     if (!row) {
@@ -1145,6 +1154,33 @@ async function actingAttendee(
     throw conflict('Check in or join the workshop first')
   }
   return { attendee, onBehalf: false }
+}
+
+/**
+ * Throws a 400 on `field` unless `quote` (spacing aside) is words of the section `sectionId`
+ * of the workshop's document as it reads now.
+ */
+async function requirePassage(
+  ctx: Ctx,
+  workshop: WorkshopRow,
+  sectionId: string,
+  quote: string,
+  field: string,
+): Promise<void> {
+  const content = workshop.document_id
+    ? (await currentContent(ctx.db, workshop.document_id))?.content
+    : undefined
+  const span = content ? findSections(content).find((s) => s.id === sectionId) : undefined
+  const collapse = (text: string) => text.replace(/\s+/g, ' ').trim()
+  const words = collapse(quote)
+  if (
+    !content ||
+    !span ||
+    words === '' ||
+    !collapse(content.textBetween(span.from, span.to, ' ', ' ')).includes(words)
+  ) {
+    throw fieldErrors([{ field, message: 'is not a passage of that section' }])
+  }
 }
 
 function requireRunning(workshop: WorkshopRow) {
@@ -1330,16 +1366,7 @@ export async function contribute(
   }
   // A passage given by its words (the console) must be words of that section as it reads now.
   if (isThread && body.quote !== undefined) {
-    const content = (await currentContent(ctx.db, workshop.document_id!))?.content
-    const span = content ? findSections(content).find((s) => s.id === section!.id) : undefined
-    const collapse = (text: string) => text.replace(/\s+/g, ' ').trim()
-    if (
-      !content ||
-      !span ||
-      !collapse(content.textBetween(span.from, span.to, ' ', ' ')).includes(collapse(body.quote))
-    ) {
-      throw fieldErrors([{ field: 'quote', message: 'is not a passage of that section' }])
-    }
+    await requirePassage(ctx, workshop, section!.id!, body.quote, 'quote')
   }
   // A passage selected in the document (issue 13, item 5): checked against the stored text of
   // its section like any thread's anchor, and quoted as the server reads it.

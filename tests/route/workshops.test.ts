@@ -614,6 +614,23 @@ describe('contributions, decisions and action items', () => {
     expect(quoted.statusCode, quoted.body).toBe(201)
     const quotedThread = (await w.people.drafter.get(`/api/threads/${(quoted.json() as Contribution).threadId}`)).json() as Thread
     expect(quotedThread).toMatchObject({ sectionTitle: 'Governance', quote: 'every  ministry', anchor: null })
+
+    // The spotlight on a passage takes words of the section only; a refused one changes nothing.
+    const live = (await w.owner.get(`/api/workshops/${workshop.id}/live`)).json() as LiveState
+    const wrong = await w.owner.post(`/api/workshops/${workshop.id}/control`, {
+      revision: live.revision,
+      action: 'spotlight',
+      spotlight: { sectionId: governance, quote: 'within 24 hours' },
+    })
+    expect(wrong.statusCode, wrong.body).toBe(400)
+    const unchanged = (await w.owner.get(`/api/workshops/${workshop.id}/live`)).json() as LiveState
+    expect([unchanged.revision, unchanged.spotlight]).toEqual([live.revision, null])
+    const right = await w.owner.post(`/api/workshops/${workshop.id}/control`, {
+      revision: live.revision,
+      action: 'spotlight',
+      spotlight: { sectionId: infrastructure, quote: 'within 24 hours' },
+    })
+    expect(right.statusCode, right.body).toBe(200)
   })
 
   it('keeps action items listed on the process with their status until done, also after closing', async () => {
