@@ -136,6 +136,14 @@ export function toThreadSummary(
             submissions: thread.submission_count,
           }
         : null,
+    workshop:
+      thread.workshop_id !== null
+        ? {
+            workshopId: thread.workshop_id,
+            workshopTitle: found.workshopTitle ?? '',
+            recordedBy: found.workshopRecordedBy,
+          }
+        : null,
     answer: toThreadAnswer(thread, found.answerVersionName),
     textChange: extra.textChange,
     answeredIn: extra.answeredIn,

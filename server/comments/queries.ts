@@ -22,6 +22,10 @@ export interface ThreadWithRoot {
   consultationTitle: Record<string, string> | null
   /** The name of the version the answer points to, if any. */
   answerVersionName: string | null
+  /** The workshop the thread was recorded in, if any (issue 13, item 5). */
+  workshopTitle: string | null
+  /** The facilitator who recorded it on an attendee's behalf, if so. */
+  workshopRecordedBy: string | null
 }
 
 /** What a thread list may filter on, already checked by the route's schema. */
@@ -68,6 +72,7 @@ const THREAD_COLUMNS = [
   't.status_at',
   't.applied',
   't.consultation_id',
+  't.workshop_id',
   't.submission_count',
   't.disposition',
   't.answer',
@@ -249,6 +254,8 @@ const EXTRA_KEYS = new Set([
   'consultation_slug',
   'consultation_title',
   'answer_version_name',
+  'workshop_title',
+  'workshop_recorded_by',
 ])
 
 function toThreadWithRoot(row: Record<string, unknown>): ThreadWithRoot {
@@ -271,6 +278,8 @@ function toThreadWithRoot(row: Record<string, unknown>): ThreadWithRoot {
     consultationSlug: (row.consultation_slug as string | null) ?? null,
     consultationTitle: (row.consultation_title as Record<string, string> | null) ?? null,
     answerVersionName: (row.answer_version_name as string | null) ?? null,
+    workshopTitle: (row.workshop_title as string | null) ?? null,
+    workshopRecordedBy: (row.workshop_recorded_by as string | null) ?? null,
   }
 }
 
@@ -297,6 +306,17 @@ function selectThreadWithRoot(query: Joined, moderator: boolean) {
       .select('av.name')
       .whereRef('av.id', '=', 't.answer_version_id')
       .as('answer_version_name'),
+    eb
+      .selectFrom('workshops as ws')
+      .select('ws.title')
+      .whereRef('ws.id', '=', 't.workshop_id')
+      .as('workshop_title'),
+    eb
+      .selectFrom('workshop_contributions as wc')
+      .select('wc.recorded_by_name')
+      .whereRef('wc.thread_id', '=', 't.id')
+      .limit(1)
+      .as('workshop_recorded_by'),
   ])
 }
 

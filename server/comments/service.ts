@@ -508,8 +508,7 @@ export async function createThread(
       { path: 'body/anchor', message: 'is required for scope "range"' },
     ])
   }
-  const positions = body.anchor ? decodeAnchor(body.anchor) : null
-  if (body.anchor && !positions) {
+  if (body.anchor && !decodeAnchor(body.anchor)) {
     throw badRequest('The anchor is not a pair of Yjs relative positions', [
       { path: 'body/anchor', message: 'is malformed' },
     ])
@@ -519,49 +518,11 @@ export async function createThread(
   if (!section) {
     throw conflict('That section is not in the document (any more); reload and try again')
   }
-  // The passage must be in the stored document, inside the thread's section; the quote kept
-  // is the server's reading of it, not what the client claimed.
-  let quote: string | null = null
-  if (positions) {
-    const { result } = await prepareServerEdit(ctx.db, document.id, (doc, fragment) => {
-      const range = resolveAnchor(doc, positions)
-      if (typeof range === 'string') {
-        return range
-      }
-      return isInSection(fragment, range.text, section.id!)
-        ? textBetween(range.text, range.from, range.to)
-        : ('elsewhere' as const)
-    })
-    if (result === 'spans' && body.proposal?.scope === 'range') {
-      throw badRequest('A proposed change to a passage must stay within one paragraph', [
-        {
-          path: 'body/anchor',
-          message: 'spans several paragraphs; propose a change to the whole section instead',
-        },
-      ])
-    }
-    if (result === 'unknown' || result === 'gone') {
-      throw conflict('That passage is not in the saved document (yet); try again in a moment')
-    }
-    if (result === 'elsewhere') {
-      throw badRequest('The passage is not in that section', [
-        { path: 'body/anchor', message: 'lies outside the section' },
-      ])
-    }
-    // A passage over several paragraphs keeps the quote the client read (the server cannot
-    // read across runs); a passage in one run keeps the server's reading.
-    quote =
-      result === 'spans'
-        ? body.anchor!.quote
-        : result.trim().length > 0
-          ? result.slice(0, LIMITS.quoteMax)
-          : null
-    if (quote === null) {
-      throw badRequest('The passage is empty', [
-        { path: 'body/anchor', message: 'encloses no text' },
-      ])
-    }
-  }
+  const quote = body.anchor
+    ? await readAnchoredPassage(ctx, document.id, section.id!, body.anchor, {
+        rangeProposal: body.proposal?.scope === 'range',
+      })
+    : null
   // The text the thread is written on, read before the transaction (a consistent read is a
   // transaction of its own); it is the same text the section check above read.
   const live = await currentContent(ctx.db, document.id)
@@ -595,6 +556,64 @@ export async function createThread(
   announceThread(ctx, thread, false)
   await notify(ctx, actor, membership, thread, root, { mentionsIn: body.body })
   return presentThread(ctx, actor, { thread, root, membership })
+}
+
+/**
+ * Checks that an anchor (a pair of Yjs relative positions) points at a passage of the stored
+ * document inside the section `sectionId`, and returns the quote to keep: the server's reading
+ * of it, not what the client claimed (or the client's quote for a passage over several
+ * paragraphs, which the server cannot read across runs). A proposed change to the passage
+ * (`rangeProposal`) must stay within one paragraph. Throws 400 for a malformed anchor, one
+ * outside the section or an empty passage, and 409 when the passage is not saved yet.
+ */
+export async function readAnchoredPassage(
+  ctx: Ctx,
+  documentId: string,
+  sectionId: string,
+  anchor: { start: string; end: string; quote: string },
+  options: { rangeProposal: boolean },
+): Promise<string> {
+  const positions = decodeAnchor(anchor)
+  if (!positions) {
+    throw badRequest('The anchor is not a pair of Yjs relative positions', [
+      { path: 'body/anchor', message: 'is malformed' },
+    ])
+  }
+  const { result } = await prepareServerEdit(ctx.db, documentId, (doc, fragment) => {
+    const range = resolveAnchor(doc, positions)
+    if (typeof range === 'string') {
+      return range
+    }
+    return isInSection(fragment, range.text, sectionId)
+      ? textBetween(range.text, range.from, range.to)
+      : ('elsewhere' as const)
+  })
+  if (result === 'spans' && options.rangeProposal) {
+    throw badRequest('A proposed change to a passage must stay within one paragraph', [
+      {
+        path: 'body/anchor',
+        message: 'spans several paragraphs; propose a change to the whole section instead',
+      },
+    ])
+  }
+  if (result === 'unknown' || result === 'gone') {
+    throw conflict('That passage is not in the saved document (yet); try again in a moment')
+  }
+  if (result === 'elsewhere') {
+    throw badRequest('The passage is not in that section', [
+      { path: 'body/anchor', message: 'lies outside the section' },
+    ])
+  }
+  const quote =
+    result === 'spans'
+      ? anchor.quote
+      : result.trim().length > 0
+        ? result.slice(0, LIMITS.quoteMax)
+        : null
+  if (quote === null) {
+    throw badRequest('The passage is empty', [{ path: 'body/anchor', message: 'encloses no text' }])
+  }
+  return quote
 }
 
 /** Adds a reply to a thread (replies nest one level). A withdrawn or hidden thread takes no replies. */
@@ -1131,11 +1150,16 @@ function mailHiddenNotice(
     `/documents/${access.thread.document_id}?thread=${access.thread.id}`,
     ctx.config.publicUrl,
   ).toString()
-  const mail = hiddenNoticeMail(to.to, link, {
-    processTitle: access.membership.processTitle,
-    threadNumber: access.thread.number,
-    sectionTitle: access.thread.section_title,
-  }, uiLanguageOf(to.locale))
+  const mail = hiddenNoticeMail(
+    to.to,
+    link,
+    {
+      processTitle: access.membership.processTitle,
+      threadNumber: access.thread.number,
+      sectionTitle: access.thread.section_title,
+    },
+    uiLanguageOf(to.locale),
+  )
   setImmediate(() => {
     ctx.mailer
       .send(mail)
@@ -1259,13 +1283,18 @@ async function notify(
     const member = members.find((m) => m.id === row.user_id)
     return member
       ? [
-          notificationMail(member.email, link, {
-            kind: kindOf(member.id),
-            actorName: actor.name,
-            processTitle: membership.processTitle,
-            threadNumber: thread.number,
-            sectionTitle: thread.section_title,
-          }, uiLanguageOf(member.locale)),
+          notificationMail(
+            member.email,
+            link,
+            {
+              kind: kindOf(member.id),
+              actorName: actor.name,
+              processTitle: membership.processTitle,
+              threadNumber: thread.number,
+              sectionTitle: thread.section_title,
+            },
+            uiLanguageOf(member.locale),
+          ),
         ]
       : []
   })

@@ -295,7 +295,9 @@ function authorLine(ctx: PageContext, thread: PublicThreadRow): string {
   if (thread.author_organisation.trim() !== '') {
     parts.push(`<span class="organisation">${text(thread.author_organisation)}</span>`)
   }
-  if (thread.consultation_id === null) {
+  if (thread.workshop_id !== null) {
+    parts.push(`<span class="badge member">${text(t('publicConsultation.workshopThread'))}</span>`)
+  } else if (thread.consultation_id === null) {
     parts.push(`<span class="badge member">${text(t('publicConsultation.memberThread'))}</span>`)
   }
   parts.push(timeElement(ctx, thread.created_at))

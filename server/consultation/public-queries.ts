@@ -77,6 +77,10 @@ export interface PublicThreadRow {
   body: string
   hidden_at: Date | null
   hidden_reason: string | null
+  /** The workshop a member thread was recorded in, if any. */
+  workshop_id: string | null
+  /** Whether that workshop's attendee agreed to be named in public (null outside workshops). */
+  workshop_consent: boolean | null
 }
 
 /**
@@ -119,6 +123,15 @@ export async function listPublicThreads(
       'r.body',
       'r.hidden_at',
       'r.hidden_reason',
+      't.workshop_id',
+      (eb) =>
+        eb
+          .selectFrom('workshop_contributions as wc')
+          .innerJoin('workshop_attendees as wa', 'wa.id', 'wc.attendee_id')
+          .select('wa.consent_public')
+          .whereRef('wc.thread_id', '=', 't.id')
+          .limit(1)
+          .as('workshop_consent'),
     ])
     .where('t.document_id', '=', consultation.document_id)
     .where('r.withdrawn_at', 'is', null)

@@ -114,6 +114,14 @@ export async function loadPublicThreads(
     }),
     publicQueries.countAcceptedBySection(db, pc.consultation.id),
   ])
+  for (const th of threads) {
+    // A thread recorded in a workshop names its attendee in public only with their consent
+    // (issue 13, items 5 and 7), as the public minutes do; who recorded it is never shown.
+    if (th.workshop_id !== null && th.workshop_consent !== true) {
+      th.author_name = ''
+      th.author_organisation = ''
+    }
+  }
   if (threads.some((th) => th.consultation_id === null && th.quote !== null)) {
     // A member's thread quotes the live draft, which may hold text not yet published: its
     // quote is shown only when the frozen version has the same words in that section.

@@ -2,9 +2,10 @@ import * as Y from 'yjs'
 import { findSections } from '../../shared/schema'
 import { CHECK_IN_ALPHABET } from '../../shared/api/workshops'
 import type { Executor } from '../db/database'
+import { anchorForQuote } from '../comments/anchors'
 import { insertThreadWithRoot } from '../comments/service'
 import { loadScratchDoc } from '../documents/service'
-import { updateToProseMirror } from '../render/to-prosemirror'
+import { PROSEMIRROR_FRAGMENT, updateToProseMirror } from '../render/to-prosemirror'
 import { draftMinutes } from '../workshops/minutes'
 import type { DemoMember } from './threads'
 
@@ -46,7 +47,8 @@ export async function seedDemoWorkshops(
       process_id: processId,
       document_id: documentId,
       title: 'Round table: critical infrastructure',
-      purpose: 'Operators, regulators, researchers and civil society review the action line on critical infrastructure.',
+      purpose:
+        'Operators, regulators, researchers and civil society review the action line on critical infrastructure.',
       starts_at: startedAt,
       ends_at: at(120),
       time_zone: 'America/Bogota',
@@ -65,19 +67,57 @@ export async function seedDemoWorkshops(
   const agenda = await trx
     .insertInto('workshop_agenda_items')
     .values([
-      { workshop_id: closed.id, position: 0, section_id: infrastructure.id, title: infrastructure.title, minutes: 45, extra_minutes: 10, lead: facilitator.name, started_at: at(0), ended_at: at(55) },
-      { workshop_id: closed.id, position: 1, section_id: governance.id, title: governance.title, minutes: 30, started_at: at(55), ended_at: at(90) },
-      { workshop_id: closed.id, position: 2, topic: 'Next steps', title: 'Next steps', minutes: 15, started_at: at(90), ended_at: at(110) },
+      {
+        workshop_id: closed.id,
+        position: 0,
+        section_id: infrastructure.id,
+        title: infrastructure.title,
+        minutes: 45,
+        extra_minutes: 10,
+        lead: facilitator.name,
+        started_at: at(0),
+        ended_at: at(55),
+      },
+      {
+        workshop_id: closed.id,
+        position: 1,
+        section_id: governance.id,
+        title: governance.title,
+        minutes: 30,
+        started_at: at(55),
+        ended_at: at(90),
+      },
+      {
+        workshop_id: closed.id,
+        position: 2,
+        topic: 'Next steps',
+        title: 'Next steps',
+        minutes: 15,
+        started_at: at(90),
+        ended_at: at(110),
+      },
     ])
     .returningAll()
     .execute()
   const [first, second] = agenda
 
   // Everyone with a group attends, and so does a guest without an account.
-  const attendees = new Map<string, { id: string; name: string; group: string; organisation: string; userId: string | null }>()
+  const attendees = new Map<
+    string,
+    { id: string; name: string; group: string; organisation: string; userId: string | null }
+  >()
   let code = 0
   const codeOf = () => `DEMAC${CHECK_IN_ALPHABET[code++]}`
-  for (const person of [...people, { userId: null, name: 'Rosa Díaz', group: 'technical-community', organisation: 'Internet Society chapter', email: '' }]) {
+  for (const person of [
+    ...people,
+    {
+      userId: null,
+      name: 'Rosa Díaz',
+      group: 'technical-community',
+      organisation: 'Internet Society chapter',
+      email: '',
+    },
+  ]) {
     const registration = await trx
       .insertInto('workshop_registrations')
       .values({
@@ -106,7 +146,13 @@ export async function seedDemoWorkshops(
       })
       .returning('id')
       .executeTakeFirstOrThrow()
-    attendees.set(person.name, { id: attendee.id, name: person.name, group: person.group, organisation: person.organisation, userId: person.userId })
+    attendees.set(person.name, {
+      id: attendee.id,
+      name: person.name,
+      group: person.group,
+      organisation: person.organisation,
+      userId: person.userId,
+    })
   }
   const who = (name: string) => attendees.get(name)!
 
@@ -116,10 +162,17 @@ export async function seedDemoWorkshops(
     body: string,
     target: { id: string; title: string },
     item: { id: string },
-    extra: { proposal?: string; recordedBy?: string } = {},
+    extra: { proposal?: string; recordedBy?: string; passage?: string } = {},
   ) => {
     const a = who(name)
     const member = people.find((p) => p.name === name)
+    // A passage selected in the document during the session (issue 13, item 5), anchored like any thread.
+    const anchor = extra.passage
+      ? anchorForQuote(scratch.getXmlFragment(PROSEMIRROR_FRAGMENT), extra.passage)
+      : null
+    if (extra.passage && !anchor) {
+      throw new Error(`The demo draft does not contain "${extra.passage}"`)
+    }
     const thread = await insertThreadWithRoot(
       trx,
       {
@@ -128,7 +181,10 @@ export async function seedDemoWorkshops(
         section_id: target.id,
         section_title: target.title,
         kind,
-        proposal_scope: kind === 'proposal' ? 'section' : null,
+        anchor_start: anchor?.start ?? null,
+        anchor_end: anchor?.end ?? null,
+        quote: anchor?.quote ?? null,
+        proposal_scope: kind === 'proposal' ? (anchor ? 'range' : 'section') : null,
         proposal_text: extra.proposal ?? null,
         created_by: a.userId,
         workshop_id: closed.id,
@@ -159,14 +215,54 @@ export async function seedDemoWorkshops(
       })
       .execute()
   }
-  const byGroup = (group: string) => people.find((p) => p.group === group && p.role === 'stakeholder') ?? people.find((p) => p.group === group)!
-  await said(byGroup('private-sector').name, 'comment', 'Operators of essential services need one incident-reporting form for all regulators, not one per sector.', infrastructure, first!)
-  await said(byGroup('academia').name, 'question', 'Which systems count as critical: is there a published list, and who keeps it up to date?', infrastructure, first!)
-  await said('Rosa Díaz', 'proposal', 'Add that the list of critical infrastructure is reviewed every year with operators.', infrastructure, first!, {
-    proposal: 'The national list of critical infrastructure is reviewed every year together with the operators concerned and published in summary form.',
-    recordedBy: facilitator.name,
-  })
-  await said(byGroup('civil-society').name, 'comment', 'The coordination council should include civil society with a vote, not only as observers.', governance, second!)
+  const byGroup = (group: string) =>
+    people.find((p) => p.group === group && p.role === 'stakeholder') ??
+    people.find((p) => p.group === group)!
+  await said(
+    byGroup('private-sector').name,
+    'comment',
+    'Operators of essential services need one incident-reporting form for all regulators, not one per sector.',
+    infrastructure,
+    first!,
+  )
+  await said(
+    byGroup('academia').name,
+    'question',
+    'Which systems count as critical: is there a published list, and who keeps it up to date?',
+    infrastructure,
+    first!,
+  )
+  await said(
+    'Rosa Díaz',
+    'proposal',
+    'Add that the list of critical infrastructure is reviewed every year with operators.',
+    infrastructure,
+    first!,
+    {
+      proposal:
+        'The national list of critical infrastructure is reviewed every year together with the operators concerned and published in summary form.',
+      recordedBy: facilitator.name,
+    },
+  )
+  await said(
+    byGroup('government').name,
+    'proposal',
+    'Small operators cannot report in a day; give them a simplified form.',
+    infrastructure,
+    first!,
+    {
+      proposal:
+        'report significant incidents within 24 hours (small operators on a simplified form)',
+      passage: 'report significant incidents within 24 hours',
+    },
+  )
+  await said(
+    byGroup('civil-society').name,
+    'comment',
+    'The coordination council should include civil society with a vote, not only as observers.',
+    governance,
+    second!,
+  )
   await trx
     .insertInto('workshop_contributions')
     .values([
@@ -209,11 +305,57 @@ export async function seedDemoWorkshops(
     })
     .returning('id')
     .executeTakeFirstOrThrow()
-  const choices: Record<string, number> = { government: 0, 'civil-society': 0, academia: 0, 'private-sector': 1, individual: 0, 'technical-community': 2 }
+  const choices: Record<string, number> = {
+    government: 0,
+    'civil-society': 0,
+    academia: 0,
+    'private-sector': 1,
+    individual: 0,
+    'technical-community': 2,
+  }
   for (const a of attendees.values()) {
     await trx
       .insertInto('workshop_votes')
-      .values({ poll_id: poll.id, attendee_id: a.id, choices: JSON.stringify([choices[a.group] ?? 0]), stakeholder_group: a.group })
+      .values({
+        poll_id: poll.id,
+        attendee_id: a.id,
+        choices: JSON.stringify([choices[a.group] ?? 0]),
+        stakeholder_group: a.group,
+      })
+      .execute()
+  }
+  // A straw poll with several answers: each attendee ticked the sectors to exercise first.
+  const sectors = await trx
+    .insertInto('workshop_polls')
+    .values({
+      workshop_id: closed.id,
+      agenda_item_id: first!.id,
+      question: 'Which sectors should the first national exercise cover?',
+      options: JSON.stringify(['Electricity', 'Water', 'Health', 'Finance', 'Telecommunications']),
+      multiple: true,
+      state: 'closed',
+      opened_at: at(52),
+      closed_at: at(58),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const ticked: Record<string, number[]> = {
+    government: [0, 4],
+    'civil-society': [1, 2],
+    academia: [0, 2, 4],
+    'private-sector': [0, 3],
+    individual: [2],
+    'technical-community': [4],
+  }
+  for (const a of attendees.values()) {
+    await trx
+      .insertInto('workshop_votes')
+      .values({
+        poll_id: sectors.id,
+        attendee_id: a.id,
+        choices: JSON.stringify(ticked[a.group] ?? [0]),
+        stakeholder_group: a.group,
+      })
       .execute()
   }
   await trx
@@ -259,8 +401,21 @@ export async function seedDemoWorkshops(
   await trx
     .insertInto('workshop_agenda_items')
     .values([
-      { workshop_id: scheduled.id, position: 0, section_id: incidents.id, title: incidents.title, minutes: 60, lead: facilitator.name },
-      { workshop_id: scheduled.id, position: 1, topic: 'Open questions', title: 'Open questions', minutes: 30 },
+      {
+        workshop_id: scheduled.id,
+        position: 0,
+        section_id: incidents.id,
+        title: incidents.title,
+        minutes: 60,
+        lead: facilitator.name,
+      },
+      {
+        workshop_id: scheduled.id,
+        position: 1,
+        topic: 'Open questions',
+        title: 'Open questions',
+        minutes: 30,
+      },
     ])
     .execute()
 }

@@ -34,7 +34,11 @@ export function insertWorkshop(trx: Executor, values: Insertable<WorkshopsTable>
   return trx.insertInto('workshops').values(values).returningAll().executeTakeFirstOrThrow()
 }
 
-export function updateWorkshop(trx: Executor, workshopId: string, values: Updateable<WorkshopsTable>) {
+export function updateWorkshop(
+  trx: Executor,
+  workshopId: string,
+  values: Updateable<WorkshopsTable>,
+) {
   return trx
     .updateTable('workshops')
     .set({ ...values, updated_at: sql`now()` })
@@ -142,7 +146,11 @@ export function findRegistrationByCode(db: Executor, workshopId: string, code: s
 }
 
 export function insertRegistration(trx: Executor, values: Insertable<WorkshopRegistrationsTable>) {
-  return trx.insertInto('workshop_registrations').values(values).returningAll().executeTakeFirstOrThrow()
+  return trx
+    .insertInto('workshop_registrations')
+    .values(values)
+    .returningAll()
+    .executeTakeFirstOrThrow()
 }
 
 export async function codeTaken(db: Executor, workshopId: string, code: string) {
@@ -160,7 +168,10 @@ export function countCheckInFailures(db: Executor, address: string, since: Date)
 }
 
 export function insertCheckInFailure(db: Executor, workshopId: string, address: string) {
-  return db.insertInto('workshop_checkin_failures').values({ workshop_id: workshopId, address }).execute()
+  return db
+    .insertInto('workshop_checkin_failures')
+    .values({ workshop_id: workshopId, address })
+    .execute()
 }
 
 export function listAttendees(db: Executor, workshopId: string) {
@@ -190,7 +201,11 @@ export function findAttendeeByUser(db: Executor, workshopId: string, userId: str
     .executeTakeFirst()
 }
 
-export function findAttendeeByRegistration(db: Executor, workshopId: string, registrationId: string) {
+export function findAttendeeByRegistration(
+  db: Executor,
+  workshopId: string,
+  registrationId: string,
+) {
   return db
     .selectFrom('workshop_attendees')
     .selectAll()
@@ -200,7 +215,11 @@ export function findAttendeeByRegistration(db: Executor, workshopId: string, reg
 }
 
 export function insertAttendee(trx: Executor, values: Insertable<WorkshopAttendeesTable>) {
-  return trx.insertInto('workshop_attendees').values(values).returningAll().executeTakeFirstOrThrow()
+  return trx
+    .insertInto('workshop_attendees')
+    .values(values)
+    .returningAll()
+    .executeTakeFirstOrThrow()
 }
 
 /** The raised hands still waiting, in the facilitator's order. */
@@ -208,14 +227,7 @@ export function listQueue(db: Executor, workshopId: string) {
   return db
     .selectFrom('workshop_queue as q')
     .innerJoin('workshop_attendees as a', 'a.id', 'q.attendee_id')
-    .select([
-      'q.id',
-      'q.attendee_id',
-      'q.position',
-      'q.raised_at',
-      'a.name',
-      'a.stakeholder_group',
-    ])
+    .select(['q.id', 'q.attendee_id', 'q.position', 'q.raised_at', 'a.name', 'a.stakeholder_group'])
     .where('q.workshop_id', '=', workshopId)
     .where('q.called_at', 'is', null)
     .where('q.removed_at', 'is', null)
@@ -265,6 +277,17 @@ export function listContributions(db: Executor, workshopId: string) {
     .execute()
 }
 
+/** The root comments of the threads recorded in a workshop: whether each is hidden or withdrawn. */
+export function listContributionRoots(db: Executor, workshopId: string) {
+  return db
+    .selectFrom('comments as c')
+    .innerJoin('workshop_contributions as wc', 'wc.thread_id', 'c.thread_id')
+    .select(['c.thread_id', 'c.hidden_at', 'c.withdrawn_at'])
+    .where('wc.workshop_id', '=', workshopId)
+    .where('c.is_root', '=', true)
+    .execute()
+}
+
 export function findContribution(db: Executor, workshopId: string, contributionId: string) {
   return db
     .selectFrom('workshop_contributions')
@@ -275,7 +298,11 @@ export function findContribution(db: Executor, workshopId: string, contributionI
 }
 
 export function insertContribution(trx: Executor, values: Insertable<WorkshopContributionsTable>) {
-  return trx.insertInto('workshop_contributions').values(values).returningAll().executeTakeFirstOrThrow()
+  return trx
+    .insertInto('workshop_contributions')
+    .values(values)
+    .returningAll()
+    .executeTakeFirstOrThrow()
 }
 
 /** The action items of a process's workshops that are not done, oldest due first. */

@@ -28,11 +28,19 @@ import type { AttendeeRow, Executor, Trx, WorkshopRow } from '../db/database'
 import { inTransaction } from '../db/transaction'
 import { recordAudit } from '../audit/record'
 import { AppError, badRequest, conflict, forbidden, notFound } from '../errors'
-import { announceThread, insertThreadWithRoot } from '../comments/service'
-import { currentSections } from '../documents/service'
+import { announceThread, insertThreadWithRoot, readAnchoredPassage } from '../comments/service'
+import { currentContent, currentSections } from '../documents/service'
+import { findSections } from '../../shared/schema'
 import { isTimeZone } from '../consultation/service'
 import * as queries from './queries'
-import { toAgendaItem, toAttendee, toContribution, toPoll, toRegistration, toWorkshop } from './present'
+import {
+  toAgendaItem,
+  toAttendee,
+  toContribution,
+  toPoll,
+  toRegistration,
+  toWorkshop,
+} from './present'
 import { draftMinutes } from './minutes'
 
 /** A workshop the caller may act on, and their membership in its process. */
@@ -110,7 +118,11 @@ async function presentOne(db: Executor, workshopId: string): Promise<Workshop> {
 
 /** A process's workshops, latest first; drafts only for those who run workshops. */
 export async function listWorkshops(ctx: Ctx, membership: MembershipContext): Promise<Workshop[]> {
-  const rows = await queries.listWorkshops(ctx.db, membership.processId, managesWorkshops(membership))
+  const rows = await queries.listWorkshops(
+    ctx.db,
+    membership.processId,
+    managesWorkshops(membership),
+  )
   return present(ctx.db, rows)
 }
 
@@ -328,9 +340,14 @@ async function transition(
   await inTransaction(ctx.db, async (trx) => {
     const row = await queries.lockWorkshop(trx, access.workshop.id)
     if (!row || !from.includes(row.state)) {
-      throw new AppError(409, 'conflict', `This cannot be done to a ${row?.state ?? 'missing'} workshop`, {
-        state: row?.state,
-      })
+      throw new AppError(
+        409,
+        'conflict',
+        `This cannot be done to a ${row?.state ?? 'missing'} workshop`,
+        {
+          state: row?.state,
+        },
+      )
     }
     await change(trx, row)
     await recordAudit(trx, origin, {
@@ -502,7 +519,11 @@ async function registerPeople(
   return { created, existing }
 }
 
-async function presentRegistration(db: Executor, workshopId: string, id: string): Promise<Registration> {
+async function presentRegistration(
+  db: Executor,
+  workshopId: string,
+  id: string,
+): Promise<Registration> {
   const rows = await queries.listRegistrations(db, workshopId)
   const row = rows.find((r) => r.id === id)
   if (!row) {
@@ -549,9 +570,16 @@ export async function register(
       consentPublic: body.consentPublic ?? false,
     }
   } else {
-    if (body.stakeholderGroup !== undefined || body.organisation !== undefined || body.email !== undefined) {
+    if (
+      body.stakeholderGroup !== undefined ||
+      body.organisation !== undefined ||
+      body.email !== undefined
+    ) {
       throw fieldErrors([
-        { field: 'name', message: 'a member’s group, organisation and address come from their membership' },
+        {
+          field: 'name',
+          message: 'a member’s group, organisation and address come from their membership',
+        },
       ])
     }
     const userId = body.userId ?? actor.userId
@@ -710,8 +738,15 @@ export async function checkInWithCode(
   address: string,
 ): Promise<{ name: string; checkedInAt: string }> {
   const since = new Date(Date.now() - 10 * 60_000)
-  if ((await queries.countCheckInFailures(ctx.db, address, since)) >= WORKSHOP_LIMITS.checkInFailuresPer10Minutes) {
-    throw new AppError(429, 'rate_limited', 'Too many wrong codes; wait a few minutes and try again')
+  if (
+    (await queries.countCheckInFailures(ctx.db, address, since)) >=
+    WORKSHOP_LIMITS.checkInFailuresPer10Minutes
+  ) {
+    throw new AppError(
+      429,
+      'rate_limited',
+      'Too many wrong codes; wait a few minutes and try again',
+    )
   }
   const workshop = await queries.findWorkshop(ctx.db, workshopId)
   const registration =
@@ -750,7 +785,10 @@ export async function join(ctx: Ctx, actor: Actor, access: WorkshopAccess) {
       return existing
     }
     const registration = await queries.findRegistrationByUser(trx, workshop.id, actor.userId)
-    if (registration && (await queries.findAttendeeByRegistration(trx, workshop.id, registration.id))) {
+    if (
+      registration &&
+      (await queries.findAttendeeByRegistration(trx, workshop.id, registration.id))
+    ) {
       return (await queries.findAttendeeByRegistration(trx, workshop.id, registration.id))!
     }
     return queries.insertAttendee(trx, {
@@ -811,7 +849,11 @@ export function getAttendance(ctx: Ctx, access: WorkshopAccess): Promise<Attenda
 // ---------------------------------------------------------------------------------------------
 // The live state (issue 13, item 4)
 
-function clockOf(workshop: WorkshopRow, item: { minutes: number; extra_minutes: number } | undefined, now: number) {
+function clockOf(
+  workshop: WorkshopRow,
+  item: { minutes: number; extra_minutes: number } | undefined,
+  now: number,
+) {
   const elapsedMs =
     Number(workshop.clock_elapsed_ms) +
     (workshop.clock_resumed_at ? Math.max(0, now - workshop.clock_resumed_at.getTime()) : 0)
@@ -883,7 +925,11 @@ async function liveStateOf(
 }
 
 /** The live state of a workshop as the caller sees it. */
-export async function getLiveState(ctx: Ctx, actor: Actor, access: WorkshopAccess): Promise<LiveState> {
+export async function getLiveState(
+  ctx: Ctx,
+  actor: Actor,
+  access: WorkshopAccess,
+): Promise<LiveState> {
   const workshop = (await queries.findWorkshop(ctx.db, access.workshop.id)) ?? access.workshop
   return liveStateOf(ctx.db, workshop, access.membership, actor.userId)
 }
@@ -917,6 +963,15 @@ export async function control(
   }
   if (body.action === 'spotlight' && body.spotlight === undefined) {
     throw fieldErrors([{ field: 'spotlight', message: 'is required (null clears it)' }])
+  }
+  const passage =
+    body.action === 'spotlight' && body.spotlight && 'quote' in body.spotlight
+      ? body.spotlight
+      : null
+  if (passage) {
+    // A passage in the spotlight is words of a section of the workshop's document as it reads
+    // now (read before the transaction: PGlite has one connection).
+    await requirePassage(ctx, access.workshop, passage.sectionId, passage.quote, 'spotlight/quote')
   }
   const outcome = await inTransaction(ctx.db, async (trx) => {
     const row = await queries.lockWorkshop(trx, access.workshop.id)
@@ -1009,7 +1064,9 @@ export async function control(
             .where('id', '=', spotlight.threadId)
             .executeTakeFirst()
           if (!thread || thread.process_id !== row.process_id) {
-            throw fieldErrors([{ field: 'spotlight/threadId', message: 'No such thread in this process' }])
+            throw fieldErrors([
+              { field: 'spotlight/threadId', message: 'No such thread in this process' },
+            ])
           }
         }
         await queries.updateWorkshop(trx, row.id, {
@@ -1060,9 +1117,14 @@ export async function control(
   })
   const state = await getLiveState(ctx, actor, access)
   if (outcome === 'stale') {
-    throw new AppError(409, 'conflict', 'Someone else changed the workshop first; here is where it stands', {
-      current: state,
-    })
+    throw new AppError(
+      409,
+      'conflict',
+      'Someone else changed the workshop first; here is where it stands',
+      {
+        current: state,
+      },
+    )
   }
   announceWorkshop(ctx, access.workshop)
   return state
@@ -1092,6 +1154,33 @@ async function actingAttendee(
     throw conflict('Check in or join the workshop first')
   }
   return { attendee, onBehalf: false }
+}
+
+/**
+ * Throws a 400 on `field` unless `quote` (spacing aside) is words of the section `sectionId`
+ * of the workshop's document as it reads now.
+ */
+async function requirePassage(
+  ctx: Ctx,
+  workshop: WorkshopRow,
+  sectionId: string,
+  quote: string,
+  field: string,
+): Promise<void> {
+  const content = workshop.document_id
+    ? (await currentContent(ctx.db, workshop.document_id))?.content
+    : undefined
+  const span = content ? findSections(content).find((s) => s.id === sectionId) : undefined
+  const collapse = (text: string) => text.replace(/\s+/g, ' ').trim()
+  const words = collapse(quote)
+  if (
+    !content ||
+    !span ||
+    words === '' ||
+    !collapse(content.textBetween(span.from, span.to, ' ', ' ')).includes(words)
+  ) {
+    throw fieldErrors([{ field, message: 'is not a passage of that section' }])
+  }
 }
 
 function requireRunning(workshop: WorkshopRow) {
@@ -1186,7 +1275,11 @@ export async function orderQueue(
       })
     }
     for (const [index, id] of entryIds.entries()) {
-      await trx.updateTable('workshop_queue').set({ position: index + 1 }).where('id', '=', id).execute()
+      await trx
+        .updateTable('workshop_queue')
+        .set({ position: index + 1 })
+        .where('id', '=', id)
+        .execute()
     }
   })
   announceWorkshop(ctx, access.workshop)
@@ -1218,7 +1311,9 @@ export async function contribute(
     throw forbidden('Only facilitators record decisions and action items')
   }
   if (body.kind !== 'action' && (body.owner !== undefined || body.dueDate !== undefined)) {
-    throw fieldErrors([{ field: 'owner', message: 'only an action item has an owner and a due date' }])
+    throw fieldErrors([
+      { field: 'owner', message: 'only an action item has an owner and a due date' },
+    ])
   }
   if (body.kind === 'action' && body.owner === undefined) {
     throw fieldErrors([{ field: 'owner', message: 'is required for an action item' }])
@@ -1228,6 +1323,25 @@ export async function contribute(
   }
   if (body.kind === 'proposal' && body.proposal === undefined) {
     throw fieldErrors([{ field: 'proposal', message: 'is required for a proposed change' }])
+  }
+  if (!isThread && (body.anchor !== undefined || body.quote !== undefined)) {
+    throw fieldErrors([
+      { field: 'anchor', message: 'only a comment, question or proposal is on a passage' },
+    ])
+  }
+  if (body.anchor !== undefined && body.quote !== undefined) {
+    throw fieldErrors([
+      { field: 'quote', message: 'give the passage as an anchor or a quote, not both' },
+    ])
+  }
+  if (body.kind !== 'proposal' && body.proposalScope !== undefined) {
+    throw fieldErrors([{ field: 'proposalScope', message: 'is only for kind "proposal"' }])
+  }
+  // A proposed change replaces the selected passage by default, or the whole section.
+  const proposalScope =
+    body.kind === 'proposal' ? (body.proposalScope ?? (body.anchor ? 'range' : 'section')) : null
+  if (proposalScope === 'range' && body.anchor === undefined) {
+    throw fieldErrors([{ field: 'anchor', message: 'is required for a change to a passage' }])
   }
   const { attendee, onBehalf } = await actingAttendee(ctx.db, actor, access, body.attendeeId)
   const agenda = await queries.listAgenda(ctx.db, [workshop.id])
@@ -1239,13 +1353,29 @@ export async function contribute(
       throw conflict('This workshop works on no document; record a decision instead')
     }
     if (sectionId === undefined) {
-      throw fieldErrors([{ field: 'sectionId', message: 'is required outside a section’s agenda item' }])
+      throw fieldErrors([
+        { field: 'sectionId', message: 'is required outside a section’s agenda item' },
+      ])
     }
     section = (await currentSections(ctx.db, workshop.document_id)).find((s) => s.id === sectionId)
     if (!section) {
-      throw fieldErrors([{ field: 'sectionId', message: 'That section is not in the workshop’s document' }])
+      throw fieldErrors([
+        { field: 'sectionId', message: 'That section is not in the workshop’s document' },
+      ])
     }
   }
+  // A passage given by its words (the console) must be words of that section as it reads now.
+  if (isThread && body.quote !== undefined) {
+    await requirePassage(ctx, workshop, section!.id!, body.quote, 'quote')
+  }
+  // A passage selected in the document (issue 13, item 5): checked against the stored text of
+  // its section like any thread's anchor, and quoted as the server reads it.
+  const anchoredQuote =
+    isThread && body.anchor
+      ? await readAnchoredPassage(ctx, workshop.document_id!, section!.id!, body.anchor, {
+          rangeProposal: proposalScope === 'range',
+        })
+      : null
   const member = attendee.user_id
     ? await queries.findMemberUser(ctx.db, workshop.process_id, attendee.user_id)
     : undefined
@@ -1262,8 +1392,10 @@ export async function contribute(
           section_id: section!.id!,
           section_title: section!.title,
           kind: body.kind,
-          quote: body.quote ?? null,
-          proposal_scope: body.kind === 'proposal' ? 'section' : null,
+          quote: anchoredQuote ?? body.quote ?? null,
+          anchor_start: body.anchor?.start ?? null,
+          anchor_end: body.anchor?.end ?? null,
+          proposal_scope: proposalScope,
           proposal_text: body.kind === 'proposal' ? body.proposal! : null,
           created_by: attendee.user_id,
           workshop_id: workshop.id,
@@ -1299,7 +1431,12 @@ export async function contribute(
       action: 'workshop.contribute',
       targetType: 'workshop',
       targetId: workshop.id,
-      details: { title: workshop.title, kind: body.kind, author: attendee.name, threadId: thread?.id },
+      details: {
+        title: workshop.title,
+        kind: body.kind,
+        author: attendee.name,
+        threadId: thread?.id,
+      },
     })
     return { row, thread }
   })
@@ -1310,9 +1447,29 @@ export async function contribute(
   return toContribution(result.row)
 }
 
-/** What was recorded in a workshop, oldest first. */
+/**
+ * What was recorded in a workshop, oldest first. Hidden means hidden here too: a contribution
+ * whose thread a moderator hid shows neither its text nor its author to those who do not
+ * moderate, and a withdrawn one loses its text for everyone, as in the thread lists.
+ */
 export async function listContributions(ctx: Ctx, access: WorkshopAccess): Promise<Contribution[]> {
-  return (await queries.listContributions(ctx.db, access.workshop.id)).map(toContribution)
+  const [rows, roots] = await Promise.all([
+    queries.listContributions(ctx.db, access.workshop.id),
+    queries.listContributionRoots(ctx.db, access.workshop.id),
+  ])
+  const moderator = can(access.membership.role, 'threads.moderate')
+  const byThread = new Map(roots.map((root) => [root.thread_id, root]))
+  return rows.map((row) => {
+    const item = toContribution(row)
+    const root = row.thread_id === null ? undefined : byThread.get(row.thread_id)
+    if (root?.withdrawn_at) {
+      return { ...item, body: '' }
+    }
+    if (root?.hidden_at && !moderator) {
+      return { ...item, body: '', authorName: '', authorOrganisation: '', recordedBy: null }
+    }
+    return item
+  })
 }
 
 /** Moves an action item's status on; also after the workshop closed. Audited as `workshop.action-status`. */
@@ -1351,21 +1508,40 @@ export async function setActionStatus(
 }
 
 /** A process's action items that are not done yet, with their workshop's title. */
-export async function listActionItems(ctx: Ctx, membership: MembershipContext): Promise<ActionItem[]> {
-  const rows = await queries.listOpenActionItems(ctx.db, membership.processId, managesWorkshops(membership))
+export async function listActionItems(
+  ctx: Ctx,
+  membership: MembershipContext,
+): Promise<ActionItem[]> {
+  const rows = await queries.listOpenActionItems(
+    ctx.db,
+    membership.processId,
+    managesWorkshops(membership),
+  )
   return rows.map((row) => ({ ...toContribution(row), workshopTitle: row.workshop_title }))
 }
 
 // ---------------------------------------------------------------------------------------------
 // Straw polls (issue 13, item 6)
 
-async function pollsOf(db: Executor, workshopId: string, attendeeId: string | null): Promise<Poll[]> {
+async function pollsOf(
+  db: Executor,
+  workshopId: string,
+  attendeeId: string | null,
+): Promise<Poll[]> {
   const polls = await queries.listPolls(db, workshopId)
-  const votes = await queries.listVotes(db, polls.map((poll) => poll.id))
+  const votes = await queries.listVotes(
+    db,
+    polls.map((poll) => poll.id),
+  )
   return polls.map((poll) => toPoll(poll, votes, attendeeId))
 }
 
-async function presentPoll(db: Executor, workshopId: string, pollId: string, attendeeId: string | null) {
+async function presentPoll(
+  db: Executor,
+  workshopId: string,
+  pollId: string,
+  attendeeId: string | null,
+) {
   const poll = (await pollsOf(db, workshopId, attendeeId)).find((p) => p.id === pollId)
   if (!poll) {
     throw notFound('Poll')
@@ -1387,7 +1563,9 @@ export async function createPoll(
   if (body.agendaItemId !== undefined) {
     const agenda = await queries.listAgenda(ctx.db, [workshop.id])
     if (!agenda.some((item) => item.id === body.agendaItemId)) {
-      throw fieldErrors([{ field: 'agendaItemId', message: 'is not an item of this workshop’s agenda' }])
+      throw fieldErrors([
+        { field: 'agendaItemId', message: 'is not an item of this workshop’s agenda' },
+      ])
     }
   }
   const id = await inTransaction(ctx.db, async (trx) => {
@@ -1434,7 +1612,11 @@ export async function setPollState(
     const from = next === 'open' ? 'draft' : 'open'
     const changed = await trx
       .updateTable('workshop_polls')
-      .set(next === 'open' ? { state: 'open', opened_at: new Date() } : { state: 'closed', closed_at: new Date() })
+      .set(
+        next === 'open'
+          ? { state: 'open', opened_at: new Date() }
+          : { state: 'closed', closed_at: new Date() },
+      )
       .where('id', '=', poll.id)
       .where('state', '=', from)
       .executeTakeFirst()
@@ -1506,7 +1688,9 @@ export async function vote(
       })
       .onConflict((oc) => oc.columns(['poll_id', 'attendee_id']).doNothing())
       .executeTakeFirst()
-    return Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0 ? ('repeated' as const) : ('counted' as const)
+    return Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0
+      ? ('repeated' as const)
+      : ('counted' as const)
   })
   if (outcome === 'closed') {
     throw conflict('This poll is not open')

@@ -104,7 +104,8 @@ export const HiddenInfo = Type.Object({
     description: 'The moderator’s name; shown to moderators only.',
   }),
   pending: Type.Boolean({
-    description: 'A public comment waiting for approval before publication (moderators only see it).',
+    description:
+      'A public comment waiting for approval before publication (moderators only see it).',
   }),
 })
 export type HiddenInfo = Static<typeof HiddenInfo>
@@ -178,18 +179,21 @@ export const PASSAGE_CHANGE_STATUSES = ['unchanged', 'changed', 'removed'] as co
  */
 export const ThreadTextChange = Type.Object({
   isChanged: Type.Boolean({
-    description: 'The section’s text or title, or the passage, changed since the thread was written.',
+    description:
+      'The section’s text or title, or the passage, changed since the thread was written.',
   }),
   basis: Type.Enum(['recorded', 'version'] as const, {
     description:
       '`recorded`: the section’s text as the thread recorded it when it was opened; `version`: the text of the version it was written against (threads older than that record).',
   }),
   writtenOn: Type.Union([ThreadVersionRef, Type.Null()], {
-    description: 'The version the thread was written against: a consultation’s, or the newest one then.',
+    description:
+      'The version the thread was written against: a consultation’s, or the newest one then.',
   }),
   section: Type.Object({
     status: Type.Enum(SECTION_CHANGE_STATUSES, {
-      description: 'changed when its text below the heading changed, renamed when only its title did.',
+      description:
+        'changed when its text below the heading changed, renamed when only its title did.',
     }),
     titleThen: Type.String(),
     titleNow: Type.Union([Type.String(), Type.Null()], { description: 'Null when removed.' }),
@@ -220,17 +224,35 @@ export type ThreadTextChange = Static<typeof ThreadTextChange>
  */
 export const ThreadAnsweredIn = Type.Object({
   how: Type.Enum(['applied', 'version'] as const, {
-    description: '`applied`: its proposed change was applied; `version`: its section changed in a version named after the answer.',
+    description:
+      '`applied`: its proposed change was applied; `version`: its section changed in a version named after the answer.',
   }),
   version: Type.Union([ThreadVersionRef, Type.Null()], {
-    description: 'The first version holding the change; null while an applied change is in no version yet.',
+    description:
+      'The first version holding the change; null while an applied change is in no version yet.',
   }),
   previousVersionId: Type.Union([Uuid, Type.Null()], {
     description: 'The version before it, to compare the two; null for the first version.',
   }),
-  redline: Type.Array(RedlinePart, { description: 'The section’s (or passage’s) change, word by word.' }),
+  redline: Type.Array(RedlinePart, {
+    description: 'The section’s (or passage’s) change, word by word.',
+  }),
 })
 export type ThreadAnsweredIn = Static<typeof ThreadAnsweredIn>
+
+/**
+ * The workshop a thread was recorded in (issue 13, item 5), as members read it: its title and,
+ * when a facilitator recorded it on an attendee's behalf, that facilitator's name. Members' API
+ * only; public pages never carry it.
+ */
+export const ThreadWorkshop = Type.Object({
+  workshopId: Uuid,
+  workshopTitle: Type.String(),
+  recordedBy: Type.Union([Type.String(), Type.Null()], {
+    description: 'The facilitator who recorded it on the attendee’s behalf, or null.',
+  }),
+})
+export type ThreadWorkshop = Static<typeof ThreadWorkshop>
 
 /** A thread as lists show it: its opening comment and counts, without the replies. */
 export const ThreadSummary = Type.Object({
@@ -264,6 +286,9 @@ export const ThreadSummary = Type.Object({
   }),
   origin: Type.Union([ThreadOrigin, Type.Null()], {
     description: 'The consultation the thread came from, or null for members’ threads.',
+  }),
+  workshop: Type.Union([ThreadWorkshop, Type.Null()], {
+    description: 'The workshop the thread was recorded in (origin "workshop"), or null.',
   }),
   answer: Type.Union([ThreadAnswer, Type.Null()], {
     description: 'The secretariat’s disposition and public answer, once recorded.',

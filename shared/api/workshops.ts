@@ -2,7 +2,7 @@ import { Type, type Static } from 'typebox'
 import { LIMITS } from '../limits'
 import { GroupKey, LanguageSchema, Organisation, PersonName, Timestamp, Uuid } from './common'
 import { TimeZone } from './consultations'
-import { Body, SectionId } from './threads'
+import { Anchor, Body, PROPOSAL_SCOPES, SectionId } from './threads'
 
 /**
  * Where a workshop stands (issue 13, item 1): prepared as a draft (members do not see it yet),
@@ -116,7 +116,11 @@ const WorkshopFields = {
   format: Type.Enum(WORKSHOP_FORMATS),
   place: Type.String({ maxLength: WORKSHOP_LIMITS.placeMax }),
   meetingUrl: MeetingUrl,
-  languages: Type.Array(LanguageSchema, { minItems: 1, maxItems: LIMITS.languagesMax, uniqueItems: true }),
+  languages: Type.Array(LanguageSchema, {
+    minItems: 1,
+    maxItems: LIMITS.languagesMax,
+    uniqueItems: true,
+  }),
   capacity: Type.Union([
     Type.Integer({ minimum: 1, maximum: WORKSHOP_LIMITS.capacityMax }),
     Type.Null(),
@@ -188,7 +192,9 @@ export const Workshop = Type.Object({
   capacity: Type.Union([Type.Integer(), Type.Null()]),
   registered: Type.Integer({ description: 'People registered so far.' }),
   state: Type.Enum(WORKSHOP_STATES),
-  revision: Type.Integer({ description: 'Grows with every change of the live state; the console sends it back.' }),
+  revision: Type.Integer({
+    description: 'Grows with every change of the live state; the console sends it back.',
+  }),
   groupThreshold: Type.Integer(),
   agenda: Type.Array(AgendaItem),
   createdByName: Type.String(),
@@ -239,7 +245,9 @@ export const Registration = Type.Object({
   stakeholderGroup: Type.String(),
   email: Type.Union([Type.String(), Type.Null()]),
   consentPublic: Type.Boolean(),
-  code: Type.String({ description: 'The check-in code, shown to the registered person and the facilitators.' }),
+  code: Type.String({
+    description: 'The check-in code, shown to the registered person and the facilitators.',
+  }),
   checkedIn: Type.Boolean(),
   createdAt: Timestamp,
 })
@@ -257,7 +265,10 @@ export const CheckInBody = Type.Object(
   { additionalProperties: false },
 )
 
-export const DoorCheckInBody = Type.Object({ registrationId: Uuid }, { additionalProperties: false })
+export const DoorCheckInBody = Type.Object(
+  { registrationId: Uuid },
+  { additionalProperties: false },
+)
 
 export const Attendee = Type.Object({
   id: Uuid,
@@ -385,7 +396,15 @@ export const ContributionBody = Type.Object(
     body: Body,
     sectionId: Type.Optional(SectionId),
     quote: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.quoteMax })),
+    /** A passage selected in the document (Yjs relative positions and its words); the thread anchors to it. */
+    anchor: Type.Optional(Anchor),
     proposal: Type.Optional(Type.String({ maxLength: LIMITS.proposalTextMax })),
+    proposalScope: Type.Optional(
+      Type.Enum(PROPOSAL_SCOPES, {
+        description:
+          'What a proposed change replaces: the anchored passage (`range`, the default with an anchor) or the section.',
+      }),
+    ),
     attendeeId: Type.Optional(Uuid),
     owner: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.nameMax, pattern: '\\S' })),
     dueDate: Type.Optional(Type.String({ format: 'date' })),
@@ -470,7 +489,11 @@ export const MinutesSummaryBody = Type.Object(
   { additionalProperties: false },
 )
 export const PublishMinutesBody = Type.Object(
-  { public: Type.Optional(Type.Boolean({ description: 'Also on the public pages of the process.' })) },
+  {
+    public: Type.Optional(
+      Type.Boolean({ description: 'Also on the public pages of the process.' }),
+    ),
+  },
   { additionalProperties: false },
 )
 

@@ -16,6 +16,8 @@ import { CHECK_IN_ALPHABET } from '../../shared/api/workshops'
 import { seedDemo } from '../../server/demo/seed'
 import { createTestApp } from '../support/app'
 import { makeWorld, type World } from '../support/world'
+import { openConsultation } from '../support/consultations'
+import { anchorFor } from '../support/threads'
 import { controlWorkshop, createWorkshop, workshopBody } from '../support/workshops'
 
 const t = await createTestApp()
@@ -464,6 +466,173 @@ describe('contributions, decisions and action items', () => {
     expect(list).toHaveLength(2)
   })
 
+  it('tells members which workshop a thread comes from and who recorded it; public pages name only who consented', async () => {
+    const w = await makeWorld(t)
+    const consultation = await openConsultation(w.owner, w.process.id, w.documentId, { showMemberThreads: true })
+    const workshop = await createWorkshop(w.owner, w.process.id, w.documentId)
+    const guestOf = async (name: string, organisation: string, consentPublic: boolean) => {
+      const registration = (
+        await w.owner.post(`/api/workshops/${workshop.id}/registrations`, {
+          name,
+          organisation,
+          stakeholderGroup: 'academia',
+          consentPublic,
+        })
+      ).json() as Registration
+      return (
+        await w.people.facilitator.post(`/api/workshops/${workshop.id}/attendees`, { registrationId: registration.id })
+      ).json() as { id: string }
+    }
+    const shy = await guestOf('Shy SHYNAME', 'Shy Org SHYORG', false)
+    const open = await guestOf('Open OPENNAME', 'Open Org OPENORG', true)
+    await controlWorkshop(w.owner, workshop.id, 'start')
+    await w.people.stakeholder.post(`/api/workshops/${workshop.id}/join`, {})
+    const byShy = await w.people.facilitator.post(`/api/workshops/${workshop.id}/contributions`, {
+      kind: 'comment',
+      body: 'Remark SHYREMARK',
+      attendeeId: shy.id,
+    })
+    expect(byShy.statusCode, byShy.body).toBe(201)
+    const facilitatorName = (byShy.json() as Contribution).recordedBy!
+    expect(facilitatorName).toBeTruthy()
+    await w.people.facilitator.post(`/api/workshops/${workshop.id}/contributions`, {
+      kind: 'comment',
+      body: 'Remark OPENREMARK',
+      attendeeId: open.id,
+    })
+    const own = await w.people.stakeholder.post(`/api/workshops/${workshop.id}/contributions`, {
+      kind: 'question',
+      body: 'Question OWNQUESTION',
+    })
+    expect(own.statusCode, own.body).toBe(201)
+
+    // Members' thread API: the workshop, and "recorded by" only when recorded on someone's behalf.
+    const listed = await w.people.observer.get(`/api/processes/${w.process.id}/threads?origin=workshop`)
+    expect(listed.statusCode, listed.body).toBe(200)
+    const threads = listed.json() as { items: Thread[] }
+    const byBody = (marker: string) => threads.items.find((th) => th.root.body?.includes(marker))!
+    expect(byBody('SHYREMARK').workshop).toEqual({
+      workshopId: workshop.id,
+      workshopTitle: workshop.title,
+      recordedBy: facilitatorName,
+    })
+    expect(byBody('OWNQUESTION').workshop).toEqual({
+      workshopId: workshop.id,
+      workshopTitle: workshop.title,
+      recordedBy: null,
+    })
+    const single = (await w.people.drafter.get(`/api/threads/${byBody('OPENREMARK').id}`)).json() as Thread
+    expect(single.workshop?.recordedBy).toBe(facilitatorName)
+    const memberThread = await w.people.drafter.post(`/api/documents/${w.documentId}/threads`, {
+      sectionId: byBody('OPENREMARK').sectionId,
+      kind: 'comment',
+      body: 'Plain member thread',
+    })
+    expect((memberThread.json() as Thread).workshop).toBeNull()
+
+    // The public page lists members' threads: the shy attendee and the facilitator are not named.
+    const page = await t.app.inject({ method: 'GET', url: `/c/${consultation.slug}` })
+    expect(page.statusCode).toBe(200)
+    expect(page.body).toContain('Remark SHYREMARK')
+    expect(page.body).toContain('Remark OPENREMARK')
+    expect(page.body).toContain('Open OPENNAME')
+    expect(page.body).toContain('Open Org OPENORG')
+    expect(page.body).toContain('said in a workshop')
+    expect(page.body).not.toContain('SHYNAME')
+    expect(page.body).not.toContain('SHYORG')
+    expect(page.body).not.toContain(facilitatorName)
+
+    // Hidden means hidden in the workshop's own list too: a moderator hides Shy's thread.
+    const shyThread = byBody('SHYREMARK')
+    const hidden = await w.people.facilitator.post(`/api/comments/${shyThread.root.id}/hide`, { reason: 'Off topic' })
+    expect(hidden.statusCode, hidden.body).toBe(200)
+    const seenByMember = (await w.people.observer.get(`/api/workshops/${workshop.id}/contributions`)).json() as Contribution[]
+    const concealed = seenByMember.find((c) => c.threadId === shyThread.id)!
+    expect(concealed).toMatchObject({ body: '', authorName: '', authorOrganisation: '', recordedBy: null })
+    expect(JSON.stringify(seenByMember)).not.toContain('SHYREMARK')
+    const seenByModerator = (await w.people.facilitator.get(`/api/workshops/${workshop.id}/contributions`)).json() as Contribution[]
+    expect(seenByModerator.find((c) => c.threadId === shyThread.id)!.body).toBe('Remark SHYREMARK')
+    expect((await t.app.inject({ method: 'GET', url: `/c/${consultation.slug}` })).body).not.toContain('SHYREMARK')
+  })
+
+  it('records a comment or a proposed change on a passage selected in the document, anchored like any thread', async () => {
+    const w = await makeWorld(t)
+    const workshop = await createWorkshop(w.owner, w.process.id, w.documentId)
+    await controlWorkshop(w.owner, workshop.id, 'start')
+    await w.people.stakeholder.post(`/api/workshops/${workshop.id}/join`, {})
+    const sections = (await w.owner.get(`/api/documents/${w.documentId}/sections`)).json() as { id: string; title: string }[]
+    const infrastructure = sections.find((s) => s.title === 'Critical infrastructure')!.id
+    const passage = await anchorFor(db, w.documentId, 'within 24 hours')
+
+    // The current agenda item is Governance; the passage is in another section, named explicitly.
+    const proposal = await w.people.stakeholder.post(`/api/workshops/${workshop.id}/contributions`, {
+      kind: 'proposal',
+      body: 'Twelve hours is enough.',
+      proposal: 'within 12 hours',
+      sectionId: infrastructure,
+      anchor: passage,
+    })
+    expect(proposal.statusCode, proposal.body).toBe(201)
+    const thread = (await w.people.drafter.get(`/api/threads/${(proposal.json() as Contribution).threadId}`)).json() as Thread
+    expect(thread).toMatchObject({
+      sectionTitle: 'Critical infrastructure',
+      anchor: { start: passage.start, end: passage.end, quote: 'within 24 hours' },
+      quote: 'within 24 hours',
+      proposal: { scope: 'range', text: 'within 12 hours' },
+      workshop: { workshopId: workshop.id, recordedBy: null },
+    })
+    const comment = await w.people.stakeholder.post(`/api/workshops/${workshop.id}/contributions`, {
+      kind: 'comment',
+      body: 'Who counts the hours?',
+      sectionId: infrastructure,
+      anchor: passage,
+    })
+    expect(comment.statusCode, comment.body).toBe(201)
+    const commented = (await w.people.drafter.get(`/api/threads/${(comment.json() as Contribution).threadId}`)).json() as Thread
+    expect(commented).toMatchObject({ kind: 'comment', anchor: { quote: 'within 24 hours' }, proposal: null })
+
+    // A passage outside the section, a malformed anchor, a decision on a passage: 400, nothing written.
+    const before = await db.selectFrom('workshop_contributions').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()
+    const governance = sections.find((s) => s.title === 'Governance')!.id
+    const refused = await Promise.all([
+      w.people.stakeholder.post(`/api/workshops/${workshop.id}/contributions`, { kind: 'comment', body: 'x', sectionId: governance, anchor: passage }),
+      w.people.stakeholder.post(`/api/workshops/${workshop.id}/contributions`, { kind: 'comment', body: 'x', sectionId: infrastructure, anchor: { start: '!!!', end: 'AAAA', quote: 'x' } }),
+      w.owner.post(`/api/workshops/${workshop.id}/contributions`, { kind: 'decision', body: 'x', anchor: passage }),
+      w.people.stakeholder.post(`/api/workshops/${workshop.id}/contributions`, { kind: 'proposal', body: 'x', proposal: 'y', proposalScope: 'range' }),
+      w.people.stakeholder.post(`/api/workshops/${workshop.id}/contributions`, { kind: 'comment', body: 'x', sectionId: governance, quote: 'within 24 hours' }),
+    ])
+    expect(refused.map((r) => r.statusCode)).toEqual([400, 400, 400, 400, 400])
+    expect(refused[0]!.json()).toMatchObject({ code: 'validation_failed' })
+    const after = await db.selectFrom('workshop_contributions').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()
+    expect(after.n).toBe(before.n)
+    // The console names a passage by its words: kept as the thread's quote when the section has them.
+    const quoted = await w.people.stakeholder.post(`/api/workshops/${workshop.id}/contributions`, {
+      kind: 'question',
+      body: 'Which ministries?',
+      quote: 'every  ministry',
+    })
+    expect(quoted.statusCode, quoted.body).toBe(201)
+    const quotedThread = (await w.people.drafter.get(`/api/threads/${(quoted.json() as Contribution).threadId}`)).json() as Thread
+    expect(quotedThread).toMatchObject({ sectionTitle: 'Governance', quote: 'every  ministry', anchor: null })
+
+    // The spotlight on a passage takes words of the section only; a refused one changes nothing.
+    const live = (await w.owner.get(`/api/workshops/${workshop.id}/live`)).json() as LiveState
+    const wrong = await w.owner.post(`/api/workshops/${workshop.id}/control`, {
+      revision: live.revision,
+      action: 'spotlight',
+      spotlight: { sectionId: governance, quote: 'within 24 hours' },
+    })
+    expect(wrong.statusCode, wrong.body).toBe(400)
+    const unchanged = (await w.owner.get(`/api/workshops/${workshop.id}/live`)).json() as LiveState
+    expect([unchanged.revision, unchanged.spotlight]).toEqual([live.revision, null])
+    const right = await w.owner.post(`/api/workshops/${workshop.id}/control`, {
+      revision: live.revision,
+      action: 'spotlight',
+      spotlight: { sectionId: infrastructure, quote: 'within 24 hours' },
+    })
+    expect(right.statusCode, right.body).toBe(200)
+  })
+
   it('keeps action items listed on the process with their status until done, also after closing', async () => {
     const w = await makeWorld(t)
     const workshop = await createWorkshop(w.owner, w.process.id, w.documentId)
@@ -536,6 +705,46 @@ describe('straw polls', () => {
     expect((await w.people.stakeholder.post(`/api/workshops/${workshop.id}/polls/${poll.id}/votes`, { choices: [2] })).statusCode).toBe(409)
     const live = (await w.people.observer.get(`/api/workshops/${workshop.id}/live`)).json() as LiveState
     expect(live.polls[0]).toMatchObject({ state: 'closed', votes: 2 })
+  })
+
+  it('takes several answers on a multiple-choice poll, one ballot per attendee under parallel votes, by group', async () => {
+    const w = await makeWorld(t)
+    const workshop = await createWorkshop(w.owner, w.process.id, w.documentId)
+    await controlWorkshop(w.owner, workshop.id, 'start')
+    await db.updateTable('memberships').set({ stakeholder_group: 'academia' }).where('id', '=', await membershipOf(w, 'drafter')).execute()
+    for (const client of [w.people.stakeholder, w.people.drafter]) {
+      await client.post(`/api/workshops/${workshop.id}/join`, {})
+    }
+    const created = await w.people.facilitator.post(`/api/workshops/${workshop.id}/polls`, {
+      question: 'Which sectors first?',
+      options: ['Energy', 'Water', 'Health', 'Finance'],
+      multiple: true,
+    })
+    expect(created.statusCode, created.body).toBe(201)
+    const poll = created.json() as Poll
+    expect(poll.multiple).toBe(true)
+    await w.people.facilitator.post(`/api/workshops/${workshop.id}/polls/${poll.id}/open`, {})
+    // Duplicate choices and options that do not exist are refused; nothing is counted.
+    expect((await w.people.stakeholder.post(`/api/workshops/${workshop.id}/polls/${poll.id}/votes`, { choices: [0, 0] })).statusCode).toBe(400)
+    expect((await w.people.stakeholder.post(`/api/workshops/${workshop.id}/polls/${poll.id}/votes`, { choices: [1, 4] })).statusCode).toBe(400)
+    expect((await w.people.stakeholder.post(`/api/workshops/${workshop.id}/polls/${poll.id}/votes`, { choices: [] })).statusCode).toBe(400)
+    const parallel = await Promise.all(
+      [[0, 2], [1], [0, 1, 3], [2, 3], [3]].map((choices) =>
+        w.people.stakeholder.post(`/api/workshops/${workshop.id}/polls/${poll.id}/votes`, { choices }),
+      ),
+    )
+    expect(parallel.map((r) => r.statusCode).sort()).toEqual([200, 409, 409, 409, 409])
+    const accepted = parallel.find((r) => r.statusCode === 200)!.json() as Poll
+    const stakeholderChoices = accepted.myChoices!
+    const voted = (await w.people.drafter.post(`/api/workshops/${workshop.id}/polls/${poll.id}/votes`, { choices: [0, 3] })).json() as Poll
+    const expected = [0, 1, 2, 3].map((i) => (stakeholderChoices.includes(i) ? 1 : 0) + ([0, 3].includes(i) ? 1 : 0))
+    expect(voted).toMatchObject({ votes: 2, results: expected, myChoices: [0, 3] })
+    expect(voted.byGroup).toEqual([
+      { group: 'academia', results: [1, 0, 0, 1] },
+      { group: 'civil-society', results: [0, 1, 2, 3].map((i) => (stakeholderChoices.includes(i) ? 1 : 0)) },
+    ])
+    const stored = await db.selectFrom('workshop_votes').select(sql<number>`count(*)::int`.as('n')).where('poll_id', '=', poll.id).executeTakeFirstOrThrow()
+    expect(stored.n).toBe(2)
   })
 
   it('closes a poll atomically: an answer racing the close is either in the results or refused', async () => {
@@ -705,9 +914,23 @@ describe('demo', () => {
     expect(minutes.decisions).toHaveLength(1)
     expect(minutes.actions).toHaveLength(1)
     expect(minutes.polls[0]!.votes).toBe(attendance.total)
+    // A multiple-choice poll, one ballot per attendee with several answers.
+    expect(minutes.polls[1]).toMatchObject({ multiple: true, votes: attendance.total })
+    expect(minutes.polls[1]!.results.reduce((a, b) => a + b, 0)).toBeGreaterThan(attendance.total)
     expect(minutes.summary).not.toBe('')
-    const threads = (await observer.get(`/api/processes/${processSummary!.id}/threads?origin=workshop`)).json() as { total: number }
-    expect(threads.total).toBe(4)
+    const threads = (await observer.get(`/api/processes/${processSummary!.id}/threads?origin=workshop`)).json() as {
+      total: number
+      items: Thread[]
+    }
+    expect(threads.total).toBe(5)
+    // Threads say which workshop they come from; one was recorded on a guest's behalf, one is on a passage.
+    expect(threads.items.every((th) => th.workshop?.workshopId === closed.id)).toBe(true)
+    expect(threads.items.filter((th) => th.workshop?.recordedBy).length).toBe(1)
+    const onPassage = threads.items.find((th) => th.anchor !== null)
+    expect(onPassage).toMatchObject({
+      quote: 'report significant incidents within 24 hours',
+      proposal: { scope: 'range' },
+    })
     const docx = await observer.get(`/api/workshops/${closed.id}/minutes?format=docx`)
     expect(docx.statusCode).toBe(200)
     const items = (await observer.get(`/api/processes/${processSummary!.id}/action-items`)).json() as ActionItem[]

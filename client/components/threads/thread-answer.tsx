@@ -39,6 +39,33 @@ export function ThreadOriginLine({ thread }: { thread: ThreadSummary }) {
   )
 }
 
+/**
+ * Where a workshop thread comes from (issue 13, item 5): a link to the workshop, and who recorded
+ * it when a facilitator did so on an attendee's behalf.
+ */
+export function ThreadWorkshopLine({ thread }: { thread: ThreadSummary }) {
+  const workshop = thread.workshop
+  if (!workshop) {
+    return null
+  }
+  return (
+    <p class="thread-origin thread-workshop">
+      {t('threads.workshop.from')}{' '}
+      <Link
+        href={`/processes/${encodeURIComponent(thread.processId)}/workshops/${encodeURIComponent(workshop.workshopId)}`}
+      >
+        {workshop.workshopTitle}
+      </Link>
+      {workshop.recordedBy ? (
+        <span class="recorded-by">
+          {' '}
+          · {t('threads.workshop.recordedBy', { name: workshop.recordedBy })}
+        </span>
+      ) : null}
+    </p>
+  )
+}
+
 /** The "N identical submissions" badge of a campaign thread. */
 export function CampaignBadge({ thread }: { thread: ThreadSummary }) {
   const count = thread.origin?.submissions ?? 1

@@ -37,7 +37,13 @@ import { Link } from '../link'
 import { approveComment } from '../../api/consultations'
 import { MentionTextArea } from './mention-textarea'
 import { RichText } from './rich-text'
-import { AnswerForm, CampaignBadge, ThreadAnswerView, ThreadOriginLine } from './thread-answer'
+import {
+  AnswerForm,
+  CampaignBadge,
+  ThreadAnswerView,
+  ThreadOriginLine,
+  ThreadWorkshopLine,
+} from './thread-answer'
 import { AnsweredInView, TextChangeView } from './text-change'
 import { TimeAgo } from './time'
 
@@ -200,6 +206,7 @@ export function ThreadCard({
           </p>
         ) : null}
         <ThreadOriginLine thread={shown} />
+        <ThreadWorkshopLine thread={shown} />
       </header>
 
       {quote ? (

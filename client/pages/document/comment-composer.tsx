@@ -1,4 +1,4 @@
-import { useId, useRef, useState } from 'preact/hooks'
+import { useEffect, useId, useRef, useState } from 'preact/hooks'
 import {
   THREAD_KINDS,
   type CreateThreadBody,
@@ -8,13 +8,43 @@ import {
 } from '../../../shared/api/threads'
 import { LIMITS } from '../../../shared/limits'
 import { toApiError, type ApiError } from '../../api/client'
-import { createThread } from '../../api/threads'
+import { createThread, fetchThread } from '../../api/threads'
+import { contribute, fetchLive, fetchWorkshop } from '../../api/workshops'
 import { Button } from '../../components/buttons'
 import { FormError, fieldErrorsFrom } from '../../components/errors'
 import { TextArea } from '../../components/fields'
 import { MentionTextArea } from '../../components/threads/mention-textarea'
 import type { CommentTarget } from '../../editor/create-editor'
 import { t } from '../../i18n'
+import { location } from '../../router'
+
+/**
+ * The workshop this document page follows (`?workshop=<id>`) while it runs and the reader
+ * attends it, or null: then a new thread may be recorded as the reader's workshop contribution.
+ */
+function useRunningWorkshop(): { workshopId: string; title: string } | null {
+  const workshopId = location.value.search.get('workshop')
+  const [found, setFound] = useState<{ workshopId: string; title: string } | null>(null)
+  useEffect(() => {
+    setFound(null)
+    if (!workshopId) {
+      return
+    }
+    let stale = false
+    Promise.all([fetchLive(workshopId), fetchWorkshop(workshopId)]).then(
+      ([live, workshop]) => {
+        if (!stale && live.state === 'running' && live.me.attendeeId !== null) {
+          setFound({ workshopId, title: workshop.title })
+        }
+      },
+      () => undefined,
+    )
+    return () => {
+      stale = true
+    }
+  }, [workshopId])
+  return found
+}
 
 /**
  * The form that starts a thread: its kind, its text and, for a proposed change, the
@@ -44,6 +74,8 @@ export function CommentComposer({
   const [error, setError] = useState<ApiError | null>(null)
   const [busy, setBusy] = useState(false)
   const formRef = useRef<HTMLFormElement>(null)
+  const workshop = useRunningWorkshop()
+  const [inWorkshop, setInWorkshop] = useState(true)
 
   async function submit(event?: Event) {
     event?.preventDefault()
@@ -66,7 +98,21 @@ export function CommentComposer({
     setBusy(true)
     setError(null)
     try {
-      const thread = await createThread(documentId, request)
+      let thread: Thread
+      if (workshop && inWorkshop) {
+        // Recorded in the running workshop (issue 13, item 5): an ordinary thread of the
+        // section on the selected passage, with origin "workshop" and the attendee's group.
+        const saved = await contribute(workshop.workshopId, {
+          kind,
+          body: body.trim(),
+          sectionId: target.sectionId,
+          ...(target.anchor ? { anchor: target.anchor } : {}),
+          ...(kind === 'proposal' ? { proposal: replacement, proposalScope: scope } : {}),
+        })
+        thread = await fetchThread(saved.threadId!)
+      } else {
+        thread = await createThread(documentId, request)
+      }
       onPosted(thread)
     } catch (e) {
       const apiError = toApiError(e)
@@ -103,6 +149,17 @@ export function CommentComposer({
         <p class="composer-note">{t('comments.composer.wholeSection')}</p>
       )}
       <FormError id={`${id}-error`} error={error} />
+      {workshop ? (
+        <label class="checkbox composer-workshop" for={`${id}-workshop`}>
+          <input
+            type="checkbox"
+            id={`${id}-workshop`}
+            checked={inWorkshop}
+            onChange={(e) => setInWorkshop(e.currentTarget.checked)}
+          />{' '}
+          {t('workshops.composer.record', { title: workshop.title })}
+        </label>
+      ) : null}
 
       <fieldset class="composer-kinds">
         <legend>{t('comments.composer.kind')}</legend>

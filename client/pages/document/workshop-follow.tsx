@@ -12,7 +12,13 @@ import { location } from '../../router'
  * the section the facilitator is on and highlights it, again whenever the agenda moves on (the
  * live stream says so; the state comes from the API). Leaving follow mode drops the parameter.
  */
-export function WorkshopFollowBar({ processId, documentId }: { processId: string; documentId: string }) {
+export function WorkshopFollowBar({
+  processId,
+  documentId,
+}: {
+  processId: string
+  documentId: string
+}) {
   const workshopId = location.value.search.get('workshop')
   const [live, setLive] = useState<LiveState | null>(null)
   const refresh = () => {
@@ -52,10 +58,27 @@ export function WorkshopFollowBar({ processId, documentId }: { processId: string
   if (!workshopId || !live || live.state !== 'running') {
     return null
   }
+  const spotlight = live.spotlight
   return (
     <div class="workshop-follow" role="status">
       {t('workshops.follow.now', { title: live.currentItem?.title ?? '' })}{' '}
-      <Link href={`/documents/${encodeURIComponent(documentId)}`}>{t('workshops.follow.leave')}</Link>
+      <Link href={`/documents/${encodeURIComponent(documentId)}`}>
+        {t('workshops.follow.leave')}
+      </Link>
+      {spotlight ? (
+        <p class="follow-spotlight">
+          <strong>{t('workshops.live.spotlight')}:</strong>{' '}
+          {'quote' in spotlight ? (
+            <q>{spotlight.quote}</q>
+          ) : (
+            <Link
+              href={`/documents/${encodeURIComponent(documentId)}?workshop=${encodeURIComponent(workshopId)}&thread=${encodeURIComponent(spotlight.threadId)}`}
+            >
+              {t('workshops.spotlight.openThread')}
+            </Link>
+          )}
+        </p>
+      ) : null}
     </div>
   )
 }
