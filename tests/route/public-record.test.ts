@@ -37,61 +37,22 @@ const published = await db
 const SHY = 'Shy Attendee NAMEMARKER'
 const shy = await db
   .insertInto('workshop_attendees')
-  .values({
-    workshop_id: published.id,
-    name: SHY,
-    organisation: 'Shy Org ORGMARKER',
-    stakeholder_group: 'civil-society',
-    consent_public: false,
-    mode: 'in-person',
-  })
+  .values({ workshop_id: published.id, name: SHY, organisation: 'Shy Org ORGMARKER', stakeholder_group: 'civil-society', consent_public: false, mode: 'in-person' })
   .returning('id')
   .executeTakeFirstOrThrow()
 const decision = await db
   .insertInto('workshop_contributions')
-  .values({
-    workshop_id: published.id,
-    kind: 'decision',
-    body: 'A decision taken by the shy attendee',
-    attendee_id: shy.id,
-    author_name: SHY,
-    author_group: 'civil-society',
-    author_organisation: 'Shy Org ORGMARKER',
-  })
+  .values({ workshop_id: published.id, kind: 'decision', body: 'A decision taken by the shy attendee', attendee_id: shy.id, author_name: SHY, author_group: 'civil-society', author_organisation: 'Shy Org ORGMARKER' })
   .returningAll()
   .executeTakeFirstOrThrow()
 const stored = published.minutes as unknown as {
   decisions: Record<string, unknown>[]
   attendance: { named: Record<string, unknown>[]; byOrganisation: Record<string, unknown>[] }
 }
-stored.decisions.push({
-  id: decision.id,
-  workshopId: published.id,
-  agendaItemId: null,
-  kind: 'decision',
-  threadId: null,
-  sectionId: null,
-  body: decision.body,
-  authorName: SHY,
-  authorGroup: 'civil-society',
-  authorOrganisation: 'Shy Org ORGMARKER',
-  recordedBy: null,
-  owner: null,
-  dueDate: null,
-  status: null,
-  createdAt: new Date().toISOString(),
-})
-stored.attendance.named.push({
-  name: SHY,
-  organisation: 'Shy Org ORGMARKER',
-  group: 'civil-society',
-})
+stored.decisions.push({ id: decision.id, workshopId: published.id, agendaItemId: null, kind: 'decision', threadId: null, sectionId: null, body: decision.body, authorName: SHY, authorGroup: 'civil-society', authorOrganisation: 'Shy Org ORGMARKER', recordedBy: null, owner: null, dueDate: null, status: null, createdAt: new Date().toISOString() })
+stored.attendance.named.push({ name: SHY, organisation: 'Shy Org ORGMARKER', group: 'civil-society' })
 stored.attendance.byOrganisation.push({ organisation: 'Shy Org ORGMARKER', count: 1 })
-await db
-  .updateTable('workshops')
-  .set({ minutes: JSON.stringify(stored) })
-  .where('id', '=', published.id)
-  .execute()
+await db.updateTable('workshops').set({ minutes: JSON.stringify(stored) }).where('id', '=', published.id).execute()
 const scheduled = await db
   .selectFrom('workshops')
   .selectAll()
@@ -114,12 +75,7 @@ async function crawl(): Promise<Map<string, string>> {
     for (const [, href] of response.body.matchAll(/href="([^"#]+)/g)) {
       const link = href!.replace(/&amp;/g, '&')
       // Downloads (?format=) are files, not pages; the test below opens them.
-      if (
-        /^\/(p|c)\//.test(link) &&
-        !link.startsWith('/c/_assets') &&
-        !link.includes('format=') &&
-        !pages.has(link)
-      ) {
+      if (/^\/(p|c)\//.test(link) && !link.startsWith('/c/_assets') && !link.includes('format=') && !pages.has(link)) {
         queue.push(link)
       }
     }
@@ -182,40 +138,24 @@ describe('the public home of a process (/p/:slug)', () => {
       expect(response.body, url).toBe(unknown.body)
     }
     // Minutes published to the members only.
-    await db
-      .updateTable('workshops')
-      .set({ minutes_public: false })
-      .where('id', '=', published.id)
-      .execute()
+    await db.updateTable('workshops').set({ minutes_public: false }).where('id', '=', published.id).execute()
     try {
       const members = await t.anonymous.get(`/p/demo/workshops/${published.id}`)
       expect(members.statusCode).toBe(404)
       expect(members.body).toBe(unknown.body)
       expect((await t.anonymous.get('/p/demo')).body).not.toContain(published.title)
     } finally {
-      await db
-        .updateTable('workshops')
-        .set({ minutes_public: true })
-        .where('id', '=', published.id)
-        .execute()
+      await db.updateTable('workshops').set({ minutes_public: true }).where('id', '=', published.id).execute()
     }
     // The home turned off.
-    await db
-      .updateTable('processes')
-      .set({ public_home: false })
-      .where('id', '=', process.id)
-      .execute()
+    await db.updateTable('processes').set({ public_home: false }).where('id', '=', process.id).execute()
     try {
       const off = await t.anonymous.get('/p/demo')
       expect(off.statusCode).toBe(404)
       expect(off.body).toBe(unknown.body)
       expect((await t.anonymous.get(`/p/demo/workshops/${published.id}`)).statusCode).toBe(404)
     } finally {
-      await db
-        .updateTable('processes')
-        .set({ public_home: true })
-        .where('id', '=', process.id)
-        .execute()
+      await db.updateTable('processes').set({ public_home: true }).where('id', '=', process.id).execute()
     }
   })
 
@@ -238,10 +178,7 @@ describe('the public home of a process (/p/:slug)', () => {
       .where('comments.hidden_at', 'is not', null)
       .execute()
     const emails = await db.selectFrom('users').select('email').execute()
-    const registrations = await db
-      .selectFrom('workshop_registrations')
-      .select(['code', 'email'])
-      .execute()
+    const registrations = await db.selectFrom('workshop_registrations').select(['code', 'email']).execute()
     const forbidden = [
       DRAFT_TITLE,
       'DRAFTINTRO',
@@ -265,9 +202,7 @@ describe('the public home of a process (/p/:slug)', () => {
 
   it('keeps every page of the record and of the consultation within 60 KB of HTML and CSS', async () => {
     const pages = await crawl()
-    const css = await t.anonymous.get(
-      pages.get('/p/demo')!.match(/href="(\/c\/_assets\/[^"]+)"/)![1]!,
-    )
+    const css = await t.anonymous.get(pages.get('/p/demo')!.match(/href="(\/c\/_assets\/[^"]+)"/)![1]!)
     expect(css.statusCode).toBe(200)
     for (const [url, html] of pages) {
       const bytes = Buffer.byteLength(html) + Buffer.byteLength(css.body)
@@ -323,57 +258,21 @@ describe('the strategy in force on the public record (with cycle14)', () => {
 describe('the public home setting', () => {
   it('is off by default, turned on and off by the secretariat only, with a valid slug', async () => {
     const drafter = await t.factories.createUser()
-    const created = await t.factories.createProcess({
-      members: [{ user: drafter, role: 'drafter' }],
-    })
+    const created = await t.factories.createProcess({ members: [{ user: drafter, role: 'drafter' }] })
     const secretariat = await t.as(created.secretariat)
     const other = await t.as(drafter)
     expect((await other.get(`/api/processes/${created.id}/public-home`)).statusCode).toBe(200)
-    expect(
-      (
-        await other.put(`/api/processes/${created.id}/public-home`, {
-          enabled: true,
-          slug: 'by-drafter',
-        })
-      ).statusCode,
-    ).toBe(403)
-    expect(
-      (
-        await t.anonymous.put(`/api/processes/${created.id}/public-home`, {
-          enabled: true,
-          slug: 'anon',
-        })
-      ).statusCode,
-    ).toBe(401)
+    expect((await other.put(`/api/processes/${created.id}/public-home`, { enabled: true, slug: 'by-drafter' })).statusCode).toBe(403)
+    expect((await t.anonymous.put(`/api/processes/${created.id}/public-home`, { enabled: true, slug: 'anon' })).statusCode).toBe(401)
     const before = await secretariat.get(`/api/processes/${created.id}/public-home`)
     expect(before.json()).toEqual({ enabled: false, slug: null, path: null })
-    expect(
-      (
-        await secretariat.put(`/api/processes/${created.id}/public-home`, {
-          enabled: true,
-          slug: 'Bad Slug',
-        })
-      ).statusCode,
-    ).toBe(400)
-    expect(
-      (
-        await secretariat.put(`/api/processes/${created.id}/public-home`, {
-          enabled: true,
-          slug: 'demo',
-        })
-      ).statusCode,
-    ).toBe(409)
-    const on = await secretariat.put(`/api/processes/${created.id}/public-home`, {
-      enabled: true,
-      slug: 'my-strategy',
-    })
+    expect((await secretariat.put(`/api/processes/${created.id}/public-home`, { enabled: true, slug: 'Bad Slug' })).statusCode).toBe(400)
+    expect((await secretariat.put(`/api/processes/${created.id}/public-home`, { enabled: true, slug: 'demo' })).statusCode).toBe(409)
+    const on = await secretariat.put(`/api/processes/${created.id}/public-home`, { enabled: true, slug: 'my-strategy' })
     expect(on.statusCode).toBe(200)
     expect(on.json()).toEqual({ enabled: true, slug: 'my-strategy', path: '/p/my-strategy' })
     expect((await t.anonymous.get('/p/my-strategy')).statusCode).toBe(200)
-    const off = await secretariat.put(`/api/processes/${created.id}/public-home`, {
-      enabled: false,
-      slug: 'my-strategy',
-    })
+    const off = await secretariat.put(`/api/processes/${created.id}/public-home`, { enabled: false, slug: 'my-strategy' })
     expect(off.json()).toEqual({ enabled: false, slug: 'my-strategy', path: null })
     expect((await t.anonymous.get('/p/my-strategy')).statusCode).toBe(404)
     const audit = await db
@@ -382,9 +281,6 @@ describe('the public home setting', () => {
       .where('process_id', '=', created.id)
       .where('action', 'like', 'process.public_home%')
       .execute()
-    expect(audit.map((a) => a.action).sort()).toEqual([
-      'process.public_home_off',
-      'process.public_home_on',
-    ])
+    expect(audit.map((a) => a.action).sort()).toEqual(['process.public_home_off', 'process.public_home_on'])
   })
 })
