@@ -12,6 +12,7 @@ export interface CountFilters {
   to?: Date
   origin?: 'members' | 'public' | 'workshop'
   consultationId?: string
+  documentId?: string
   /**
    * For the public page: workshops count only when their minutes were published to the public,
    * and public submissions of a consultation that publishes comments after its close only once
@@ -61,9 +62,27 @@ function period(column: string, f: CountFilters): RawBuilder<unknown> {
   return parts.length === 0 ? sql`true` : sql.join(parts, sql` and `)
 }
 
-/** The origin and consultation filters on a thread `t`. */
+/**
+ * A document and the documents it continues (a review cycle's working document points to the
+ * adopted one, migration 0016), as comments/queries.ts reads a document's threads.
+ */
+function lineage(documentId: string) {
+  return sql`WITH RECURSIVE lineage(id, depth) AS (
+      SELECT ${documentId}::uuid, 0
+      UNION ALL
+      SELECT d.predecessor_id, lineage.depth + 1
+      FROM documents d JOIN lineage ON d.id = lineage.id
+      WHERE d.predecessor_id IS NOT NULL AND lineage.depth < 50
+    )
+    SELECT id FROM lineage`
+}
+
+/** The origin, consultation and document filters on a thread `t`. */
 function threadScope(f: CountFilters): RawBuilder<unknown> {
   const parts: RawBuilder<unknown>[] = [sql`t.process_id = ${f.processId}`]
+  if (f.documentId) {
+    parts.push(sql`t.document_id in (${lineage(f.documentId)})`)
+  }
   if (f.origin === 'members') {
     parts.push(sql`t.consultation_id is null and t.workshop_id is null`)
   } else if (f.origin === 'public') {
@@ -97,6 +116,18 @@ function publicWorkshops(processId: string) {
 function countedConsultations(processId: string) {
   return sql`select c2.id from consultations c2 where c2.process_id = ${processId}
     and c2.published_at is not null and (c2.visibility <> 'after-close' or c2.closes_at <= now())`
+}
+
+/** The document and public-only filters on a workshop `w`. */
+function workshopScope(f: CountFilters): RawBuilder<unknown> {
+  const parts: RawBuilder<unknown>[] = [sql`true`]
+  if (f.documentId) {
+    parts.push(sql`w.document_id in (${lineage(f.documentId)})`)
+  }
+  if (f.publicOnly) {
+    parts.push(sql`w.id in (${publicWorkshops(f.processId)})`)
+  }
+  return sql.join(parts, sql` and `)
 }
 
 /** Whether workshop contributions and attendance are within the filters at all. */
@@ -173,8 +204,7 @@ export async function countContributions(db: Executor, f: CountFilters): Promise
     join workshops w on w.id = wc.workshop_id
     left join workshop_agenda_items a on a.id = wc.agenda_item_id
     left join comments r on r.thread_id = wc.thread_id and r.is_root
-    where w.process_id = ${f.processId}
-      and ${f.publicOnly ? sql`w.id in (${publicWorkshops(f.processId)})` : sql`true`}
+    where w.process_id = ${f.processId} and ${workshopScope(f)}
       and ${period('wc.created_at', f)}
     group by 1, 2, 3, 4, 5`.execute(db)
   return rows
@@ -190,8 +220,7 @@ export async function countAttendance(db: Executor, f: CountFilters): Promise<At
       ${weekOf('wa.checked_in_at')} as week, count(*)::int as n
     from workshop_attendees wa
     join workshops w on w.id = wa.workshop_id
-    where w.process_id = ${f.processId}
-      and ${f.publicOnly ? sql`w.id in (${publicWorkshops(f.processId)})` : sql`true`}
+    where w.process_id = ${f.processId} and ${workshopScope(f)}
       and ${period('wa.checked_in_at', f)}
     group by 1, 2, 3, 4`.execute(db)
   return rows
@@ -338,4 +367,14 @@ export async function listPublishedConsultations(db: Executor, processId: string
           .orderBy('id')
           .execute()
   return { consultations, changes }
+}
+
+export function findDocumentOf(db: Executor, processId: string, documentId: string) {
+  return db
+    .selectFrom('documents')
+    .select('id')
+    .where('id', '=', documentId)
+    .where('process_id', '=', processId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst()
 }

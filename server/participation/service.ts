@@ -53,6 +53,7 @@ export function filtersOf(processId: string, query: ParticipationQuery): CountFi
     ...(toDay ? { to: new Date(toDay.getTime() + DAY) } : {}),
     ...(query.origin ? { origin: query.origin } : {}),
     ...(query.consultationId ? { consultationId: query.consultationId } : {}),
+    ...(query.documentId ? { documentId: query.documentId } : {}),
   }
 }
 
@@ -163,6 +164,9 @@ export async function buildParticipation(
   ) {
     throw new AppError(404, 'not_found', 'Consultation not found')
   }
+  if (filters.documentId && !(await queries.findDocumentOf(db, processId, filters.documentId))) {
+    throw new AppError(404, 'not_found', 'Document not found')
+  }
   return tallyParticipation(db, filters)
 }
 
@@ -223,7 +227,7 @@ async function tallyParticipation(db: Db, filters: CountFilters): Promise<Partic
   }
 
   const groups = await groupsOf(db, filters.processId, seenGroups)
-  const sections = await sectionsOf(db, filters.processId, seenSections, rows.agenda)
+  const sections = await sectionsOf(db, filters, seenSections, rows.agenda)
   const cellsOf = (tallies: Tallies, prefix: string): ParticipationCell[] =>
     groups.map((g) => ({ group: g.key, ...measuresOf(tallies.get(`${prefix}\u0000${g.key}`)) }))
   const sortedWeeks = [...seenWeeks].sort()
@@ -277,13 +281,16 @@ async function groupsOf(
  */
 async function sectionsOf(
   db: Db,
-  processId: string,
+  filters: CountFilters,
   seen: Set<string | null>,
   agenda: CountedRows['agenda'],
 ): Promise<{ sectionId: string | null; title: string }[]> {
   const result: { sectionId: string | null; title: string }[] = []
   const placed = new Set<string>()
-  for (const document of await queries.listLeafDocuments(db, processId)) {
+  const documents = filters.documentId
+    ? [{ id: filters.documentId }]
+    : await queries.listLeafDocuments(db, filters.processId)
+  for (const document of documents) {
     for (const section of await currentSections(db, document.id)) {
       if (section.id !== null && !placed.has(section.id)) {
         placed.add(section.id)
@@ -295,7 +302,7 @@ async function sectionsOf(
   for (const item of agenda) {
     titles.set(item.section_id!, item.title)
   }
-  for (const row of await queries.listThreadSectionTitles(db, processId)) {
+  for (const row of await queries.listThreadSectionTitles(db, filters.processId)) {
     titles.set(row.section_id, row.section_title)
   }
   const others = [...seen]

@@ -20,6 +20,13 @@ export const ParticipationQuery = Type.Object(
           'Only members’ threads, only public consultations, or only workshops (their threads, contributions and attendance).',
       }),
     ),
+    documentId: Type.Optional(
+      Type.String({
+        format: 'uuid',
+        description:
+          'Only this document (and the documents of earlier cycles it continues): its threads, the workshops held on it, and its sections as rows.',
+      }),
+    ),
     consultationId: Type.Optional(
       Type.String({
         format: 'uuid',

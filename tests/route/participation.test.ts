@@ -487,7 +487,40 @@ describe('GET /api/processes/:id/participation', () => {
     expect(lastDay.heldBack).toEqual({ hidden: 0, pending: 1 })
   })
 
-  it('refuses bad filters with 400, and a consultation of another process with 404', async () => {
+  it('filters by document: its sections as rows, its threads and the workshops held on it', async () => {
+    const same = await balance(`?documentId=${documentId}`)
+    expect(same.totals).toEqual({
+      comments: 6,
+      organisations: 5,
+      endorsements: 3,
+      contributions: 2,
+      attendance: 3,
+    })
+    expect(same.sections.map((s) => s.sectionId)).toEqual([V, G, C, null])
+    const other = await t.factories.createDocument(
+      process.id,
+      process.secretariat,
+      'Annex',
+      '# Annex\n\nText.\n',
+    )
+    const annex = await balance(`?documentId=${other.id}`)
+    expect(annex.totals).toEqual(zero)
+    expect(annex.heldBack).toEqual({ hidden: 0, pending: 0 })
+    expect(annex.sections.map((s) => s.title)).toEqual(['Annex'])
+    expect(annex.weeks).toEqual([])
+    // Without a document filter, the annex's section is a row too, with nothing in it.
+    const all = await balance()
+    expect(all.sections.map((s) => s.title)).toEqual([
+      'Vision',
+      'Governance',
+      'Critical infrastructure',
+      'Annex',
+      '',
+    ])
+    expect(all.totals).toEqual(same.totals)
+  })
+
+  it('refuses bad filters with 400, and a consultation or document of another process with 404', async () => {
     for (const query of [
       '?from=2026-02-30',
       '?from=2026-11-10&to=2026-11-09',
@@ -506,6 +539,10 @@ describe('GET /api/processes/:id/participation', () => {
       `/api/processes/${process.id}/participation?consultationId=${elsewhere.id}`,
     )
     expect(response.statusCode).toBe(404)
+    const document = await owner.get(
+      `/api/processes/${process.id}/participation?documentId=${other.documentId}`,
+    )
+    expect(document.statusCode).toBe(404)
   })
 
   it('answers the secretariat and facilitators only: 403 for other roles, 404 outside, 401 signed out', async () => {

@@ -7,6 +7,7 @@ import type {
   ParticipationQuery,
 } from '../../../shared/api/participation'
 import { listConsultations } from '../../api/consultations'
+import { listDocuments } from '../../api/documents'
 import { fetchParticipation } from '../../api/participation'
 import { FormError } from '../../components/errors'
 import { SelectField, TextField } from '../../components/fields'
@@ -199,17 +200,20 @@ export function ParticipationSection({ process }: { process: ProcessDetail }) {
   const [to, setTo] = useState('')
   const [origin, setOrigin] = useState('')
   const [consultationId, setConsultationId] = useState('')
+  const [documentId, setDocumentId] = useState('')
   const [measure, setMeasure] = useState<Measure>('comments')
   const query: ParticipationQuery = {
     ...(from ? { from } : {}),
     ...(to ? { to } : {}),
     ...(origin ? { origin: origin as ParticipationOrigin } : {}),
     ...(consultationId ? { consultationId } : {}),
+    ...(documentId ? { documentId } : {}),
   }
   const balance = useResource(
     () => fetchParticipation(process.id, query),
-    [process.id, from, to, origin, consultationId],
+    [process.id, from, to, origin, consultationId, documentId],
   )
+  const documents = useResource(() => listDocuments(process.id), [process.id])
   const consultations = useResource(() => listConsultations(process.id), [process.id])
   const data = balance.data
   const titleOf = (title: Record<string, string>) =>
@@ -255,6 +259,16 @@ export function ParticipationSection({ process }: { process: ProcessDetail }) {
           options={[
             { value: '', label: t('participation.origins.all') },
             ...ORIGINS.map((o) => ({ value: o, label: t(`participation.origins.${o}`) })),
+          ]}
+        />
+        <SelectField
+          id="participation-document"
+          label={t('participation.document')}
+          value={documentId}
+          onValue={setDocumentId}
+          options={[
+            { value: '', label: t('participation.allDocuments') },
+            ...(documents.data ?? []).map((d) => ({ value: d.id, label: d.title })),
           ]}
         />
         <SelectField
