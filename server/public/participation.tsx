@@ -97,7 +97,7 @@ export function ParticipationPage({
       <section aria-labelledby="by-group-heading">
         <h2 id="by-group-heading">{t('publicRecord.participation.byGroupHeading')}</h2>
         <ScrollTable labelledBy="by-group-heading">
-          <table>
+          <table class="participation-table">
             <caption class="visually-hidden">
               {t('publicRecord.participation.byGroupCaption')}
             </caption>
@@ -140,7 +140,7 @@ export function ParticipationPage({
             <p>{t('publicRecord.participation.overTimeLead')}</p>
             <WeekBars ctx={ctx} data={data} />
             <ScrollTable labelledBy="over-time-heading">
-              <table>
+              <table class="participation-table">
                 <caption class="visually-hidden">
                   {t('publicRecord.participation.overTimeCaption')}
                 </caption>
@@ -195,7 +195,7 @@ export function ParticipationPage({
           <p>{t('publicRecord.noWorkshops')}</p>
         ) : (
           <ScrollTable labelledBy="held-workshops-heading">
-            <table>
+            <table class="participation-table">
               <caption class="visually-hidden">
                 {t('publicRecord.participation.workshopsCaption')}
               </caption>
