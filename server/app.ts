@@ -49,6 +49,7 @@ import { workshopRoutes } from './workshops/routes'
 import { publicRecordRoutes } from './public/routes'
 import { publicHomeSettingsRoutes } from './public/settings'
 import { adoptionRoutes } from './adoption/routes'
+import { participationRoutes } from './participation/routes'
 import { collabPlugin, type CollabPluginOptions } from './collab/websocket'
 
 export type App = FastifyInstance<
@@ -120,13 +121,17 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     loggerInstance: deps.logger ?? createLogger(deps.config.logLevel),
     bodyLimit: LIMITS.bodyBytesMax,
     // Behind https the server sits behind a proxy (see docker-compose.yml): trust one hop.
-    ...(deps.config.publicUrl.startsWith('https://') ? { trustProxy: (_address: string, hop: number) => hop < 1 } : {}),
+    ...(deps.config.publicUrl.startsWith('https://')
+      ? { trustProxy: (_address: string, hop: number) => hop < 1 }
+      : {}),
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   const ctx: Ctx = {
     db: deps.db,
     config: deps.config,
-    mailer: deps.mailer ?? createMailer({ smtpUrl: deps.config.smtpUrl, from: deps.config.smtpFrom, log: app.log }),
+    mailer:
+      deps.mailer ??
+      createMailer({ smtpUrl: deps.config.smtpUrl, from: deps.config.smtpFrom, log: app.log }),
     log: app.log,
     events: new EventBus(),
   }
@@ -178,22 +183,35 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       route.compress ??= false
     }
   })
-  await app.register(compress, { global: true, globalDecompression: false, encodings: ['br', 'gzip'] })
+  await app.register(compress, {
+    global: true,
+    globalDecompression: false,
+    encodings: ['br', 'gzip'],
+  })
   const perAccount = deps.accountRateLimitPerMinute ?? REQUEST_LIMITS.perAccountPerMinute
   const perAddress = deps.rateLimitPerMinute ?? REQUEST_LIMITS.perAddressPerMinute
   await app.register(rateLimit, {
     global: true,
     timeWindow: '1 minute',
     // The limit's hook runs on each route after the auth plugin's, so the caller is known here.
-    keyGenerator: (request) => (request.actor ? `account:${request.actor.userId}` : `address:${request.ip}`),
+    keyGenerator: (request) =>
+      request.actor ? `account:${request.actor.userId}` : `address:${request.ip}`,
     max: (_request, key) => (key.startsWith('account:') ? perAccount : perAddress),
   })
   await app.register(swagger, {
     openapi: {
-      info: { title: 'Concord API', version: '0.1.0', description: 'Co-drafting, commenting and consultation on national strategies.' },
+      info: {
+        title: 'Concord API',
+        version: '0.1.0',
+        description: 'Co-drafting, commenting and consultation on national strategies.',
+      },
       components: {
         securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer', description: 'A personal API token (`npm run cli -- token:create`).' },
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'A personal API token (`npm run cli -- token:create`).',
+          },
         },
       },
       security: [{ bearer: [] }],
@@ -217,7 +235,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       if (await databaseAnswers(ctx.db)) {
         return { status: 'ok' as const }
       }
-      return reply.status(503).send({ status: 'degraded' as const, database: 'unavailable' as const })
+      return reply
+        .status(503)
+        .send({ status: 'degraded' as const, database: 'unavailable' as const })
     },
   )
   await app.register(authRoutes)
@@ -237,6 +257,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(publicHomeSettingsRoutes)
   await app.register(publicRecordRoutes)
   await app.register(adoptionRoutes)
+  await app.register(participationRoutes)
   await app.register(collabPlugin, { ctx, ...deps.collab })
   // Stores what every room received and closes the sockets before the database closes (issue 3, item 5).
   app.addHook('onClose', async () => app.collab.close())
@@ -262,9 +283,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.setNotFoundHandler(async (request, reply) => {
     const path = request.url.split('?')[0] ?? ''
     // The single-page app owns every other path: send its shell and let its router decide.
-    const isAppPath = !path.startsWith('/api/') && !path.startsWith('/collab/') && !path.startsWith('/assets/')
+    const isAppPath =
+      !path.startsWith('/api/') && !path.startsWith('/collab/') && !path.startsWith('/assets/')
     if (hasClient && request.method === 'GET' && isAppPath) {
-      return reply.type('text/html').header('cache-control', 'no-cache').sendFile('index.html', clientDir)
+      return reply
+        .type('text/html')
+        .header('cache-control', 'no-cache')
+        .sendFile('index.html', clientDir)
     }
     throw notFound('Route')
   })

@@ -13,6 +13,7 @@ import { GroupsSection } from './process/groups'
 import { InvitationsSection } from './process/invitations'
 import { MembersSection } from './process/members'
 import { ModerationSection } from './process/moderation'
+import { ParticipationSection } from './process/participation'
 import { SettingsSection } from './process/settings'
 import { ThreadsSection } from './process/threads'
 import { WorkshopsSection } from './process/workshops'
@@ -26,6 +27,7 @@ export const SECTIONS = [
   'consultations',
   'workshops',
   'strategy',
+  'participation',
   'members',
   'invitations',
   'groups',
@@ -69,6 +71,8 @@ function visibleSections(): Section[] {
         return allows('process.update') || allows('process.archive')
       case 'activity':
         return allows('audit.read')
+      case 'participation':
+        return allows('participation.read')
     }
   })
 }
@@ -195,6 +199,8 @@ function SectionBody({
       return <SettingsSection process={process} />
     case 'activity':
       return <ActivitySection process={process} />
+    case 'participation':
+      return <ParticipationSection process={process} />
   }
 }
 

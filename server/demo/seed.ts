@@ -13,6 +13,7 @@ import { moveDemoToConsultation, seedDemoVersions } from './lifecycle'
 import { seedDemoConsultation } from './consultation'
 import { seedDemoWorkshops } from './workshops'
 import { seedDemoEarlierCycle } from './earlier-cycle'
+import { seedDemoParticipation } from './participation'
 
 export const DEMO_PASSWORD = 'concord-demo'
 export const DEMO_PROCESS_TITLE = 'National Cybersecurity Strategy — demo'
@@ -103,6 +104,8 @@ export async function seedDemo(db: Db): Promise<boolean> {
     // Its document is listed after the two drafts.
     await seedDemoEarlierCycle(trx, processId, origin)
     await seedDemoThreads(trx, processId, { en: en.id, es: es.id }, (email) => members.get(email)!)
+    // Earlier weeks of the discussion, for the participation balance (issue 17).
+    await seedDemoParticipation(trx, processId, en.id, (email) => members.get(email)!)
     const facilitator = members.get('facilitator@example.org')!
     const english = { id: en.id, process_id: processId, title: DRAFT_EN_TITLE }
     await seedDemoVersions(trx, english, origin)

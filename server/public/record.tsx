@@ -64,7 +64,8 @@ export interface RecordContext {
   assets: PageAssets
 }
 
-function RecordLayout(props: {
+/** The frame of every page of the record: the process's name on top, its languages. */
+export function RecordLayout(props: {
   ctx: RecordContext
   title: string
   children: preact.ComponentChildren
@@ -343,6 +344,14 @@ export function ProcessHomePage({ ctx, data }: { ctx: RecordContext; data: Proce
         ))}
       </ol>
       <Timeline ctx={ctx} moves={data.moves} />
+      <section aria-labelledby="participation-heading">
+        <h2 id="participation-heading">{t('publicRecord.participation.title')}</h2>
+        <p>
+          <a href={withLang(`/p/${process.slug}/participation`, ctx.lang)}>
+            {t('publicRecord.participation.link')}
+          </a>
+        </p>
+      </section>
       <section aria-labelledby="consultations-heading">
         <h2 id="consultations-heading">{t('publicRecord.consultationsHeading')}</h2>
         {data.consultations.length === 0 ? <p>{t('publicRecord.noConsultations')}</p> : null}

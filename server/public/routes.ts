@@ -15,7 +15,9 @@ import type { Executor } from '../db/database'
 import { phaseOfRow } from '../consultation/present'
 import type { DraftMinutes } from '../workshops/minutes'
 import { toContribution } from '../workshops/present'
+import { buildPublicParticipation } from '../participation/service'
 import { NotFoundPage, renderDocument, type PageAssets } from './components'
+import { ParticipationPage } from './participation'
 import { translator } from './i18n'
 import {
   ProcessHomePage,
@@ -325,6 +327,30 @@ export async function publicRecordRoutes(app: App) {
       const page = contextOf(process, request.query.lang, `/p/${process.slug}`)
       const data = await loadProcessHome(ctx.db, process.id)
       return send(reply, 200, renderDocument(h(ProcessHomePage, { ctx: page, data })))
+    },
+  )
+
+  app.get(
+    '/p/:slug/participation',
+    {
+      config: { public: true },
+      schema: {
+        tags,
+        summary:
+          'Who took part: counts by group and week, named organisations, workshops, consultation windows (HTML)',
+        params: SlugParams,
+        querystring: PageQuery,
+        response: PAGE_RESPONSES,
+      },
+    },
+    async (request, reply) => {
+      const process = await findPublicProcess(ctx.db, request.params.slug)
+      if (!process) {
+        return notFound(reply, request.query.lang)
+      }
+      const page = contextOf(process, request.query.lang, `/p/${process.slug}/participation`)
+      const data = await buildPublicParticipation(ctx.db, process.id)
+      return send(reply, 200, renderDocument(h(ParticipationPage, { ctx: page, data })))
     },
   )
 

@@ -42,6 +42,8 @@ export const ACTIONS = [
   'strategy.adopt',
   // Keeping the commitments of the adopted strategy: status, indicators, progress (issue 14, item 6).
   'commitments.manage',
+  // Reading the participation balance: who took part, by section, group and week (issue 17, item 1).
+  'participation.read',
 ] as const
 
 export type Action = (typeof ACTIONS)[number]
@@ -63,7 +65,12 @@ export const PERMISSIONS: Record<Role, ReadonlySet<Action>> = {
   secretariat: new Set<Action>(ACTIONS),
   drafter: new Set<Action>([...DISCUSS, 'documents.edit', 'threads.resolve', 'threads.apply']),
   stakeholder: new Set<Action>(DISCUSS),
-  facilitator: new Set<Action>([...DISCUSS, 'threads.moderate', 'workshops.manage']),
+  facilitator: new Set<Action>([
+    ...DISCUSS,
+    'threads.moderate',
+    'workshops.manage',
+    'participation.read',
+  ]),
   observer: new Set<Action>(MEMBER),
 }
 
@@ -79,5 +86,6 @@ export function can(role: Role, action: Action): boolean {
 export const ALLOWED_WHEN_ARCHIVED: ReadonlySet<Action> = new Set<Action>([
   ...READ,
   'audit.read',
+  'participation.read',
   'process.archive',
 ])

@@ -98,6 +98,11 @@ const ROUTES: RouteCase[] = [
     action: 'process.archive',
   },
   { method: 'GET', url: (f) => `/api/processes/${f.process.id}/stages`, action: 'process.read' },
+  {
+    method: 'GET',
+    url: (f) => `/api/processes/${f.process.id}/participation?origin=members`,
+    action: 'participation.read',
+  },
   { method: 'GET', url: (f) => `/api/processes/${f.process.id}/public-home`, action: 'process.read' },
   {
     method: 'PUT',

@@ -162,7 +162,13 @@ describe('the public home of a process (/p/:slug)', () => {
   it('never shows anything unpublished on any public page reachable from it', async () => {
     const pages = await crawl()
     expect([...pages.keys()]).toEqual(
-      expect.arrayContaining(['/p/demo', `/p/demo/workshops/${published.id}?lang=en`, '/c/demo?lang=en']),
+      expect.arrayContaining([
+        '/p/demo',
+        `/p/demo/workshops/${published.id}?lang=en`,
+        '/c/demo?lang=en',
+        '/p/demo/participation?lang=en',
+        '/p/demo/participation?lang=es',
+      ]),
     )
     const hidden = await db
       .selectFrom('comments')

@@ -25,6 +25,10 @@ describe('permissions table', () => {
     expect(ROLES.filter((role) => !can(role, 'workshops.contribute'))).toEqual(['observer'])
   })
 
+  it('shows the participation balance to the secretariat and facilitators only (issue 17)', () => {
+    expect(ROLES.filter((role) => can(role, 'participation.read'))).toEqual(['secretariat', 'facilitator'])
+  })
+
   it('names only known actions', () => {
     for (const role of ROLES) {
       for (const action of PERMISSIONS[role]) {

@@ -55,3 +55,26 @@ export function SectionThreadsBar({
     </span>
   )
 }
+
+/**
+ * The key to the outline's bars (issue 17, item 1): each group's colour and pattern beside its
+ * name, in the order the bars use. The bars themselves are hidden from screen readers, which
+ * read each section's counts as text, so the legend is for sighted readers and says so to none.
+ */
+export function GroupLegend({ groups }: { groups: readonly StakeholderGroup[] }) {
+  return (
+    <div class="group-legend-box">
+      <p class="group-legend-title" id="outline-legend-title">
+        {t('editor.outline.legend')}
+      </p>
+      <ul class="group-legend" aria-labelledby="outline-legend-title">
+        {groups.map((g, i) => (
+          <li key={g.key}>
+            <span class={`group-swatch group-pattern-${i % PATTERNS}`} aria-hidden="true" />
+            {groupLabel(g.key, groups)}
+          </li>
+        ))}
+      </ul>
+    </div>
+  )
+}

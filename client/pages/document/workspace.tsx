@@ -20,7 +20,7 @@ import { t } from '../../i18n'
 import { allows, groupLabel, loadProcess } from '../../state/process'
 import { currentUser, sessionEnded } from '../../state/session'
 import { CommentsMargin, type MarginApi } from './comments-margin'
-import { SectionThreadsBar } from './section-threads-bar'
+import { GroupLegend, SectionThreadsBar } from './section-threads-bar'
 import { useDocumentThreads, type DocumentThreads } from './use-document-threads'
 import { WorkshopFollowBar } from './workshop-follow'
 
@@ -251,7 +251,11 @@ function ConnectionState({ session }: { session: CollabSession }) {
   const status = session.status.value
   if (status === 'server-unavailable') {
     return (
-      <p class="conn conn-server-unavailable" role="status" title={t('collabStatus.serverUnavailableLong')}>
+      <p
+        class="conn conn-server-unavailable"
+        role="status"
+        title={t('collabStatus.serverUnavailableLong')}
+      >
         <span class="conn-dot" aria-hidden="true" />
         {t('collabStatus.serverUnavailable')}
       </p>
@@ -396,6 +400,9 @@ function Outline({
             ))}
           </ol>
         )}
+        {entries.some((entry) => entry.id && (threads.counts.get(entry.id)?.open ?? 0) > 0) ? (
+          <GroupLegend groups={groups} />
+        ) : null}
       </details>
     </nav>
   )
