@@ -3,7 +3,7 @@ import { schema } from '../../shared/schema'
 import type { Origin } from '../context'
 import type { Executor } from '../db/database'
 import { sectionSlice } from '../render/compare'
-import * as translations from '../translations/queries'
+import { recordTranslation } from '../translations/service'
 
 /**
  * The demo's Spanish draft is the translation of the English one (issue 16, item 7): its
@@ -45,7 +45,6 @@ export async function seedDemoTranslation(
   spanish: { id: string; content: Node },
   origin: Origin,
 ): Promise<void> {
-  await translations.setTranslationOf(trx, spanish.id, english.id, 'es')
   const records: { sectionId: string; sourceSection: unknown; sourceSeq: number }[] = []
   english.content.forEach((block) => {
     if (block.type.name !== 'heading') {
@@ -55,5 +54,5 @@ export async function seedDemoTranslation(
     const slice = sectionSlice(english.content, sectionId)!
     records.push({ sectionId, sourceSection: slice.toJSON(), sourceSeq: 1 })
   })
-  await translations.upsertSectionsUpToDate(trx, spanish.id, records, origin.userId)
+  await recordTranslation(trx, spanish.id, english.id, 'es', records, origin.userId)
 }

@@ -2,7 +2,25 @@ import { sql } from 'kysely'
 import type { Db, Executor } from '../db/database'
 import { loadConsistentState } from '../documents/service'
 
-export { findLiveDocument } from '../documents/queries'
+/** A live (not deleted) document. */
+export function findLiveDocument(db: Executor, documentId: string) {
+  return db
+    .selectFrom('documents')
+    .selectAll()
+    .where('id', '=', documentId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst()
+}
+
+/** A process's languages, the main one first. */
+export async function findProcessLanguages(db: Executor, processId: string): Promise<string[]> {
+  const row = await db
+    .selectFrom('processes')
+    .select('languages')
+    .where('id', '=', processId)
+    .executeTakeFirst()
+  return row?.languages ?? []
+}
 
 /** Locks a live document's row (translations of one source are made one at a time). */
 export async function lockLiveDocument(trx: Executor, documentId: string): Promise<boolean> {

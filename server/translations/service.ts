@@ -12,14 +12,13 @@ import type { DocumentSummary } from '../../shared/api/processes'
 import { schema } from '../../shared/schema'
 import { findSections } from '../../shared/schema/section-ids'
 import type { Ctx, Origin } from '../context'
-import type { DocumentRow } from '../db/database'
+import type { DocumentRow, Executor } from '../db/database'
 import { inTransaction } from '../db/transaction'
 import { recordAudit } from '../audit/record'
 import { editDocumentIn, insertDocument, loadContent } from '../documents/service'
 import { toDocumentSummary } from '../documents/present'
 import { loadState } from '../documents/state'
 import { badRequest, conflict, notFound } from '../errors'
-import { findProcessLanguages } from '../processes/queries'
 import { compareSectionSlices, sectionSlice } from '../render/compare'
 import { updateToProseMirror } from '../render/to-prosemirror'
 import { sliceFromJSON } from '../comments/text-history'
@@ -74,7 +73,7 @@ export async function createTranslation(
   if (source.source_document_id !== null) {
     throw conflict('This document is a translation: translations are made from its source')
   }
-  const languages = await findProcessLanguages(ctx.db, source.process_id)
+  const languages = await queries.findProcessLanguages(ctx.db, source.process_id)
   const sourceLanguage = languageOf(source, languages)
   if (!languages.includes(input.language)) {
     throw badRequest('The language must be one of the process’s languages', [
@@ -224,7 +223,7 @@ async function loadAlignmentInput(ctx: Ctx, translation: DocumentRow): Promise<A
   const sourceState = await queries.loadConsistentSourceState(ctx.db, source.id)
   const content = await loadContent(ctx.db, translation.id)
   const records = await queries.listSectionRecords(ctx.db, translation.id)
-  const languages = await findProcessLanguages(ctx.db, translation.process_id)
+  const languages = await queries.findProcessLanguages(ctx.db, translation.process_id)
   return {
     translation,
     source,
@@ -250,7 +249,7 @@ export async function listTranslations(ctx: Ctx, document: DocumentRow): Promise
   if (!source) {
     throw notFound('Source document')
   }
-  const languages = await findProcessLanguages(ctx.db, source.process_id)
+  const languages = await queries.findProcessLanguages(ctx.db, source.process_id)
   const translations = await queries.listTranslations(ctx.db, source.id)
   const summaries: TranslationSummary[] = [
     {
@@ -407,4 +406,22 @@ function copyBlocks(slice: Node): (Y.XmlElement | Y.XmlText)[] {
   const copies = fragment.toArray().map((item) => item.clone() as Y.XmlElement | Y.XmlText)
   scratch.destroy()
   return copies
+}
+
+/** The live translations of a source (for versions, which freeze every language at once). */
+export function listTranslationDocuments(db: Executor, sourceId: string): Promise<DocumentRow[]> {
+  return queries.listTranslations(db, sourceId)
+}
+
+/** Records a document as the translation of another, each section up to date with the given slices (the demo). */
+export async function recordTranslation(
+  trx: Executor,
+  translationId: string,
+  sourceId: string,
+  language: string,
+  sections: { sectionId: string; sourceSection: unknown; sourceSeq: number }[],
+  userId: string | null,
+): Promise<void> {
+  await queries.setTranslationOf(trx, translationId, sourceId, language)
+  await queries.upsertSectionsUpToDate(trx, translationId, sections, userId)
 }

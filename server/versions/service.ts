@@ -1,4 +1,4 @@
-import { listTranslations as listTranslationDocuments } from '../translations/queries'
+import { listTranslationDocuments } from '../translations/service'
 import { Node } from 'prosemirror-model'
 import * as Y from 'yjs'
 import type { ExportFormat } from '../../shared/api/documents'
