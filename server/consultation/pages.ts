@@ -3,7 +3,6 @@ import {
   CONSULTATION_LIMITS,
   INDIVIDUAL_GROUP,
   type ConsultationReport,
-  type ReportThread,
 } from '../../shared/api/consultations'
 import { LIMITS } from '../../shared/limits'
 import { schema } from '../../shared/schema'
@@ -11,15 +10,16 @@ import type { SubmissionRow } from '../db/database'
 import { escapeAttribute as attr, escapeText as text, renderHtml } from '../render/html'
 import { groupLabel, translator, uiLanguageOf, type Translate } from './public-i18n'
 import { h, type ComponentChildren } from 'preact'
-import { ConfirmBody, MessageBody, ReceiptBody, receiptHeading } from './page-components'
+import {
+  ConfirmBody,
+  MessageBody,
+  ReceiptBody,
+  receiptHeading,
+  ReportBody,
+} from './page-components'
 import { Layout, NotFoundPage, renderDocument } from '../public/components'
 import type { PublicThreadRow } from './public-queries'
-import {
-  referenceOf,
-  type FieldProblem,
-  type MemberAuthor,
-  type PublicConsultation,
-} from './public-service'
+import { type FieldProblem, type MemberAuthor, type PublicConsultation } from './public-service'
 
 // Server-rendered public pages of a consultation (issue 6, item 3). They load one small style
 // sheet and no script, so they read the same with JavaScript off, on a slow phone and in print.
@@ -793,183 +793,17 @@ export function notFoundPage(assets: PageAssets, lang: string): string {
 // ---------------------------------------------------------------------------------------
 // What we heard
 
-/** How many of a campaign's references a thread shows; the search finds every one. */
-const REFERENCES_SHOWN = 5
-
-/** A reference as people type it: spaces around it and lower case do not matter. */
-export function normaliseReference(value: string): string {
-  return value.trim().toUpperCase()
-}
-
-/** The search form of the report: a GET form, so it works without script (issue 15, item 1). */
-function referenceSearch(ctx: PageContext, ref: string | undefined): string {
-  const { t, pc } = ctx
-  const example = referenceOf(pc.consultation.slug, 1)
-  return [
-    `<form class="reference-search" method="get" action="/c/${attr(pc.consultation.slug)}/report" role="search" aria-labelledby="reference-search-heading">`,
-    `<h3 id="reference-search-heading">${text(t('reportReferences.search.heading'))}</h3>`,
-    `<input type="hidden" name="lang" value="${attr(ctx.lang)}">`,
-    '<div class="field">',
-    `<label for="ref">${text(t('reportReferences.search.label'))}</label>`,
-    `<p class="hint" id="ref-hint">${text(t('reportReferences.search.hint', { example }))}</p>`,
-    `<input type="text" id="ref" name="ref" value="${attr(ref ?? '')}" maxlength="100" autocomplete="off" spellcheck="false" aria-describedby="ref-hint">`,
-    '</div>',
-    `<button type="submit">${text(t('reportReferences.search.submit'))}</button>`,
-    '</form>',
-  ].join('\n')
-}
-
-/** A thread's references: a few of them, the one searched for first and marked. */
-function referenceLine(ctx: PageContext, references: string[], found: string | null): string {
-  if (references.length === 0) {
-    return ''
-  }
-  const { t } = ctx
-  const ordered =
-    found !== null && references.includes(found)
-      ? [found, ...references.filter((r) => r !== found)]
-      : references
-  const shown = ordered
-    .slice(0, REFERENCES_SHOWN)
-    .map((r) =>
-      r === found
-        ? `<mark><span class="reference">${text(r)}</span></mark>`
-        : `<span class="reference">${text(r)}</span>`,
-    )
-  const more = ordered.length - REFERENCES_SHOWN
-  return `<p class="references">${text(t('reportReferences.reference', { count: references.length }))}: ${shown.join(', ')}${more > 0 ? ` ${text(t('reportReferences.moreReferences', { count: more }))}` : ''}</p>`
-}
+export { normaliseReference } from './page-components'
 
 /**
  * GET /c/:slug/report: totals by group × section, submissions over time, every thread with
- * its references. With `ref`, the thread list holds only the comment with that reference (or
- * says that none has it), so a person finds the answer to theirs (issue 15, item 1).
+ * its references; with `ref`, only the comment with that reference (issue 15, item 1).
  */
 export function reportPage(
   ctx: PageContext,
   report: ConsultationReport | null,
   ref?: string,
 ): string {
-  const { t, pc } = ctx
-  const slug = pc.consultation.slug
-  const heading = t('publicConsultation.report.heading')
-  const title = `${heading} — ${titleOf(ctx)}`
-  const back = `<p class="back"><a href="${attr(withLang(`/c/${slug}`, ctx.lang))}">${text(t('publicConsultation.backToDocument'))}</a></p>`
-  if (report === null) {
-    const body = [
-      back,
-      `<h1>${text(heading)}</h1>`,
-      `<p class="consultation-name">${text(titleOf(ctx))}</p>`,
-      `<p>${text(t('publicConsultation.report.notYet', { when: formatDate(ctx, pc.consultation.closes_at) }))}</p>`,
-    ].join('\n')
-    return layout(ctx, title, body)
-  }
-  const sections = report.sections.filter((s) => s.id !== null)
-  const groups = Object.keys(report.totals.byGroup)
-  const groupName = (key: string) => groupLabel(t, key, pc.groups)
-  const number = (n: number) => new Intl.NumberFormat(ctx.lang).format(n)
-
-  const matrixRows = sections
-    .map((s) => {
-      const row = report.totals.matrix[s.id!] ?? {}
-      const cells = groups.map((g) => `<td>${number(row[g] ?? 0)}</td>`).join('')
-      return `<tr><th scope="row">${text(s.title)}</th>${cells}<td>${number(report.totals.bySection[s.id!] ?? 0)}</td></tr>`
-    })
-    .join('\n')
-  const matrix = [
-    '<div class="table-scroll" role="region" tabindex="0" aria-labelledby="matrix-heading">',
-    '<table class="matrix">',
-    `<caption class="visually-hidden">${text(t('publicConsultation.report.matrixCaption'))}</caption>`,
-    `<thead><tr><th scope="col">${text(t('publicConsultation.report.section'))}</th>${groups.map((g) => `<th scope="col">${text(groupName(g))}</th>`).join('')}<th scope="col">${text(t('publicConsultation.report.total'))}</th></tr></thead>`,
-    `<tbody>${matrixRows}</tbody>`,
-    `<tfoot><tr><th scope="row">${text(t('publicConsultation.report.total'))}</th>${groups.map((g) => `<td>${number(report.totals.byGroup[g] ?? 0)}</td>`).join('')}<td>${number(report.totals.submissions)}</td></tr></tfoot>`,
-    '</table>',
-    '</div>',
-  ].join('\n')
-
-  const maxDay = Math.max(1, ...report.overTime.map((d) => d.submissions))
-  const overTime =
-    report.overTime.length === 0
-      ? `<p>${text(t('publicConsultation.report.noSubmissions'))}</p>`
-      : [
-          '<table class="over-time">',
-          `<caption class="visually-hidden">${text(t('publicConsultation.report.overTimeCaption'))}</caption>`,
-          `<thead><tr><th scope="col">${text(t('publicConsultation.report.date'))}</th><th scope="col">${text(t('publicConsultation.report.submissions'))}</th></tr></thead>`,
-          '<tbody>',
-          ...report.overTime.map(
-            (d) =>
-              `<tr><th scope="row"><time datetime="${attr(d.date)}">${text(new Intl.DateTimeFormat(ctx.lang, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${d.date}T12:00:00Z`)))}</time></th><td><span class="bar" data-value="${d.submissions}"><meter min="0" max="${maxDay}" value="${d.submissions}" aria-hidden="true"></meter> ${number(d.submissions)}</span></td></tr>`,
-          ),
-          '</tbody>',
-          '</table>',
-        ].join('\n')
-
-  const wanted = ref === undefined || ref.trim() === '' ? null : normaliseReference(ref)
-  const listed =
-    wanted === null ? report.threads : report.threads.filter((th) => th.references.includes(wanted))
-  const threads = listed.map((th) => {
-    const disposition = th.disposition
-      ? `<span class="disposition disposition-${attr(th.disposition)}">${text(t(`publicConsultation.dispositions.${th.disposition}`))}</span>`
-      : `<span class="disposition">${text(t('publicConsultation.awaitingAnswer'))}</span>`
-    const who = th.hidden
-      ? ''
-      : `<p class="comment-meta"><span class="author">${text(th.author.trim() === '' ? t('publicConsultation.anonymous') : th.author)}</span> · <span class="group">${text(groupName(th.stakeholderGroup))}${th.selfDeclared ? ` <span class="badge">${text(t('publicConsultation.selfDeclared'))}</span>` : ''}</span>${th.organisation ? ` · <span class="organisation">${text(th.organisation)}</span>` : ''}</p>`
-    const comment = th.hidden
-      ? `<p class="hidden-note">${text(t('publicConsultation.hiddenByModerator', { reason: (th.hiddenReason ?? th.comment).trim() || t('publicConsultation.noReason') }))}</p>`
-      : report.commentsPublished === false
-        ? ''
-        : `<div class="comment-body">${paragraphs(th.comment)}</div>`
-    return [
-      `<li class="comment" id="comment-${th.number}">`,
-      `<p class="report-thread-head"><strong>#${th.number}</strong> · ${text(th.sectionTitle)} · ${disposition}${th.submissions > 1 ? ` · ${text(t('publicConsultation.identicalSubmissions', { count: th.submissions }))}` : ''}</p>`,
-      referenceLine(ctx, th.references, wanted),
-      who,
-      comment,
-      th.answer
-        ? `<div class="answer"><p class="answer-head"><strong>${text(t('publicConsultation.answer'))}</strong></p>${paragraphs(th.answer)}</div>`
-        : '',
-      '</li>',
-    ].join('\n')
-  })
-
-  const dispositions = Object.entries(report.totals.byDisposition)
-    .map(
-      ([key, n]) =>
-        `<li>${text(key === 'none' ? t('publicConsultation.awaitingAnswer') : t(`publicConsultation.dispositions.${key}`))}: ${number(n)}</li>`,
-    )
-    .join('')
-
-  const body = [
-    back,
-    `<h1>${text(heading)}</h1>`,
-    `<p class="consultation-name">${text(titleOf(ctx))}</p>`,
-    `<p>${text(t('publicConsultation.report.summary', { submissions: t('newcomer.report.submissions', { count: report.totals.submissions }), threads: t('newcomer.report.threads', { count: report.totals.threads }), answered: t('newcomer.report.answered', { count: report.totals.answered }) }))}</p>`,
-    dispositions ? `<ul class="dispositions">${dispositions}</ul>` : '',
-    `<section aria-labelledby="matrix-heading"><h2 id="matrix-heading">${text(t('publicConsultation.report.matrixHeading'))}</h2>${matrix}</section>`,
-    `<section aria-labelledby="over-time-heading"><h2 id="over-time-heading">${text(t('publicConsultation.report.overTimeHeading'))}</h2>${overTime}</section>`,
-    `<section aria-labelledby="threads-heading"><h2 id="threads-heading">${text(t('publicConsultation.report.threadsHeading'))}</h2>`,
-    report.commentsPublished === false
-      ? `<p class="note">${text(t('publicConsultation.report.commentsNotPublic'))}</p>`
-      : '',
-    report.threads.length > 0 ? referenceSearch(ctx, wanted ?? undefined) : '',
-    wanted === null ? '' : searchOutcome(ctx, wanted, listed),
-    threads.length > 0
-      ? `<ol class="comment-list">${threads.join('\n')}</ol>`
-      : wanted === null
-        ? `<p>${text(t('publicConsultation.report.noSubmissions'))}</p>`
-        : '',
-    '</section>',
-  ].join('\n')
-  return layout(ctx, title, body)
-}
-
-/** What a search by reference found, and the way back to every comment. */
-function searchOutcome(ctx: PageContext, wanted: string, found: ReportThread[]): string {
-  const { t, pc } = ctx
-  const all = `<a href="${attr(withLang(`/c/${pc.consultation.slug}/report`, ctx.lang))}#threads-heading">${text(t('reportReferences.search.showAll'))}</a>`
-  const message =
-    found[0] === undefined
-      ? t('reportReferences.search.notFound', { reference: wanted })
-      : t('reportReferences.search.found', { reference: wanted, number: found[0].number })
-  return `<p class="search-outcome" role="status">${text(message)}</p><p>${all}</p>`
+  const title = `${ctx.t('publicConsultation.report.heading')} — ${titleOf(ctx)}`
+  return layoutOf(ctx, title, h(ReportBody, { ctx, report, searched: ref }))
 }
