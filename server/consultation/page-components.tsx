@@ -1,15 +1,19 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource preact */
+import type { ComponentChildren } from 'preact'
 import {
   CONSULTATION_LIMITS,
+  INDIVIDUAL_GROUP,
   type ConsultationReport,
   type ReportThread,
 } from '../../shared/api/consultations'
+import { LIMITS } from '../../shared/limits'
 import type { SubmissionRow } from '../db/database'
-import { formatDateTime, Paragraphs, Time, withLang } from '../public/components'
-import type { PageContext } from './pages'
+import { formatDateTime, Paragraphs, Time, TrustedHtml, withLang } from '../public/components'
+import type { FormState, PageContext, SectionPageData } from './pages'
 import { groupLabel } from './public-i18n'
-import { referenceOf } from './public-service'
+import type { PublicThreadRow } from './public-queries'
+import { referenceOf, type FieldProblem } from './public-service'
 
 // The consultation pages as components (issue 14, item 8): the receipt, the confirmation of an
 // e-mailed link, the message page and the report. Text is escaped by Preact.
@@ -502,6 +506,500 @@ export function ReportBody(props: {
           <p>{t('publicConsultation.report.noSubmissions')}</p>
         ) : null}
       </section>
+    </>
+  )
+}
+
+// ---------------------------------------------------------------------------------------
+// Comments beside their sections (the consultation page and the section page)
+
+function AuthorLine({ ctx, thread }: { ctx: PageContext; thread: PublicThreadRow }) {
+  const { t, pc } = ctx
+  const name =
+    thread.author_name.trim() === '' ? t('publicConsultation.anonymous') : thread.author_name
+  return (
+    <p class="comment-meta">
+      <span class="author">{name}</span> ·{' '}
+      <span class="group">
+        {groupLabel(t, thread.author_group, pc.groups)}
+        {thread.consultation_id !== null && thread.self_declared ? (
+          <>
+            {' '}
+            <span class="badge">{t('publicConsultation.selfDeclared')}</span>
+          </>
+        ) : null}
+      </span>
+      {thread.author_organisation.trim() !== '' ? (
+        <>
+          {' · '}
+          <span class="organisation">{thread.author_organisation}</span>
+        </>
+      ) : null}
+      {thread.consultation_id === null ? (
+        <>
+          {' · '}
+          <span class="badge member">{t('publicConsultation.memberThread')}</span>
+        </>
+      ) : null}
+      {' · '}
+      <When ctx={ctx} at={thread.created_at} />
+    </p>
+  )
+}
+
+function AnswerBlock({ ctx, thread }: { ctx: PageContext; thread: PublicThreadRow }) {
+  const { t } = ctx
+  if (thread.disposition === null || thread.answer === null || thread.answered_at === null) {
+    return <p class="no-answer">{t('publicConsultation.awaitingAnswer')}</p>
+  }
+  return (
+    <div class="answer">
+      <p class="answer-head">
+        <strong>{t('publicConsultation.answer')}</strong>{' '}
+        <span class={`disposition disposition-${thread.disposition}`}>
+          {t(`publicConsultation.dispositions.${thread.disposition}`)}
+        </span>
+      </p>
+      <Paragraphs value={thread.answer} />
+      {thread.answer_version_name !== null || thread.answer_section_title !== null ? (
+        <p class="answer-where">
+          {t('publicConsultation.answerWhere', {
+            version: thread.answer_version_name ?? '—',
+            section: thread.answer_section_title ?? '—',
+          })}
+        </p>
+      ) : null}
+      <p class="answer-by">
+        {thread.answered_by_name ?? ''} · <When ctx={ctx} at={thread.answered_at} />
+      </p>
+    </div>
+  )
+}
+
+function CommentItem({ ctx, thread }: { ctx: PageContext; thread: PublicThreadRow }) {
+  const { t } = ctx
+  const campaign =
+    thread.submission_count > 1 ? (
+      <p class="campaign">
+        {t('publicConsultation.identicalSubmissions', { count: thread.submission_count })}
+      </p>
+    ) : null
+  if (thread.hidden_at !== null) {
+    return (
+      <li class="comment comment-hidden" id={`thread-${thread.number}`}>
+        <p class="hidden-note">
+          {t('publicConsultation.hiddenByModerator', {
+            reason: thread.hidden_reason?.trim() || t('publicConsultation.noReason'),
+          })}
+        </p>
+        {campaign}
+        <AnswerBlock ctx={ctx} thread={thread} />
+      </li>
+    )
+  }
+  return (
+    <li class="comment" id={`thread-${thread.number}`}>
+      <AuthorLine ctx={ctx} thread={thread} />
+      {thread.quote ? (
+        <blockquote class="quote">
+          <p>{thread.quote}</p>
+        </blockquote>
+      ) : null}
+      <div class="comment-body">
+        <Paragraphs value={thread.body} />
+      </div>
+      {campaign}
+      <AnswerBlock ctx={ctx} thread={thread} />
+    </li>
+  )
+}
+
+/** The comments on a section, answered or waiting, hidden ones with the moderator's reason. */
+export function CommentList(props: {
+  ctx: PageContext
+  threads: PublicThreadRow[]
+  headingId: string
+  title: string
+}) {
+  const { ctx, threads, headingId } = props
+  if (threads.length === 0) {
+    return null
+  }
+  return (
+    <section class="comments" aria-labelledby={headingId}>
+      <h3 id={headingId} class="comments-heading">
+        {ctx.t('publicConsultation.commentsOn', { section: props.title })}
+      </h3>
+      <ol class="comment-list">
+        {threads.map((thread) => (
+          <CommentItem ctx={ctx} thread={thread} />
+        ))}
+      </ol>
+    </section>
+  )
+}
+
+export function CountLine({ ctx, count }: { ctx: PageContext; count: number }) {
+  return <p class="count">{ctx.t('publicConsultation.commentCount', { count })}</p>
+}
+
+// ---------------------------------------------------------------------------------------
+// The section page with the comment form (GET /c/:slug/sections/:sectionId)
+
+const FIELD_ORDER = [
+  'sectionId',
+  'name',
+  'email',
+  'stakeholderGroup',
+  'organisation',
+  'quote',
+  'body',
+  'consent',
+  'form',
+] as const
+
+function problemText(ctx: PageContext, problem: FieldProblem): string {
+  const key = `publicConsultation.errors.${problem.key}`
+  const translated = ctx.t(key)
+  return translated === key ? problem.message : translated
+}
+
+/** What a control of the form is told: which texts describe it, and whether it is invalid. */
+interface ControlProps {
+  'aria-describedby'?: string
+  'aria-invalid'?: 'true'
+}
+
+/** A labelled field with its hint and its problems, which the control points to. */
+function Field(props: {
+  ctx: PageContext
+  state: FormState
+  name: string
+  label: string
+  hint?: string
+  required?: boolean
+  control: (aria: ControlProps) => ComponentChildren
+}) {
+  const { ctx, state, name } = props
+  const problems = state.problems.filter((p) => p.field === name)
+  const ids: string[] = []
+  if (props.hint) {
+    ids.push(`${name}-hint`)
+  }
+  if (problems.length > 0) {
+    ids.push(`${name}-error`)
+  }
+  const aria: ControlProps = {}
+  if (ids.length > 0) {
+    aria['aria-describedby'] = ids.join(' ')
+  }
+  if (problems.length > 0) {
+    aria['aria-invalid'] = 'true'
+  }
+  return (
+    <div class={problems.length > 0 ? 'field has-error' : 'field'}>
+      <label for={name}>
+        {props.label}{' '}
+        {props.required ? (
+          <span class="required">({ctx.t('publicConsultation.form.required')})</span>
+        ) : (
+          <span class="optional">({ctx.t('publicConsultation.form.optional')})</span>
+        )}
+      </label>
+      {props.hint ? (
+        <p class="hint" id={`${name}-hint`}>
+          {props.hint}
+        </p>
+      ) : null}
+      {problems.length > 0 ? (
+        <p class="field-error" id={`${name}-error`}>
+          {problems.map((p) => problemText(ctx, p)).join(' ')}
+        </p>
+      ) : null}
+      {props.control(aria)}
+    </div>
+  )
+}
+
+function CommentForm({ ctx, data }: { ctx: PageContext; data: SectionPageData }) {
+  const { t, pc } = ctx
+  const c = pc.consultation
+  const state = data.form
+  const v = (name: string) => state.values[name] ?? ''
+  const verified = c.access === 'verified'
+  const summary =
+    state.problems.length > 0 || state.refusal ? (
+      <div class="error-summary" role="alert" aria-labelledby="error-summary-heading">
+        <h2 id="error-summary-heading">{t('publicConsultation.form.problemHeading')}</h2>
+        {state.refusal ? <p>{state.refusal}</p> : null}
+        {state.problems.length > 0 ? (
+          <ul>
+            {[...state.problems]
+              .sort(
+                (a, b) =>
+                  FIELD_ORDER.indexOf(a.field as never) - FIELD_ORDER.indexOf(b.field as never),
+              )
+              .map((p) => (
+                <li>
+                  <a href={`#${p.field === 'form' || p.field === 'sectionId' ? 'body' : p.field}`}>
+                    {t(`publicConsultation.fields.${p.field}`)}: {problemText(ctx, p)}
+                  </a>
+                </li>
+              ))}
+          </ul>
+        ) : null}
+      </div>
+    ) : null
+  if (pc.phase !== 'open') {
+    return (
+      <>
+        {summary}
+        <p class="note">
+          {t(
+            pc.phase === 'scheduled'
+              ? 'publicConsultation.notOpenYet'
+              : 'publicConsultation.closedNote',
+          )}
+        </p>
+      </>
+    )
+  }
+  if (c.access === 'members' && !data.member) {
+    const next = `/c/${c.slug}/sections/${data.sectionId}`
+    return (
+      <>
+        {summary}
+        <p class="note">
+          {t(
+            data.signedIn
+              ? 'publicConsultation.membersOnlyNotMember'
+              : 'publicConsultation.membersOnly',
+          )}
+        </p>
+        {data.signedIn ? null : (
+          <p>
+            <a class="button" href={`/sign-in?next=${encodeURIComponent(next)}`}>
+              {t('publicConsultation.signIn')}
+            </a>
+          </p>
+        )}
+      </>
+    )
+  }
+  const groupKeys = pc.groups
+    .filter((g) => g.key !== INDIVIDUAL_GROUP)
+    .map((g) => g.key)
+    .concat(INDIVIDUAL_GROUP)
+  const consentProblems = state.problems.filter((p) => p.field === 'consent')
+  return (
+    <>
+      {summary}
+      <form class="comment-form" method="post" action={`/c/${c.slug}/comments`} novalidate>
+        <input type="hidden" name="sectionId" value={data.sectionId} />
+        <input type="hidden" name="lang" value={ctx.lang} />
+        {data.member ? (
+          <>
+            {data.csrfToken ? <input type="hidden" name="csrf" value={data.csrfToken} /> : null}
+            <p class="as-member">
+              {t('publicConsultation.form.asMember', {
+                name: data.member.name,
+                group: groupLabel(t, data.member.stakeholderGroup, pc.groups),
+              })}
+            </p>
+          </>
+        ) : (
+          <fieldset>
+            <legend>{t('publicConsultation.form.aboutYou')}</legend>
+            <Field
+              ctx={ctx}
+              state={state}
+              name="name"
+              label={t('publicConsultation.form.name')}
+              hint={verified ? undefined : t('publicConsultation.form.nameHint')}
+              required={verified}
+              control={(aria) => (
+                <input
+                  id="name"
+                  name="name"
+                  type="text"
+                  autoComplete="name"
+                  maxLength={LIMITS.nameMax}
+                  value={v('name')}
+                  required={verified}
+                  {...aria}
+                />
+              )}
+            />
+            <Field
+              ctx={ctx}
+              state={state}
+              name="email"
+              label={t('publicConsultation.form.email')}
+              hint={
+                verified
+                  ? t('publicConsultation.form.emailHintVerified', {
+                      count: CONSULTATION_LIMITS.verifyHours,
+                    })
+                  : t('publicConsultation.form.emailHint')
+              }
+              required={verified}
+              control={(aria) => (
+                <input
+                  id="email"
+                  name="email"
+                  type="email"
+                  autoComplete="email"
+                  maxLength={LIMITS.emailMax}
+                  value={v('email')}
+                  required={verified}
+                  {...aria}
+                />
+              )}
+            />
+            <Field
+              ctx={ctx}
+              state={state}
+              name="stakeholderGroup"
+              label={t('publicConsultation.form.stakeholderGroup')}
+              hint={t('publicConsultation.form.stakeholderGroupHint')}
+              required
+              control={(aria) => (
+                <select id="stakeholderGroup" name="stakeholderGroup" required {...aria}>
+                  <option value="">{t('publicConsultation.form.chooseGroup')}</option>
+                  {groupKeys.map((key) => (
+                    <option value={key} selected={v('stakeholderGroup') === key}>
+                      {groupLabel(t, key, pc.groups)}
+                    </option>
+                  ))}
+                </select>
+              )}
+            />
+            <Field
+              ctx={ctx}
+              state={state}
+              name="organisation"
+              label={t('publicConsultation.form.organisation')}
+              control={(aria) => (
+                <input
+                  id="organisation"
+                  name="organisation"
+                  type="text"
+                  autoComplete="organization"
+                  maxLength={LIMITS.organisationMax}
+                  value={v('organisation')}
+                  {...aria}
+                />
+              )}
+            />
+          </fieldset>
+        )}
+        <Field
+          ctx={ctx}
+          state={state}
+          name="quote"
+          label={t('publicConsultation.form.quote')}
+          hint={t('publicConsultation.form.quoteHint')}
+          control={(aria) => (
+            <textarea id="quote" name="quote" rows={2} maxLength={LIMITS.quoteMax} {...aria}>
+              {v('quote')}
+            </textarea>
+          )}
+        />
+        <Field
+          ctx={ctx}
+          state={state}
+          name="body"
+          label={t('publicConsultation.form.body')}
+          hint={t('publicConsultation.form.bodyHint', { count: LIMITS.commentBodyMax })}
+          required
+          control={(aria) => (
+            <textarea
+              id="body"
+              name="body"
+              rows={8}
+              required
+              maxLength={LIMITS.commentBodyMax}
+              {...aria}
+            >
+              {v('body')}
+            </textarea>
+          )}
+        />
+        {/* The honeypot: hidden from people by the style sheet and skipped by keyboard; bots fill it. */}
+        <div class="hp">
+          <label for="website">{t('publicConsultation.form.website')}</label>
+          <input
+            id="website"
+            name="website"
+            type="text"
+            tabIndex={-1}
+            autoComplete="off"
+            value=""
+          />
+        </div>
+        <div class={consentProblems.length > 0 ? 'field checkbox has-error' : 'field checkbox'}>
+          {consentProblems.length > 0 ? (
+            <p class="field-error" id="consent-error">
+              {consentProblems.map((p) => problemText(ctx, p)).join(' ')}
+            </p>
+          ) : null}
+          <input
+            id="consent"
+            name="consent"
+            type="checkbox"
+            value="yes"
+            required
+            checked={v('consent') !== ''}
+            aria-invalid={consentProblems.length > 0 ? 'true' : undefined}
+            aria-describedby={consentProblems.length > 0 ? 'consent-error' : undefined}
+          />{' '}
+          <label for="consent">{t(`publicConsultation.form.consent.${c.visibility}`)}</label>
+        </div>
+        <p>
+          <button type="submit">{t('publicConsultation.form.submit')}</button>
+        </p>
+        <p class="hint">
+          {t(
+            c.moderation === 'before'
+              ? 'publicConsultation.form.moderatedBefore'
+              : 'publicConsultation.form.moderatedAfter',
+          )}
+        </p>
+      </form>
+    </>
+  )
+}
+
+/** The body of GET /c/:slug/sections/:sectionId: one section, its comments and the form. */
+export function SectionBody({ ctx, data }: { ctx: PageContext; data: SectionPageData }) {
+  const { t, pc } = ctx
+  const sectionTitle = data.title || t('publicConsultation.untitledSection')
+  return (
+    <>
+      <p class="back">
+        <a href={`${withLang(`/c/${pc.consultation.slug}`, ctx.lang)}#${data.sectionId}`}>
+          {t('publicConsultation.backToDocument')}
+        </a>
+      </p>
+      <h1>{t('publicConsultation.commentOnTitle', { section: sectionTitle })}</h1>
+      <p class="consultation-name">{titleOf(ctx)}</p>
+      <section class="section-text" aria-labelledby="section-text-heading">
+        <h2 id="section-text-heading">{t('publicConsultation.sectionText')}</h2>
+        <TrustedHtml html={data.html} />
+      </section>
+      <CountLine ctx={ctx} count={data.count} />
+      <section class="form-section" aria-labelledby="form-heading">
+        <h2 id="form-heading">{t('publicConsultation.form.heading')}</h2>
+        <CommentForm ctx={ctx} data={data} />
+      </section>
+      {data.commentsVisible || data.threads.length > 0 ? (
+        <CommentList
+          ctx={ctx}
+          threads={data.threads}
+          headingId="section-comments"
+          title={sectionTitle}
+        />
+      ) : null}
     </>
   )
 }
