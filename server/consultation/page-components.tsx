@@ -9,7 +9,14 @@ import {
 } from '../../shared/api/consultations'
 import { LIMITS } from '../../shared/limits'
 import type { SubmissionRow } from '../db/database'
-import { formatDateTime, Paragraphs, Time, TrustedHtml, withLang } from '../public/components'
+import {
+  formatDateTime,
+  localised,
+  Paragraphs,
+  Time,
+  TrustedHtml,
+  withLang,
+} from '../public/components'
 import type { FormState, PageContext, SectionPageData } from './pages'
 import { groupLabel } from './public-i18n'
 import type { PublicThreadRow } from './public-queries'
@@ -1000,6 +1007,243 @@ export function SectionBody({ ctx, data }: { ctx: PageContext; data: SectionPage
           title={sectionTitle}
         />
       ) : null}
+    </>
+  )
+}
+
+// ---------------------------------------------------------------------------------------
+// The consultation page (GET /c/:slug)
+
+/** "in 12 days", "in 5 hours", in the page's language. */
+function relative(ctx: PageContext, to: Date | string): string {
+  const ms = new Date(to).getTime() - ctx.now.getTime()
+  const format = new Intl.RelativeTimeFormat(ctx.lang, { numeric: 'auto' })
+  const abs = Math.abs(ms)
+  if (abs >= 2 * 86_400_000) {
+    return format.format(Math.round(ms / 86_400_000), 'day')
+  }
+  if (abs >= 2 * 3_600_000) {
+    return format.format(Math.round(ms / 3_600_000), 'hour')
+  }
+  return format.format(Math.max(1, Math.round(ms / 60_000)) * Math.sign(ms || 1), 'minute')
+}
+
+function WindowBox({ ctx }: { ctx: PageContext }) {
+  const { t, pc } = ctx
+  const c = pc.consultation
+  return (
+    <section class="window-box" aria-labelledby="window-heading">
+      <h2 id="window-heading">{t('publicConsultation.windowHeading')}</h2>
+      <p class={`phase phase-${pc.phase}`}>
+        <strong>{t(`publicConsultation.phase.${pc.phase}`)}</strong>
+      </p>
+      <dl class="window">
+        <dt>{t('publicConsultation.opensAt')}</dt>
+        <dd>
+          <When ctx={ctx} at={c.opens_at} />
+        </dd>
+        <dt>{t('publicConsultation.closesAt')}</dt>
+        <dd>
+          <When ctx={ctx} at={c.closes_at} />
+        </dd>
+        <dt>{t('publicConsultation.timeZone')}</dt>
+        <dd>{c.time_zone}</dd>
+      </dl>
+      {pc.phase === 'open' ? (
+        <p class="time-left">
+          {t('publicConsultation.closesIn', { relative: relative(ctx, c.closes_at) })}
+        </p>
+      ) : pc.phase === 'scheduled' ? (
+        <p class="time-left">
+          {t('publicConsultation.opensIn', { relative: relative(ctx, c.opens_at) })}
+        </p>
+      ) : null}
+    </section>
+  )
+}
+
+// Where the <time> elements go in a translated sentence: markers no translation contains.
+const WHEN = '⟦when⟧'
+const UNTIL = '⟦until⟧'
+
+function ChangesList({ ctx }: { ctx: PageContext }) {
+  const { t, pc } = ctx
+  if (pc.changes.length === 0) {
+    return null
+  }
+  return (
+    <section class="changes" aria-labelledby="changes-heading">
+      <h2 id="changes-heading">{t('publicConsultation.changes.heading')}</h2>
+      <ul>
+        {pc.changes.map((change) => {
+          const line =
+            change.kind === 'closed-early'
+              ? t('publicConsultation.changes.closedEarly', { when: WHEN })
+              : change.kind === 'extended'
+                ? t('publicConsultation.changes.extended', { when: WHEN, until: UNTIL })
+                : t('publicConsultation.changes.published', { when: WHEN })
+          return (
+            <li>
+              {line
+                .split(/(⟦when⟧|⟦until⟧)/)
+                .map((piece) =>
+                  piece === WHEN ? (
+                    <When ctx={ctx} at={change.created_at} />
+                  ) : piece === UNTIL ? (
+                    change.closes_after ? (
+                      <When ctx={ctx} at={change.closes_after} />
+                    ) : null
+                  ) : (
+                    piece
+                  ),
+                )}
+              {change.reason.trim() !== '' ? (
+                <>
+                  {' '}
+                  <span class="reason">
+                    {t('publicConsultation.changes.reason', { reason: change.reason })}
+                  </span>
+                </>
+              ) : null}
+            </li>
+          )
+        })}
+      </ul>
+    </section>
+  )
+}
+
+/** A part of the version: the text before the first heading, or a heading and what follows it. */
+export interface VersionPart {
+  sectionId: string | null
+  level: number
+  title: string
+  /** Its blocks as HTML (render/html.ts, which escapes every text). */
+  html: string
+}
+
+/** A heading one level below the page's own h1 (and the section's h2 of the page). */
+function Heading(props: { level: number; id?: string; children: ComponentChildren }) {
+  const Tag = `h${Math.min(6, Math.max(2, props.level + 1))}` as 'h2'
+  return <Tag id={props.id}>{props.children}</Tag>
+}
+
+export interface ConsultationBodyData {
+  parts: VersionPart[]
+  threads: PublicThreadRow[]
+  counts: Map<string, number>
+  commentsVisible: boolean
+}
+
+/** The body of GET /c/:slug: the frozen version with its contents, window, changes and comments. */
+export function ConsultationBody({ ctx, data }: { ctx: PageContext; data: ConsultationBodyData }) {
+  const { t, pc } = ctx
+  const c = pc.consultation
+  const slug = c.slug
+  const introduction = localised(c.introduction, ctx.lang, pc.process.languages)
+  const bySection = new Map<string, PublicThreadRow[]>()
+  for (const thread of data.threads) {
+    const list = bySection.get(thread.section_id) ?? []
+    list.push(thread)
+    bySection.set(thread.section_id, list)
+  }
+  const open = pc.phase === 'open'
+  const toc = c.version_sections.filter((s) => s.id !== null)
+  return (
+    <>
+      <h1>{titleOf(ctx)}</h1>
+      <p class="version-name">
+        {t('publicConsultation.versionLine', { name: c.version_name, number: c.version_number })}
+      </p>
+      {introduction ? (
+        <div class="introduction">
+          <Paragraphs value={introduction} />
+        </div>
+      ) : null}
+      <WindowBox ctx={ctx} />
+      <p>
+        {open
+          ? t(`publicConsultation.how.${c.access}`)
+          : pc.phase === 'scheduled'
+            ? t('publicConsultation.notOpenYet')
+            : t('publicConsultation.closedNote')}
+      </p>
+      {data.commentsVisible ? null : (
+        <p class="note">
+          {t(
+            c.visibility === 'never'
+              ? 'publicConsultation.visibility.never'
+              : 'publicConsultation.visibility.afterClose',
+          )}
+        </p>
+      )}
+      {pc.phase === 'closed' ? (
+        <p>
+          <a href={withLang(`/c/${slug}/report`, ctx.lang)}>
+            {t('publicConsultation.report.link')}
+          </a>
+        </p>
+      ) : null}
+      <ChangesList ctx={ctx} />
+      {toc.length > 0 ? (
+        <nav class="toc" aria-labelledby="toc-heading">
+          <h2 id="toc-heading">{t('publicConsultation.contents')}</h2>
+          <ol>
+            {toc.map((s) => (
+              <li class={`toc-level-${Math.min(3, Math.max(1, s.level))}`}>
+                <a href={`#${s.id}`}>{s.title || t('publicConsultation.untitledSection')}</a>{' '}
+                <span class="toc-count">
+                  {t('publicConsultation.commentCountShort', {
+                    count: data.counts.get(s.id!) ?? 0,
+                  })}
+                </span>
+              </li>
+            ))}
+          </ol>
+        </nav>
+      ) : null}
+      <article class="document" aria-labelledby="document-heading">
+        <h2 id="document-heading" class="visually-hidden">
+          {t('publicConsultation.documentHeading')}
+        </h2>
+        {data.parts.map((part) => {
+          if (part.sectionId === null) {
+            return (
+              <div class="doc-part">
+                {part.title !== '' ? <Heading level={part.level}>{part.title}</Heading> : null}
+                <TrustedHtml html={part.html} />
+              </div>
+            )
+          }
+          const id = part.sectionId
+          const sectionTitle = part.title || t('publicConsultation.untitledSection')
+          return (
+            <section class="doc-section" aria-labelledby={id}>
+              <Heading level={part.level} id={id}>
+                {sectionTitle}
+              </Heading>
+              <TrustedHtml html={part.html} />
+              <div class="section-footer">
+                <CountLine ctx={ctx} count={data.counts.get(id) ?? 0} />
+                {open ? (
+                  <p class="comment-link">
+                    <a href={withLang(`/c/${slug}/sections/${id}`, ctx.lang)}>
+                      {t('publicConsultation.commentOnSection')}
+                      <span class="visually-hidden">: {sectionTitle}</span>
+                    </a>
+                  </p>
+                ) : null}
+              </div>
+              <CommentList
+                ctx={ctx}
+                threads={bySection.get(id) ?? []}
+                headingId={`comments-${id}`}
+                title={sectionTitle}
+              />
+            </section>
+          )
+        })}
+      </article>
     </>
   )
 }

@@ -2,11 +2,12 @@ import type { Node } from 'prosemirror-model'
 import type { ConsultationReport } from '../../shared/api/consultations'
 import { schema } from '../../shared/schema'
 import type { SubmissionRow } from '../db/database'
-import { escapeAttribute as attr, escapeText as text, renderHtml } from '../render/html'
-import { groupLabel, translator, uiLanguageOf, type Translate } from './public-i18n'
+import { escapeText as text, renderHtml } from '../render/html'
+import { translator, uiLanguageOf, type Translate } from './public-i18n'
 import { h, type ComponentChildren } from 'preact'
 import {
   ConfirmBody,
+  ConsultationBody,
   MessageBody,
   ReceiptBody,
   receiptHeading,
@@ -71,57 +72,6 @@ export function titleOf(ctx: PageContext): string {
   return localised(ctx.pc.consultation.title, ctx.lang, ctx.pc.process.languages)
 }
 
-function formatDate(ctx: PageContext, at: Date | string): string {
-  // Spelled out with the zone's short name ("December 31, 2026, 8:15 PM GMT-5"): dateStyle
-  // and timeZoneName cannot be combined.
-  const options: Intl.DateTimeFormatOptions = {
-    year: 'numeric',
-    month: 'long',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: '2-digit',
-    timeZoneName: 'short',
-  }
-  try {
-    return new Intl.DateTimeFormat(ctx.lang, {
-      ...options,
-      timeZone: ctx.pc.consultation.time_zone,
-    }).format(new Date(at))
-  } catch {
-    // A zone this engine does not know: UTC, named as such.
-    return new Intl.DateTimeFormat(ctx.lang, { ...options, timeZone: 'UTC' }).format(new Date(at))
-  }
-}
-
-function timeElement(ctx: PageContext, at: Date | string): string {
-  const iso = new Date(at).toISOString()
-  return `<time datetime="${attr(iso)}">${text(formatDate(ctx, at))}</time>`
-}
-
-/** "in 12 days", "in 5 hours", in the page's language. */
-function relative(ctx: PageContext, to: Date | string): string {
-  const ms = new Date(to).getTime() - ctx.now.getTime()
-  const format = new Intl.RelativeTimeFormat(ctx.lang, { numeric: 'auto' })
-  const abs = Math.abs(ms)
-  if (abs >= 2 * 86_400_000) {
-    return format.format(Math.round(ms / 86_400_000), 'day')
-  }
-  if (abs >= 2 * 3_600_000) {
-    return format.format(Math.round(ms / 3_600_000), 'hour')
-  }
-  return format.format(Math.max(1, Math.round(ms / 60_000)) * Math.sign(ms || 1), 'minute')
-}
-
-/** Plain text as paragraphs: blank lines separate them, single line breaks stay. */
-function paragraphs(value: string): string {
-  return value
-    .split(/\n\s*\n/)
-    .map((p) => p.trim())
-    .filter((p) => p !== '')
-    .map((p) => `<p>${text(p).replace(/\n/g, '<br>')}</p>`)
-    .join('\n')
-}
-
 /** The page frame (server/public/components.tsx): skip link, language switch, main, footer. */
 export function layout(ctx: PageContext, title: string, body: string): string {
   return framed(ctx, title, { bodyHtml: body })
@@ -150,73 +100,6 @@ function framed(
       ...body,
     }),
   )
-}
-
-// ---------------------------------------------------------------------------------------
-// The window, its changes and the state of the consultation
-
-function windowBox(ctx: PageContext): string {
-  const { t, pc } = ctx
-  const c = pc.consultation
-  const lines: string[] = []
-  const state = t(`publicConsultation.phase.${pc.phase}`)
-  lines.push(`<p class="phase phase-${attr(pc.phase)}"><strong>${text(state)}</strong></p>`)
-  lines.push('<dl class="window">')
-  lines.push(
-    `<dt>${text(t('publicConsultation.opensAt'))}</dt><dd>${timeElement(ctx, c.opens_at)}</dd>`,
-  )
-  lines.push(
-    `<dt>${text(t('publicConsultation.closesAt'))}</dt><dd>${timeElement(ctx, c.closes_at)}</dd>`,
-  )
-  lines.push(`<dt>${text(t('publicConsultation.timeZone'))}</dt><dd>${text(c.time_zone)}</dd>`)
-  lines.push('</dl>')
-  if (pc.phase === 'open') {
-    lines.push(
-      `<p class="time-left">${text(t('publicConsultation.closesIn', { relative: relative(ctx, c.closes_at) }))}</p>`,
-    )
-  } else if (pc.phase === 'scheduled') {
-    lines.push(
-      `<p class="time-left">${text(t('publicConsultation.opensIn', { relative: relative(ctx, c.opens_at) }))}</p>`,
-    )
-  }
-  return `<section class="window-box" aria-labelledby="window-heading"><h2 id="window-heading">${text(t('publicConsultation.windowHeading'))}</h2>${lines.join('\n')}</section>`
-}
-
-function changesList(ctx: PageContext): string {
-  const { t, pc } = ctx
-  if (pc.changes.length === 0) {
-    return ''
-  }
-  const items = pc.changes.map((change) => {
-    const when = timeElement(ctx, change.created_at)
-    let line: string
-    switch (change.kind) {
-      case 'closed-early':
-        line = t('publicConsultation.changes.closedEarly', { when: '\u0000when\u0000' })
-        break
-      case 'extended':
-        line = t('publicConsultation.changes.extended', {
-          when: '\u0000when\u0000',
-          until: '\u0000until\u0000',
-        })
-        break
-      default:
-        line = t('publicConsultation.changes.published', { when: '\u0000when\u0000' })
-    }
-    // The sentence is escaped first; the <time> elements go in where their markers are.
-    const html = text(line)
-      .replace('\uFFFDwhen\uFFFD', when)
-      .replace(
-        '\uFFFDuntil\uFFFD',
-        change.closes_after ? timeElement(ctx, change.closes_after) : '',
-      )
-    const reason =
-      change.reason.trim() !== ''
-        ? ` <span class="reason">${text(t('publicConsultation.changes.reason', { reason: change.reason }))}</span>`
-        : ''
-    return `<li>${html}${reason}</li>`
-  })
-  return `<section class="changes" aria-labelledby="changes-heading"><h2 id="changes-heading">${text(t('publicConsultation.changes.heading'))}</h2><ul>${items.join('')}</ul></section>`
 }
 
 // ---------------------------------------------------------------------------------------
@@ -267,108 +150,6 @@ function renderBlocks(blocks: Node[]): string {
   return renderHtml(schema.topNodeType.create(null, blocks))
 }
 
-/** A heading one level below the page's own h1 (and the section's h2 of the page). */
-function headingTag(level: number): string {
-  return `h${Math.min(6, Math.max(2, level + 1))}`
-}
-
-// ---------------------------------------------------------------------------------------
-// Comments
-
-function authorLine(ctx: PageContext, thread: PublicThreadRow): string {
-  const { t, pc } = ctx
-  const name =
-    thread.author_name.trim() === '' ? t('publicConsultation.anonymous') : thread.author_name
-  const group = groupLabel(t, thread.author_group, pc.groups)
-  const parts = [`<span class="author">${text(name)}</span>`]
-  parts.push(
-    `<span class="group">${text(group)}${
-      thread.consultation_id !== null && thread.self_declared
-        ? ` <span class="badge">${text(t('publicConsultation.selfDeclared'))}</span>`
-        : ''
-    }</span>`,
-  )
-  if (thread.author_organisation.trim() !== '') {
-    parts.push(`<span class="organisation">${text(thread.author_organisation)}</span>`)
-  }
-  if (thread.consultation_id === null) {
-    parts.push(`<span class="badge member">${text(t('publicConsultation.memberThread'))}</span>`)
-  }
-  parts.push(timeElement(ctx, thread.created_at))
-  return `<p class="comment-meta">${parts.join(' · ')}</p>`
-}
-
-function answerBlock(ctx: PageContext, thread: PublicThreadRow): string {
-  const { t } = ctx
-  if (thread.disposition === null || thread.answer === null || thread.answered_at === null) {
-    return `<p class="no-answer">${text(t('publicConsultation.awaitingAnswer'))}</p>`
-  }
-  const where =
-    thread.answer_version_name !== null || thread.answer_section_title !== null
-      ? `<p class="answer-where">${text(
-          t('publicConsultation.answerWhere', {
-            version: thread.answer_version_name ?? '—',
-            section: thread.answer_section_title ?? '—',
-          }),
-        )}</p>`
-      : ''
-  return [
-    '<div class="answer">',
-    `<p class="answer-head"><strong>${text(t('publicConsultation.answer'))}</strong> <span class="disposition disposition-${attr(thread.disposition)}">${text(t(`publicConsultation.dispositions.${thread.disposition}`))}</span></p>`,
-    paragraphs(thread.answer),
-    where,
-    `<p class="answer-by">${text(thread.answered_by_name ?? '')} · ${timeElement(ctx, thread.answered_at)}</p>`,
-    '</div>',
-  ].join('\n')
-}
-
-function commentItem(ctx: PageContext, thread: PublicThreadRow): string {
-  const { t } = ctx
-  const campaign =
-    thread.submission_count > 1
-      ? `<p class="campaign">${text(t('publicConsultation.identicalSubmissions', { count: thread.submission_count }))}</p>`
-      : ''
-  if (thread.hidden_at !== null) {
-    return [
-      `<li class="comment comment-hidden" id="thread-${thread.number}">`,
-      `<p class="hidden-note">${text(t('publicConsultation.hiddenByModerator', { reason: thread.hidden_reason?.trim() || t('publicConsultation.noReason') }))}</p>`,
-      campaign,
-      answerBlock(ctx, thread),
-      '</li>',
-    ].join('\n')
-  }
-  return [
-    `<li class="comment" id="thread-${thread.number}">`,
-    authorLine(ctx, thread),
-    thread.quote ? `<blockquote class="quote"><p>${text(thread.quote)}</p></blockquote>` : '',
-    `<div class="comment-body">${paragraphs(thread.body)}</div>`,
-    campaign,
-    answerBlock(ctx, thread),
-    '</li>',
-  ].join('\n')
-}
-
-function commentList(
-  ctx: PageContext,
-  threads: PublicThreadRow[],
-  headingId: string,
-  title: string,
-): string {
-  if (threads.length === 0) {
-    return ''
-  }
-  return [
-    `<section class="comments" aria-labelledby="${attr(headingId)}">`,
-    `<h3 id="${attr(headingId)}" class="comments-heading">${text(ctx.t('publicConsultation.commentsOn', { section: title }))}</h3>`,
-    `<ol class="comment-list">${threads.map((th) => commentItem(ctx, th)).join('\n')}</ol>`,
-    '</section>',
-  ].join('\n')
-}
-
-function countLine(ctx: PageContext, count: number): string {
-  return `<p class="count">${text(ctx.t('publicConsultation.commentCount', { count }))}</p>`
-}
-
 // ---------------------------------------------------------------------------------------
 // The consultation page
 
@@ -381,84 +162,25 @@ export interface ConsultationPageData {
 
 /** GET /c/:slug: the frozen version with its contents, window, changes and comments. */
 export function consultationPage(ctx: PageContext, data: ConsultationPageData): string {
-  const { t, pc } = ctx
-  const c = pc.consultation
-  const slug = c.slug
-  const title = titleOf(ctx)
-  const introduction = localised(c.introduction, ctx.lang, pc.process.languages)
-  const parts = partsOf(data.doc)
-  const bySection = new Map<string, PublicThreadRow[]>()
-  for (const thread of data.threads) {
-    const list = bySection.get(thread.section_id) ?? []
-    list.push(thread)
-    bySection.set(thread.section_id, list)
-  }
-  const open = pc.phase === 'open'
-
-  const toc = c.version_sections
-    .filter((s) => s.id !== null)
-    .map((s) => {
-      const count = data.counts.get(s.id!) ?? 0
-      return `<li class="toc-level-${Math.min(3, Math.max(1, s.level))}"><a href="#${attr(s.id!)}">${text(s.title || t('publicConsultation.untitledSection'))}</a> <span class="toc-count">${text(t('publicConsultation.commentCountShort', { count }))}</span></li>`
-    })
-    .join('\n')
-
-  const sections = parts.map((part) => {
-    if (part.sectionId === null) {
-      const heading =
-        part.title !== ''
-          ? `<${headingTag(part.level)}>${text(part.title)}</${headingTag(part.level)}>`
-          : ''
-      return `<div class="doc-part">${heading}${renderBlocks(part.blocks)}</div>`
-    }
-    const id = part.sectionId
-    const tag = headingTag(part.level)
-    const threads = bySection.get(id) ?? []
-    const sectionTitle = part.title || t('publicConsultation.untitledSection')
-    const action = open
-      ? `<p class="comment-link"><a href="${attr(withLang(`/c/${slug}/sections/${id}`, ctx.lang))}">${text(t('publicConsultation.commentOnSection'))}<span class="visually-hidden">: ${text(sectionTitle)}</span></a></p>`
-      : ''
-    return [
-      `<section class="doc-section" aria-labelledby="${attr(id)}">`,
-      `<${tag} id="${attr(id)}">${text(sectionTitle)}</${tag}>`,
-      renderBlocks(part.blocks),
-      `<div class="section-footer">${countLine(ctx, data.counts.get(id) ?? 0)}${action}</div>`,
-      commentList(ctx, threads, `comments-${id}`, sectionTitle),
-      '</section>',
-    ].join('\n')
-  })
-
-  let visibilityNote = ''
-  if (!data.commentsVisible) {
-    visibilityNote = `<p class="note">${text(t(c.visibility === 'never' ? 'publicConsultation.visibility.never' : 'publicConsultation.visibility.afterClose'))}</p>`
-  }
-  const reportLink =
-    pc.phase === 'closed'
-      ? `<p><a href="${attr(withLang(`/c/${slug}/report`, ctx.lang))}">${text(t('publicConsultation.report.link'))}</a></p>`
-      : ''
-  const how = open
-    ? `<p>${text(t(`publicConsultation.how.${c.access}`))}</p>`
-    : pc.phase === 'scheduled'
-      ? `<p>${text(t('publicConsultation.notOpenYet'))}</p>`
-      : `<p>${text(t('publicConsultation.closedNote'))}</p>`
-
-  const body = [
-    `<h1>${text(title)}</h1>`,
-    `<p class="version-name">${text(t('publicConsultation.versionLine', { name: c.version_name, number: c.version_number }))}</p>`,
-    introduction ? `<div class="introduction">${paragraphs(introduction)}</div>` : '',
-    windowBox(ctx),
-    how,
-    visibilityNote,
-    reportLink,
-    changesList(ctx),
-    toc
-      ? `<nav class="toc" aria-labelledby="toc-heading"><h2 id="toc-heading">${text(t('publicConsultation.contents'))}</h2><ol>${toc}</ol></nav>`
-      : '',
-    `<article class="document" aria-labelledby="document-heading"><h2 id="document-heading" class="visually-hidden">${text(t('publicConsultation.documentHeading'))}</h2>`,
-    sections.join('\n'),
-    '</article>',
-  ].join('\n')
-  return layout(ctx, title, body)
+  const parts = partsOf(data.doc).map((part) => ({
+    sectionId: part.sectionId,
+    level: part.level,
+    title: part.title,
+    html: renderBlocks(part.blocks),
+  }))
+  return layoutOf(
+    ctx,
+    titleOf(ctx),
+    h(ConsultationBody, {
+      ctx,
+      data: {
+        parts,
+        threads: data.threads,
+        counts: data.counts,
+        commentsVisible: data.commentsVisible,
+      },
+    }),
+  )
 }
 
 // ---------------------------------------------------------------------------------------

@@ -504,7 +504,7 @@ describe('the window', () => {
     expect(form.body).toContain('The consultation is closed')
     const page = await get(`/c/${w.consultation.slug}`)
     expect(page.body).toContain('Closed early on')
-    expect(page.body).toContain('Reason: The &lt;law&gt; changed')
+    expect(page.body.replace(/&gt;/g, '>')).toContain('Reason: The &lt;law> changed')
     expect(page.body).toContain('<strong>Closed</strong>')
     expect(page.body).not.toContain('Comment on this section')
     expect(await counts(w.consultation.id)).toEqual({ submissions: 1, threads: 1 })
@@ -899,14 +899,16 @@ describe('moderation', () => {
     const page = await get(`/c/${w.consultation.slug}`)
     expect(page.body).not.toContain('Buy cheap pills')
     expect(page.body).not.toContain('Spammer')
-    expect(page.body).toContain('Hidden by the moderator: Advertising &lt;spam&gt;')
+    expect(page.body.replace(/&gt;/g, '>')).toContain(
+      'Hidden by the moderator: Advertising &lt;spam>',
+    )
     // Its receipt no longer says it is on the page.
     const receipt = await get(receiptUrl)
     expect(receipt.statusCode).toBe(200)
     expect(receipt.body).toContain('A moderator has hidden it from the page')
     expect(receipt.body).not.toContain("It is published on the consultation's page.")
-    expect((await get(`/c/${w.consultation.slug}?lang=es`)).body).toContain(
-      'Ocultado por la moderación: Advertising &lt;spam&gt;',
+    expect((await get(`/c/${w.consultation.slug}?lang=es`)).body.replace(/&gt;/g, '>')).toContain(
+      'Ocultado por la moderación: Advertising &lt;spam>',
     )
   })
 })
@@ -979,7 +981,9 @@ describe('visibility and answers', () => {
     expect(answered.statusCode, answered.body).toBe(200)
     const page = await get(`/c/${w.consultation.slug}`)
     expect(page.body).toContain('Partially accepted')
-    expect(page.body).toContain('We added a definition &lt;b&gt;in annex&lt;/b&gt;.')
+    expect(page.body.replace(/&gt;/g, '>')).toContain(
+      'We added a definition &lt;b>in annex&lt;/b>.',
+    )
     expect((await get(`/c/${w.consultation.slug}?lang=es`)).body).toContain('Aceptado parcialmente')
   })
 })
