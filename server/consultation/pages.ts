@@ -1,25 +1,22 @@
 import type { Node } from 'prosemirror-model'
-import {
-  CONSULTATION_LIMITS,
-  INDIVIDUAL_GROUP,
-  type ConsultationReport,
-  type ReportThread,
-} from '../../shared/api/consultations'
-import { LIMITS } from '../../shared/limits'
+import type { ConsultationReport } from '../../shared/api/consultations'
 import { schema } from '../../shared/schema'
 import type { SubmissionRow } from '../db/database'
-import { escapeAttribute as attr, escapeText as text, renderHtml } from '../render/html'
-import { groupLabel, translator, uiLanguageOf, type Translate } from './public-i18n'
+import { escapeText as text, renderHtml } from '../render/html'
+import { translator, uiLanguageOf, type Translate } from './public-i18n'
 import { h, type ComponentChildren } from 'preact'
-import { ConfirmBody, MessageBody, ReceiptBody, receiptHeading } from './page-components'
+import {
+  ConfirmBody,
+  ConsultationBody,
+  MessageBody,
+  ReceiptBody,
+  receiptHeading,
+  ReportBody,
+  SectionBody,
+} from './page-components'
 import { Layout, NotFoundPage, renderDocument } from '../public/components'
 import type { PublicThreadRow } from './public-queries'
-import {
-  referenceOf,
-  type FieldProblem,
-  type MemberAuthor,
-  type PublicConsultation,
-} from './public-service'
+import { type FieldProblem, type MemberAuthor, type PublicConsultation } from './public-service'
 
 // Server-rendered public pages of a consultation (issue 6, item 3). They load one small style
 // sheet and no script, so they read the same with JavaScript off, on a slow phone and in print.
@@ -75,57 +72,6 @@ export function titleOf(ctx: PageContext): string {
   return localised(ctx.pc.consultation.title, ctx.lang, ctx.pc.process.languages)
 }
 
-function formatDate(ctx: PageContext, at: Date | string): string {
-  // Spelled out with the zone's short name ("December 31, 2026, 8:15 PM GMT-5"): dateStyle
-  // and timeZoneName cannot be combined.
-  const options: Intl.DateTimeFormatOptions = {
-    year: 'numeric',
-    month: 'long',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: '2-digit',
-    timeZoneName: 'short',
-  }
-  try {
-    return new Intl.DateTimeFormat(ctx.lang, {
-      ...options,
-      timeZone: ctx.pc.consultation.time_zone,
-    }).format(new Date(at))
-  } catch {
-    // A zone this engine does not know: UTC, named as such.
-    return new Intl.DateTimeFormat(ctx.lang, { ...options, timeZone: 'UTC' }).format(new Date(at))
-  }
-}
-
-function timeElement(ctx: PageContext, at: Date | string): string {
-  const iso = new Date(at).toISOString()
-  return `<time datetime="${attr(iso)}">${text(formatDate(ctx, at))}</time>`
-}
-
-/** "in 12 days", "in 5 hours", in the page's language. */
-function relative(ctx: PageContext, to: Date | string): string {
-  const ms = new Date(to).getTime() - ctx.now.getTime()
-  const format = new Intl.RelativeTimeFormat(ctx.lang, { numeric: 'auto' })
-  const abs = Math.abs(ms)
-  if (abs >= 2 * 86_400_000) {
-    return format.format(Math.round(ms / 86_400_000), 'day')
-  }
-  if (abs >= 2 * 3_600_000) {
-    return format.format(Math.round(ms / 3_600_000), 'hour')
-  }
-  return format.format(Math.max(1, Math.round(ms / 60_000)) * Math.sign(ms || 1), 'minute')
-}
-
-/** Plain text as paragraphs: blank lines separate them, single line breaks stay. */
-function paragraphs(value: string): string {
-  return value
-    .split(/\n\s*\n/)
-    .map((p) => p.trim())
-    .filter((p) => p !== '')
-    .map((p) => `<p>${text(p).replace(/\n/g, '<br>')}</p>`)
-    .join('\n')
-}
-
 /** The page frame (server/public/components.tsx): skip link, language switch, main, footer. */
 export function layout(ctx: PageContext, title: string, body: string): string {
   return framed(ctx, title, { bodyHtml: body })
@@ -154,73 +100,6 @@ function framed(
       ...body,
     }),
   )
-}
-
-// ---------------------------------------------------------------------------------------
-// The window, its changes and the state of the consultation
-
-function windowBox(ctx: PageContext): string {
-  const { t, pc } = ctx
-  const c = pc.consultation
-  const lines: string[] = []
-  const state = t(`publicConsultation.phase.${pc.phase}`)
-  lines.push(`<p class="phase phase-${attr(pc.phase)}"><strong>${text(state)}</strong></p>`)
-  lines.push('<dl class="window">')
-  lines.push(
-    `<dt>${text(t('publicConsultation.opensAt'))}</dt><dd>${timeElement(ctx, c.opens_at)}</dd>`,
-  )
-  lines.push(
-    `<dt>${text(t('publicConsultation.closesAt'))}</dt><dd>${timeElement(ctx, c.closes_at)}</dd>`,
-  )
-  lines.push(`<dt>${text(t('publicConsultation.timeZone'))}</dt><dd>${text(c.time_zone)}</dd>`)
-  lines.push('</dl>')
-  if (pc.phase === 'open') {
-    lines.push(
-      `<p class="time-left">${text(t('publicConsultation.closesIn', { relative: relative(ctx, c.closes_at) }))}</p>`,
-    )
-  } else if (pc.phase === 'scheduled') {
-    lines.push(
-      `<p class="time-left">${text(t('publicConsultation.opensIn', { relative: relative(ctx, c.opens_at) }))}</p>`,
-    )
-  }
-  return `<section class="window-box" aria-labelledby="window-heading"><h2 id="window-heading">${text(t('publicConsultation.windowHeading'))}</h2>${lines.join('\n')}</section>`
-}
-
-function changesList(ctx: PageContext): string {
-  const { t, pc } = ctx
-  if (pc.changes.length === 0) {
-    return ''
-  }
-  const items = pc.changes.map((change) => {
-    const when = timeElement(ctx, change.created_at)
-    let line: string
-    switch (change.kind) {
-      case 'closed-early':
-        line = t('publicConsultation.changes.closedEarly', { when: '\u0000when\u0000' })
-        break
-      case 'extended':
-        line = t('publicConsultation.changes.extended', {
-          when: '\u0000when\u0000',
-          until: '\u0000until\u0000',
-        })
-        break
-      default:
-        line = t('publicConsultation.changes.published', { when: '\u0000when\u0000' })
-    }
-    // The sentence is escaped first; the <time> elements go in where their markers are.
-    const html = text(line)
-      .replace('\uFFFDwhen\uFFFD', when)
-      .replace(
-        '\uFFFDuntil\uFFFD',
-        change.closes_after ? timeElement(ctx, change.closes_after) : '',
-      )
-    const reason =
-      change.reason.trim() !== ''
-        ? ` <span class="reason">${text(t('publicConsultation.changes.reason', { reason: change.reason }))}</span>`
-        : ''
-    return `<li>${html}${reason}</li>`
-  })
-  return `<section class="changes" aria-labelledby="changes-heading"><h2 id="changes-heading">${text(t('publicConsultation.changes.heading'))}</h2><ul>${items.join('')}</ul></section>`
 }
 
 // ---------------------------------------------------------------------------------------
@@ -271,110 +150,6 @@ function renderBlocks(blocks: Node[]): string {
   return renderHtml(schema.topNodeType.create(null, blocks))
 }
 
-/** A heading one level below the page's own h1 (and the section's h2 of the page). */
-function headingTag(level: number): string {
-  return `h${Math.min(6, Math.max(2, level + 1))}`
-}
-
-// ---------------------------------------------------------------------------------------
-// Comments
-
-function authorLine(ctx: PageContext, thread: PublicThreadRow): string {
-  const { t, pc } = ctx
-  const name =
-    thread.author_name.trim() === '' ? t('publicConsultation.anonymous') : thread.author_name
-  const group = groupLabel(t, thread.author_group, pc.groups)
-  const parts = [`<span class="author">${text(name)}</span>`]
-  parts.push(
-    `<span class="group">${text(group)}${
-      thread.consultation_id !== null && thread.self_declared
-        ? ` <span class="badge">${text(t('publicConsultation.selfDeclared'))}</span>`
-        : ''
-    }</span>`,
-  )
-  if (thread.author_organisation.trim() !== '') {
-    parts.push(`<span class="organisation">${text(thread.author_organisation)}</span>`)
-  }
-  if (thread.workshop_id !== null) {
-    parts.push(`<span class="badge member">${text(t('publicConsultation.workshopThread'))}</span>`)
-  } else if (thread.consultation_id === null) {
-    parts.push(`<span class="badge member">${text(t('publicConsultation.memberThread'))}</span>`)
-  }
-  parts.push(timeElement(ctx, thread.created_at))
-  return `<p class="comment-meta">${parts.join(' · ')}</p>`
-}
-
-function answerBlock(ctx: PageContext, thread: PublicThreadRow): string {
-  const { t } = ctx
-  if (thread.disposition === null || thread.answer === null || thread.answered_at === null) {
-    return `<p class="no-answer">${text(t('publicConsultation.awaitingAnswer'))}</p>`
-  }
-  const where =
-    thread.answer_version_name !== null || thread.answer_section_title !== null
-      ? `<p class="answer-where">${text(
-          t('publicConsultation.answerWhere', {
-            version: thread.answer_version_name ?? '—',
-            section: thread.answer_section_title ?? '—',
-          }),
-        )}</p>`
-      : ''
-  return [
-    '<div class="answer">',
-    `<p class="answer-head"><strong>${text(t('publicConsultation.answer'))}</strong> <span class="disposition disposition-${attr(thread.disposition)}">${text(t(`publicConsultation.dispositions.${thread.disposition}`))}</span></p>`,
-    paragraphs(thread.answer),
-    where,
-    `<p class="answer-by">${text(thread.answered_by_name ?? '')} · ${timeElement(ctx, thread.answered_at)}</p>`,
-    '</div>',
-  ].join('\n')
-}
-
-function commentItem(ctx: PageContext, thread: PublicThreadRow): string {
-  const { t } = ctx
-  const campaign =
-    thread.submission_count > 1
-      ? `<p class="campaign">${text(t('publicConsultation.identicalSubmissions', { count: thread.submission_count }))}</p>`
-      : ''
-  if (thread.hidden_at !== null) {
-    return [
-      `<li class="comment comment-hidden" id="thread-${thread.number}">`,
-      `<p class="hidden-note">${text(t('publicConsultation.hiddenByModerator', { reason: thread.hidden_reason?.trim() || t('publicConsultation.noReason') }))}</p>`,
-      campaign,
-      answerBlock(ctx, thread),
-      '</li>',
-    ].join('\n')
-  }
-  return [
-    `<li class="comment" id="thread-${thread.number}">`,
-    authorLine(ctx, thread),
-    thread.quote ? `<blockquote class="quote"><p>${text(thread.quote)}</p></blockquote>` : '',
-    `<div class="comment-body">${paragraphs(thread.body)}</div>`,
-    campaign,
-    answerBlock(ctx, thread),
-    '</li>',
-  ].join('\n')
-}
-
-function commentList(
-  ctx: PageContext,
-  threads: PublicThreadRow[],
-  headingId: string,
-  title: string,
-): string {
-  if (threads.length === 0) {
-    return ''
-  }
-  return [
-    `<section class="comments" aria-labelledby="${attr(headingId)}">`,
-    `<h3 id="${attr(headingId)}" class="comments-heading">${text(ctx.t('publicConsultation.commentsOn', { section: title }))}</h3>`,
-    `<ol class="comment-list">${threads.map((th) => commentItem(ctx, th)).join('\n')}</ol>`,
-    '</section>',
-  ].join('\n')
-}
-
-function countLine(ctx: PageContext, count: number): string {
-  return `<p class="count">${text(ctx.t('publicConsultation.commentCount', { count }))}</p>`
-}
-
 // ---------------------------------------------------------------------------------------
 // The consultation page
 
@@ -387,84 +162,25 @@ export interface ConsultationPageData {
 
 /** GET /c/:slug: the frozen version with its contents, window, changes and comments. */
 export function consultationPage(ctx: PageContext, data: ConsultationPageData): string {
-  const { t, pc } = ctx
-  const c = pc.consultation
-  const slug = c.slug
-  const title = titleOf(ctx)
-  const introduction = localised(c.introduction, ctx.lang, pc.process.languages)
-  const parts = partsOf(data.doc)
-  const bySection = new Map<string, PublicThreadRow[]>()
-  for (const thread of data.threads) {
-    const list = bySection.get(thread.section_id) ?? []
-    list.push(thread)
-    bySection.set(thread.section_id, list)
-  }
-  const open = pc.phase === 'open'
-
-  const toc = c.version_sections
-    .filter((s) => s.id !== null)
-    .map((s) => {
-      const count = data.counts.get(s.id!) ?? 0
-      return `<li class="toc-level-${Math.min(3, Math.max(1, s.level))}"><a href="#${attr(s.id!)}">${text(s.title || t('publicConsultation.untitledSection'))}</a> <span class="toc-count">${text(t('publicConsultation.commentCountShort', { count }))}</span></li>`
-    })
-    .join('\n')
-
-  const sections = parts.map((part) => {
-    if (part.sectionId === null) {
-      const heading =
-        part.title !== ''
-          ? `<${headingTag(part.level)}>${text(part.title)}</${headingTag(part.level)}>`
-          : ''
-      return `<div class="doc-part">${heading}${renderBlocks(part.blocks)}</div>`
-    }
-    const id = part.sectionId
-    const tag = headingTag(part.level)
-    const threads = bySection.get(id) ?? []
-    const sectionTitle = part.title || t('publicConsultation.untitledSection')
-    const action = open
-      ? `<p class="comment-link"><a href="${attr(withLang(`/c/${slug}/sections/${id}`, ctx.lang))}">${text(t('publicConsultation.commentOnSection'))}<span class="visually-hidden">: ${text(sectionTitle)}</span></a></p>`
-      : ''
-    return [
-      `<section class="doc-section" aria-labelledby="${attr(id)}">`,
-      `<${tag} id="${attr(id)}">${text(sectionTitle)}</${tag}>`,
-      renderBlocks(part.blocks),
-      `<div class="section-footer">${countLine(ctx, data.counts.get(id) ?? 0)}${action}</div>`,
-      commentList(ctx, threads, `comments-${id}`, sectionTitle),
-      '</section>',
-    ].join('\n')
-  })
-
-  let visibilityNote = ''
-  if (!data.commentsVisible) {
-    visibilityNote = `<p class="note">${text(t(c.visibility === 'never' ? 'publicConsultation.visibility.never' : 'publicConsultation.visibility.afterClose'))}</p>`
-  }
-  const reportLink =
-    pc.phase === 'closed'
-      ? `<p><a href="${attr(withLang(`/c/${slug}/report`, ctx.lang))}">${text(t('publicConsultation.report.link'))}</a></p>`
-      : ''
-  const how = open
-    ? `<p>${text(t(`publicConsultation.how.${c.access}`))}</p>`
-    : pc.phase === 'scheduled'
-      ? `<p>${text(t('publicConsultation.notOpenYet'))}</p>`
-      : `<p>${text(t('publicConsultation.closedNote'))}</p>`
-
-  const body = [
-    `<h1>${text(title)}</h1>`,
-    `<p class="version-name">${text(t('publicConsultation.versionLine', { name: c.version_name, number: c.version_number }))}</p>`,
-    introduction ? `<div class="introduction">${paragraphs(introduction)}</div>` : '',
-    windowBox(ctx),
-    how,
-    visibilityNote,
-    reportLink,
-    changesList(ctx),
-    toc
-      ? `<nav class="toc" aria-labelledby="toc-heading"><h2 id="toc-heading">${text(t('publicConsultation.contents'))}</h2><ol>${toc}</ol></nav>`
-      : '',
-    `<article class="document" aria-labelledby="document-heading"><h2 id="document-heading" class="visually-hidden">${text(t('publicConsultation.documentHeading'))}</h2>`,
-    sections.join('\n'),
-    '</article>',
-  ].join('\n')
-  return layout(ctx, title, body)
+  const parts = partsOf(data.doc).map((part) => ({
+    sectionId: part.sectionId,
+    level: part.level,
+    title: part.title,
+    html: renderBlocks(part.blocks),
+  }))
+  return layoutOf(
+    ctx,
+    titleOf(ctx),
+    h(ConsultationBody, {
+      ctx,
+      data: {
+        parts,
+        threads: data.threads,
+        counts: data.counts,
+        commentsVisible: data.commentsVisible,
+      },
+    }),
+  )
 }
 
 // ---------------------------------------------------------------------------------------
@@ -494,243 +210,11 @@ export interface SectionPageData {
   signedIn: boolean
 }
 
-const FIELD_ORDER = [
-  'sectionId',
-  'name',
-  'email',
-  'stakeholderGroup',
-  'organisation',
-  'quote',
-  'body',
-  'consent',
-  'form',
-] as const
-
-function problemText(ctx: PageContext, problem: FieldProblem): string {
-  const key = `publicConsultation.errors.${problem.key}`
-  const translated = ctx.t(key)
-  return translated === key ? problem.message : translated
-}
-
-function fieldLabel(ctx: PageContext, field: string): string {
-  return ctx.t(`publicConsultation.fields.${field}`)
-}
-
-function field(
-  ctx: PageContext,
-  state: FormState,
-  name: string,
-  control: (describedBy: string, invalid: string) => string,
-  options: { label: string; hint?: string; required?: boolean },
-): string {
-  const problems = state.problems.filter((p) => p.field === name)
-  const ids: string[] = []
-  let hint = ''
-  if (options.hint) {
-    ids.push(`${name}-hint`)
-    hint = `<p class="hint" id="${name}-hint">${text(options.hint)}</p>`
-  }
-  let errors = ''
-  if (problems.length > 0) {
-    ids.push(`${name}-error`)
-    errors = `<p class="field-error" id="${name}-error">${problems.map((p) => text(problemText(ctx, p))).join(' ')}</p>`
-  }
-  const describedBy = ids.length > 0 ? ` aria-describedby="${ids.join(' ')}"` : ''
-  const invalid = problems.length > 0 ? ' aria-invalid="true"' : ''
-  const required = options.required
-    ? ` <span class="required">(${text(ctx.t('publicConsultation.form.required'))})</span>`
-    : ` <span class="optional">(${text(ctx.t('publicConsultation.form.optional'))})</span>`
-  return `<div class="field${problems.length > 0 ? ' has-error' : ''}"><label for="${name}">${text(options.label)}${required}</label>${hint}${errors}${control(describedBy, invalid)}</div>`
-}
-
-function commentForm(ctx: PageContext, data: SectionPageData): string {
-  const { t, pc } = ctx
-  const c = pc.consultation
-  const state = data.form
-  const v = (name: string) => state.values[name] ?? ''
-  const verified = c.access === 'verified'
-  const out: string[] = []
-
-  if (state.problems.length > 0 || state.refusal) {
-    const items = [...state.problems]
-      .sort((a, b) => FIELD_ORDER.indexOf(a.field as never) - FIELD_ORDER.indexOf(b.field as never))
-      .map((p) => {
-        const target = p.field === 'form' || p.field === 'sectionId' ? 'body' : p.field
-        return `<li><a href="#${attr(target)}">${text(fieldLabel(ctx, p.field))}: ${text(problemText(ctx, p))}</a></li>`
-      })
-    out.push(
-      `<div class="error-summary" role="alert" aria-labelledby="error-summary-heading"><h2 id="error-summary-heading">${text(t('publicConsultation.form.problemHeading'))}</h2>${
-        state.refusal ? `<p>${text(state.refusal)}</p>` : ''
-      }${items.length > 0 ? `<ul>${items.join('')}</ul>` : ''}</div>`,
-    )
-  }
-
-  if (pc.phase !== 'open') {
-    out.push(
-      `<p class="note">${text(t(pc.phase === 'scheduled' ? 'publicConsultation.notOpenYet' : 'publicConsultation.closedNote'))}</p>`,
-    )
-    return out.join('\n')
-  }
-  if (c.access === 'members' && !data.member) {
-    const next = `/c/${c.slug}/sections/${data.sectionId}`
-    out.push(
-      `<p class="note">${text(t(data.signedIn ? 'publicConsultation.membersOnlyNotMember' : 'publicConsultation.membersOnly'))}</p>`,
-    )
-    if (!data.signedIn) {
-      out.push(
-        `<p><a class="button" href="/sign-in?next=${attr(encodeURIComponent(next))}">${text(t('publicConsultation.signIn'))}</a></p>`,
-      )
-    }
-    return out.join('\n')
-  }
-
-  const groupOptions = [
-    `<option value="">${text(t('publicConsultation.form.chooseGroup'))}</option>`,
-    ...pc.groups
-      .filter((g) => g.key !== INDIVIDUAL_GROUP)
-      .map((g) => g.key)
-      .concat(INDIVIDUAL_GROUP)
-      .map(
-        (key) =>
-          `<option value="${attr(key)}"${v('stakeholderGroup') === key ? ' selected' : ''}>${text(groupLabel(t, key, pc.groups))}</option>`,
-      ),
-  ].join('')
-
-  out.push(
-    `<form class="comment-form" method="post" action="/c/${attr(c.slug)}/comments" novalidate>`,
-  )
-  out.push(`<input type="hidden" name="sectionId" value="${attr(data.sectionId)}">`)
-  out.push(`<input type="hidden" name="lang" value="${attr(ctx.lang)}">`)
-  if (data.member) {
-    if (data.csrfToken) {
-      out.push(`<input type="hidden" name="csrf" value="${attr(data.csrfToken)}">`)
-    }
-    out.push(
-      `<p class="as-member">${text(
-        t('publicConsultation.form.asMember', {
-          name: data.member.name,
-          group: groupLabel(t, data.member.stakeholderGroup, pc.groups),
-        }),
-      )}</p>`,
-    )
-  } else {
-    out.push(
-      `<fieldset><legend>${text(t('publicConsultation.form.aboutYou'))}</legend>`,
-      field(
-        ctx,
-        state,
-        'name',
-        (d, i) =>
-          `<input id="name" name="name" type="text" autocomplete="name" maxlength="${LIMITS.nameMax}" value="${attr(v('name'))}"${verified ? ' required' : ''}${d}${i}>`,
-        {
-          label: t('publicConsultation.form.name'),
-          hint: verified ? undefined : t('publicConsultation.form.nameHint'),
-          required: verified,
-        },
-      ),
-      field(
-        ctx,
-        state,
-        'email',
-        (d, i) =>
-          `<input id="email" name="email" type="email" autocomplete="email" maxlength="${LIMITS.emailMax}" value="${attr(v('email'))}"${verified ? ' required' : ''}${d}${i}>`,
-        {
-          label: t('publicConsultation.form.email'),
-          hint: verified
-            ? t('publicConsultation.form.emailHintVerified', {
-                count: CONSULTATION_LIMITS.verifyHours,
-              })
-            : t('publicConsultation.form.emailHint'),
-          required: verified,
-        },
-      ),
-      field(
-        ctx,
-        state,
-        'stakeholderGroup',
-        (d, i) =>
-          `<select id="stakeholderGroup" name="stakeholderGroup" required${d}${i}>${groupOptions}</select>`,
-        {
-          label: t('publicConsultation.form.stakeholderGroup'),
-          hint: t('publicConsultation.form.stakeholderGroupHint'),
-          required: true,
-        },
-      ),
-      field(
-        ctx,
-        state,
-        'organisation',
-        (d, i) =>
-          `<input id="organisation" name="organisation" type="text" autocomplete="organization" maxlength="${LIMITS.organisationMax}" value="${attr(v('organisation'))}"${d}${i}>`,
-        { label: t('publicConsultation.form.organisation') },
-      ),
-      '</fieldset>',
-    )
-  }
-  out.push(
-    field(
-      ctx,
-      state,
-      'quote',
-      (d, i) =>
-        `<textarea id="quote" name="quote" rows="2" maxlength="${LIMITS.quoteMax}"${d}${i}>${text(v('quote'))}</textarea>`,
-      { label: t('publicConsultation.form.quote'), hint: t('publicConsultation.form.quoteHint') },
-    ),
-    field(
-      ctx,
-      state,
-      'body',
-      (d, i) =>
-        `<textarea id="body" name="body" rows="8" required maxlength="${LIMITS.commentBodyMax}"${d}${i}>${text(v('body'))}</textarea>`,
-      {
-        label: t('publicConsultation.form.body'),
-        hint: t('publicConsultation.form.bodyHint', { count: LIMITS.commentBodyMax }),
-        required: true,
-      },
-    ),
-  )
-  // The honeypot: hidden from people by the style sheet and skipped by keyboard; bots fill it.
-  out.push(
-    `<div class="hp"><label for="website">${text(t('publicConsultation.form.website'))}</label><input id="website" name="website" type="text" tabindex="-1" autocomplete="off" value=""></div>`,
-  )
-  const consentProblems = state.problems.filter((p) => p.field === 'consent')
-  out.push(
-    `<div class="field checkbox${consentProblems.length > 0 ? ' has-error' : ''}">${
-      consentProblems.length > 0
-        ? `<p class="field-error" id="consent-error">${consentProblems.map((p) => text(problemText(ctx, p))).join(' ')}</p>`
-        : ''
-    }<input id="consent" name="consent" type="checkbox" value="yes" required${v('consent') !== '' ? ' checked' : ''}${
-      consentProblems.length > 0 ? ' aria-invalid="true" aria-describedby="consent-error"' : ''
-    }> <label for="consent">${text(t(`publicConsultation.form.consent.${c.visibility}`))}</label></div>`,
-  )
-  out.push(`<p><button type="submit">${text(t('publicConsultation.form.submit'))}</button></p>`)
-  out.push(
-    `<p class="hint">${text(t(c.moderation === 'before' ? 'publicConsultation.form.moderatedBefore' : 'publicConsultation.form.moderatedAfter'))}</p>`,
-  )
-  out.push('</form>')
-  return out.join('\n')
-}
-
 /** GET /c/:slug/sections/:sectionId: one section, its comments and the comment form. */
 export function sectionPage(ctx: PageContext, data: SectionPageData): string {
-  const { t, pc } = ctx
-  const slug = pc.consultation.slug
-  const sectionTitle = data.title || t('publicConsultation.untitledSection')
-  const pageTitle = `${t('publicConsultation.commentOnTitle', { section: sectionTitle })} — ${titleOf(ctx)}`
-  const body = [
-    `<p class="back"><a href="${attr(withLang(`/c/${slug}`, ctx.lang))}#${attr(data.sectionId)}">${text(t('publicConsultation.backToDocument'))}</a></p>`,
-    `<h1>${text(t('publicConsultation.commentOnTitle', { section: sectionTitle }))}</h1>`,
-    `<p class="consultation-name">${text(titleOf(ctx))}</p>`,
-    `<section class="section-text" aria-labelledby="section-text-heading"><h2 id="section-text-heading">${text(t('publicConsultation.sectionText'))}</h2>${data.html}</section>`,
-    countLine(ctx, data.count),
-    `<section class="form-section" aria-labelledby="form-heading"><h2 id="form-heading">${text(t('publicConsultation.form.heading'))}</h2>`,
-    commentForm(ctx, data),
-    '</section>',
-    data.commentsVisible || data.threads.length > 0
-      ? commentList(ctx, data.threads, 'section-comments', sectionTitle)
-      : '',
-  ].join('\n')
-  return layout(ctx, pageTitle, body)
+  const sectionTitle = data.title || ctx.t('publicConsultation.untitledSection')
+  const pageTitle = `${ctx.t('publicConsultation.commentOnTitle', { section: sectionTitle })} — ${titleOf(ctx)}`
+  return layoutOf(ctx, pageTitle, h(SectionBody, { ctx, data }))
 }
 
 /** The section of the version with its HTML, for the section page; undefined if it is not a top-level one. */
@@ -795,183 +279,17 @@ export function notFoundPage(assets: PageAssets, lang: string): string {
 // ---------------------------------------------------------------------------------------
 // What we heard
 
-/** How many of a campaign's references a thread shows; the search finds every one. */
-const REFERENCES_SHOWN = 5
-
-/** A reference as people type it: spaces around it and lower case do not matter. */
-export function normaliseReference(value: string): string {
-  return value.trim().toUpperCase()
-}
-
-/** The search form of the report: a GET form, so it works without script (issue 15, item 1). */
-function referenceSearch(ctx: PageContext, ref: string | undefined): string {
-  const { t, pc } = ctx
-  const example = referenceOf(pc.consultation.slug, 1)
-  return [
-    `<form class="reference-search" method="get" action="/c/${attr(pc.consultation.slug)}/report" role="search" aria-labelledby="reference-search-heading">`,
-    `<h3 id="reference-search-heading">${text(t('reportReferences.search.heading'))}</h3>`,
-    `<input type="hidden" name="lang" value="${attr(ctx.lang)}">`,
-    '<div class="field">',
-    `<label for="ref">${text(t('reportReferences.search.label'))}</label>`,
-    `<p class="hint" id="ref-hint">${text(t('reportReferences.search.hint', { example }))}</p>`,
-    `<input type="text" id="ref" name="ref" value="${attr(ref ?? '')}" maxlength="100" autocomplete="off" spellcheck="false" aria-describedby="ref-hint">`,
-    '</div>',
-    `<button type="submit">${text(t('reportReferences.search.submit'))}</button>`,
-    '</form>',
-  ].join('\n')
-}
-
-/** A thread's references: a few of them, the one searched for first and marked. */
-function referenceLine(ctx: PageContext, references: string[], found: string | null): string {
-  if (references.length === 0) {
-    return ''
-  }
-  const { t } = ctx
-  const ordered =
-    found !== null && references.includes(found)
-      ? [found, ...references.filter((r) => r !== found)]
-      : references
-  const shown = ordered
-    .slice(0, REFERENCES_SHOWN)
-    .map((r) =>
-      r === found
-        ? `<mark><span class="reference">${text(r)}</span></mark>`
-        : `<span class="reference">${text(r)}</span>`,
-    )
-  const more = ordered.length - REFERENCES_SHOWN
-  return `<p class="references">${text(t('reportReferences.reference', { count: references.length }))}: ${shown.join(', ')}${more > 0 ? ` ${text(t('reportReferences.moreReferences', { count: more }))}` : ''}</p>`
-}
+export { normaliseReference } from './page-components'
 
 /**
  * GET /c/:slug/report: totals by group × section, submissions over time, every thread with
- * its references. With `ref`, the thread list holds only the comment with that reference (or
- * says that none has it), so a person finds the answer to theirs (issue 15, item 1).
+ * its references; with `ref`, only the comment with that reference (issue 15, item 1).
  */
 export function reportPage(
   ctx: PageContext,
   report: ConsultationReport | null,
   ref?: string,
 ): string {
-  const { t, pc } = ctx
-  const slug = pc.consultation.slug
-  const heading = t('publicConsultation.report.heading')
-  const title = `${heading} — ${titleOf(ctx)}`
-  const back = `<p class="back"><a href="${attr(withLang(`/c/${slug}`, ctx.lang))}">${text(t('publicConsultation.backToDocument'))}</a></p>`
-  if (report === null) {
-    const body = [
-      back,
-      `<h1>${text(heading)}</h1>`,
-      `<p class="consultation-name">${text(titleOf(ctx))}</p>`,
-      `<p>${text(t('publicConsultation.report.notYet', { when: formatDate(ctx, pc.consultation.closes_at) }))}</p>`,
-    ].join('\n')
-    return layout(ctx, title, body)
-  }
-  const sections = report.sections.filter((s) => s.id !== null)
-  const groups = Object.keys(report.totals.byGroup)
-  const groupName = (key: string) => groupLabel(t, key, pc.groups)
-  const number = (n: number) => new Intl.NumberFormat(ctx.lang).format(n)
-
-  const matrixRows = sections
-    .map((s) => {
-      const row = report.totals.matrix[s.id!] ?? {}
-      const cells = groups.map((g) => `<td>${number(row[g] ?? 0)}</td>`).join('')
-      return `<tr><th scope="row">${text(s.title)}</th>${cells}<td>${number(report.totals.bySection[s.id!] ?? 0)}</td></tr>`
-    })
-    .join('\n')
-  const matrix = [
-    '<div class="table-scroll" role="region" tabindex="0" aria-labelledby="matrix-heading">',
-    '<table class="matrix">',
-    `<caption class="visually-hidden">${text(t('publicConsultation.report.matrixCaption'))}</caption>`,
-    `<thead><tr><th scope="col">${text(t('publicConsultation.report.section'))}</th>${groups.map((g) => `<th scope="col">${text(groupName(g))}</th>`).join('')}<th scope="col">${text(t('publicConsultation.report.total'))}</th></tr></thead>`,
-    `<tbody>${matrixRows}</tbody>`,
-    `<tfoot><tr><th scope="row">${text(t('publicConsultation.report.total'))}</th>${groups.map((g) => `<td>${number(report.totals.byGroup[g] ?? 0)}</td>`).join('')}<td>${number(report.totals.submissions)}</td></tr></tfoot>`,
-    '</table>',
-    '</div>',
-  ].join('\n')
-
-  const maxDay = Math.max(1, ...report.overTime.map((d) => d.submissions))
-  const overTime =
-    report.overTime.length === 0
-      ? `<p>${text(t('publicConsultation.report.noSubmissions'))}</p>`
-      : [
-          '<table class="over-time">',
-          `<caption class="visually-hidden">${text(t('publicConsultation.report.overTimeCaption'))}</caption>`,
-          `<thead><tr><th scope="col">${text(t('publicConsultation.report.date'))}</th><th scope="col">${text(t('publicConsultation.report.submissions'))}</th></tr></thead>`,
-          '<tbody>',
-          ...report.overTime.map(
-            (d) =>
-              `<tr><th scope="row"><time datetime="${attr(d.date)}">${text(new Intl.DateTimeFormat(ctx.lang, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${d.date}T12:00:00Z`)))}</time></th><td><span class="bar" data-value="${d.submissions}"><meter min="0" max="${maxDay}" value="${d.submissions}" aria-hidden="true"></meter> ${number(d.submissions)}</span></td></tr>`,
-          ),
-          '</tbody>',
-          '</table>',
-        ].join('\n')
-
-  const wanted = ref === undefined || ref.trim() === '' ? null : normaliseReference(ref)
-  const listed =
-    wanted === null ? report.threads : report.threads.filter((th) => th.references.includes(wanted))
-  const threads = listed.map((th) => {
-    const disposition = th.disposition
-      ? `<span class="disposition disposition-${attr(th.disposition)}">${text(t(`publicConsultation.dispositions.${th.disposition}`))}</span>`
-      : `<span class="disposition">${text(t('publicConsultation.awaitingAnswer'))}</span>`
-    const who = th.hidden
-      ? ''
-      : `<p class="comment-meta"><span class="author">${text(th.author.trim() === '' ? t('publicConsultation.anonymous') : th.author)}</span> · <span class="group">${text(groupName(th.stakeholderGroup))}${th.selfDeclared ? ` <span class="badge">${text(t('publicConsultation.selfDeclared'))}</span>` : ''}</span>${th.organisation ? ` · <span class="organisation">${text(th.organisation)}</span>` : ''}</p>`
-    const comment = th.hidden
-      ? `<p class="hidden-note">${text(t('publicConsultation.hiddenByModerator', { reason: (th.hiddenReason ?? th.comment).trim() || t('publicConsultation.noReason') }))}</p>`
-      : report.commentsPublished === false
-        ? ''
-        : `<div class="comment-body">${paragraphs(th.comment)}</div>`
-    return [
-      `<li class="comment" id="comment-${th.number}">`,
-      `<p class="report-thread-head"><strong>#${th.number}</strong> · ${text(th.sectionTitle)} · ${disposition}${th.submissions > 1 ? ` · ${text(t('publicConsultation.identicalSubmissions', { count: th.submissions }))}` : ''}</p>`,
-      referenceLine(ctx, th.references, wanted),
-      who,
-      comment,
-      th.answer
-        ? `<div class="answer"><p class="answer-head"><strong>${text(t('publicConsultation.answer'))}</strong></p>${paragraphs(th.answer)}</div>`
-        : '',
-      '</li>',
-    ].join('\n')
-  })
-
-  const dispositions = Object.entries(report.totals.byDisposition)
-    .map(
-      ([key, n]) =>
-        `<li>${text(key === 'none' ? t('publicConsultation.awaitingAnswer') : t(`publicConsultation.dispositions.${key}`))}: ${number(n)}</li>`,
-    )
-    .join('')
-
-  const body = [
-    back,
-    `<h1>${text(heading)}</h1>`,
-    `<p class="consultation-name">${text(titleOf(ctx))}</p>`,
-    `<p>${text(t('publicConsultation.report.summary', { submissions: t('newcomer.report.submissions', { count: report.totals.submissions }), threads: t('newcomer.report.threads', { count: report.totals.threads }), answered: t('newcomer.report.answered', { count: report.totals.answered }) }))}</p>`,
-    dispositions ? `<ul class="dispositions">${dispositions}</ul>` : '',
-    `<section aria-labelledby="matrix-heading"><h2 id="matrix-heading">${text(t('publicConsultation.report.matrixHeading'))}</h2>${matrix}</section>`,
-    `<section aria-labelledby="over-time-heading"><h2 id="over-time-heading">${text(t('publicConsultation.report.overTimeHeading'))}</h2>${overTime}</section>`,
-    `<section aria-labelledby="threads-heading"><h2 id="threads-heading">${text(t('publicConsultation.report.threadsHeading'))}</h2>`,
-    report.commentsPublished === false
-      ? `<p class="note">${text(t('publicConsultation.report.commentsNotPublic'))}</p>`
-      : '',
-    report.threads.length > 0 ? referenceSearch(ctx, wanted ?? undefined) : '',
-    wanted === null ? '' : searchOutcome(ctx, wanted, listed),
-    threads.length > 0
-      ? `<ol class="comment-list">${threads.join('\n')}</ol>`
-      : wanted === null
-        ? `<p>${text(t('publicConsultation.report.noSubmissions'))}</p>`
-        : '',
-    '</section>',
-  ].join('\n')
-  return layout(ctx, title, body)
-}
-
-/** What a search by reference found, and the way back to every comment. */
-function searchOutcome(ctx: PageContext, wanted: string, found: ReportThread[]): string {
-  const { t, pc } = ctx
-  const all = `<a href="${attr(withLang(`/c/${pc.consultation.slug}/report`, ctx.lang))}#threads-heading">${text(t('reportReferences.search.showAll'))}</a>`
-  const message =
-    found[0] === undefined
-      ? t('reportReferences.search.notFound', { reference: wanted })
-      : t('reportReferences.search.found', { reference: wanted, number: found[0].number })
-  return `<p class="search-outcome" role="status">${text(message)}</p><p>${all}</p>`
+  const title = `${ctx.t('publicConsultation.report.heading')} — ${titleOf(ctx)}`
+  return layoutOf(ctx, title, h(ReportBody, { ctx, report, searched: ref }))
 }

@@ -95,7 +95,8 @@ export async function moveDemoToConsultation(
   )
 }
 
-function replaceIn(fragment: Y.XmlFragment, context: string, from: string, to: string) {
+/** Replaces `from` by `to` inside the first run of text that reads `context`. */
+export function replaceIn(fragment: Y.XmlFragment, context: string, from: string, to: string) {
   const found = findInRuns(fragment, context)
   const at = context.indexOf(from)
   if (found && at >= 0) {
@@ -104,14 +105,16 @@ function replaceIn(fragment: Y.XmlFragment, context: string, from: string, to: s
   }
 }
 
-function insertAfter(fragment: Y.XmlFragment, context: string, text: string) {
+/** Inserts `text` right after the first run of text that reads `context`. */
+export function insertAfter(fragment: Y.XmlFragment, context: string, text: string) {
   const found = findInRuns(fragment, context)
   if (found) {
     found.text.insert(found.index + context.length, text)
   }
 }
 
-function headingIndex(fragment: Y.XmlFragment, title: string): number {
+/** The index of the top-level heading whose text is `title`, or -1. */
+export function headingIndex(fragment: Y.XmlFragment, title: string): number {
   return fragment
     .toArray()
     .findIndex(
@@ -127,7 +130,8 @@ function textOf(element: Y.XmlElement): string {
     .join('')
 }
 
-function heading(level: number, title: string): Y.XmlElement {
+/** A new heading with a fresh section id. */
+export function heading(level: number, title: string): Y.XmlElement {
   const element = new Y.XmlElement('heading')
   element.setAttribute('level', level as unknown as string)
   element.setAttribute('sectionId', newSectionId())
@@ -135,7 +139,8 @@ function heading(level: number, title: string): Y.XmlElement {
   return element
 }
 
-function paragraph(text: string): Y.XmlElement {
+/** A new paragraph of plain text. */
+export function paragraph(text: string): Y.XmlElement {
   const element = new Y.XmlElement('paragraph')
   element.insert(0, [new Y.XmlText(text)])
   return element

@@ -2,6 +2,7 @@
 /** @jsxImportSource preact */
 import type { ComponentChildren, VNode } from 'preact'
 import { renderToString } from 'preact-render-to-string'
+import type { RedlinePart } from '../../shared/api/comparison'
 import type { Translate } from './i18n'
 
 // The building blocks of the public pages (issue 14, item 8): typed Preact components rendered
@@ -128,6 +129,44 @@ export function Paragraphs({ value }: { value: string }) {
  */
 export function TrustedHtml({ html, className }: { html: string; className?: string }) {
   return <div class={className} dangerouslySetInnerHTML={{ __html: html }} />
+}
+
+const SAFE_HREF = /^(https:|mailto:)/i
+
+/**
+ * A word-level redline from the comparison (render/compare.ts): insertions in `<ins>`,
+ * deletions in `<del>`, each run with its emphasis, bold and link; blocks are separated by line
+ * breaks in the text, kept by the style sheet. Every run is text, so nothing in it is markup.
+ */
+export function Redline(props: { parts: RedlinePart[]; t: Translate; label: string }) {
+  const { t } = props
+  return (
+    <div class="redline" role="group" aria-label={props.label}>
+      {props.parts.map((part) => {
+        let out: ComponentChildren = part.text
+        if (part.strong) {
+          out = <strong>{out}</strong>
+        }
+        if (part.em) {
+          out = <em>{out}</em>
+        }
+        if (part.href !== undefined && SAFE_HREF.test(part.href)) {
+          out = (
+            <a href={part.href} rel="noopener noreferrer nofollow">
+              {out}
+            </a>
+          )
+        }
+        if (part.op === 'insert') {
+          return <ins title={t('versions.compare.inserted')}>{out}</ins>
+        }
+        if (part.op === 'delete') {
+          return <del title={t('versions.compare.deleted')}>{out}</del>
+        }
+        return out
+      })}
+    </div>
+  )
 }
 
 /** A link in the header's language switch. */

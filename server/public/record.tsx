@@ -3,9 +3,12 @@
 import type { Minutes } from '../../shared/api/workshops'
 import type { PublicCommitment, PublicStrategy } from '../adoption/public'
 import { groupLabel } from '../consultation/public-i18n'
+import type { SectionComparison } from '../../shared/api/comparison'
+import type { PublicChanges } from './changes'
 import {
   languageLabel,
   Layout,
+  Redline,
   TrustedHtml,
   localised,
   Paragraphs,
@@ -151,6 +154,8 @@ export interface ProcessHomeData {
   workshops: RecordWorkshop[]
   strategy: PublicStrategy | null
   commitments: PublicCommitment[]
+  /** The consultation the strategy in force was compared with, when there is one. */
+  changesAfter: { slug: string; title: Record<string, string> } | null
 }
 
 const FORMAT_LABELS: Record<string, string> = {
@@ -163,9 +168,11 @@ const FORMAT_LABELS: Record<string, string> = {
 function StrategySection({
   ctx,
   strategy,
+  changesAfter,
 }: {
   ctx: RecordContext
   strategy: PublicStrategy | null
+  changesAfter: ProcessHomeData['changesAfter']
 }) {
   const { t, process } = ctx
   return (
@@ -221,6 +228,14 @@ function StrategySection({
               </li>
             ))}
           </ul>
+          {changesAfter ? (
+            <p>
+              <a href={withLang(`/p/${process.slug}/changes`, ctx.lang)}>
+                {t('publicRecord.changes.link')}
+              </a>{' '}
+              ({localised(changesAfter.title, ctx.lang, process.languages)})
+            </p>
+          ) : null}
         </>
       )}
     </section>
@@ -398,7 +413,7 @@ export function ProcessHomePage({ ctx, data }: { ctx: RecordContext; data: Proce
           </ul>
         )}
       </section>
-      <StrategySection ctx={ctx} strategy={data.strategy} />
+      <StrategySection ctx={ctx} strategy={data.strategy} changesAfter={data.changesAfter} />
       <Implementation ctx={ctx} commitments={data.commitments} />
     </RecordLayout>
   )
@@ -569,6 +584,114 @@ export function WorkshopMinutesPage({
               </ul>
             </>
           ))}
+        </section>
+      ) : null}
+    </RecordLayout>
+  )
+}
+
+function ComparedSection({ ctx, section }: { ctx: RecordContext; section: SectionComparison }) {
+  const { t } = ctx
+  const title = section.toTitle ?? section.fromTitle ?? ''
+  const name = title === '' ? t('versions.compare.preamble') : title
+  return (
+    <article class={`compared-section status-${section.status}`}>
+      <h3>
+        {name} <span class="compare-status">{t(`versions.compare.status.${section.status}`)}</span>
+      </h3>
+      {section.isRenamed ? (
+        <p class="record-item-meta">
+          {t('versions.compare.renamedFrom', { title: section.fromTitle ?? '' })}
+        </p>
+      ) : null}
+      {section.isMoved && section.status !== 'moved' ? (
+        <p class="record-item-meta">{t('versions.compare.status.moved')}</p>
+      ) : null}
+      {section.isFormattingOnly ? (
+        <p class="record-item-meta">{t('publicRecord.changes.formattingOnly')}</p>
+      ) : null}
+      <Redline parts={section.redline} t={t} label={name} />
+    </article>
+  )
+}
+
+/**
+ * GET /p/:slug/changes: what changed between the text put to public consultation and the
+ * strategy adopted, with the counts, then each section that differs with its redline, and the
+ * sections that did not change by name only (their text is the adopted text).
+ */
+export function ChangesPage({ ctx, changes }: { ctx: RecordContext; changes: PublicChanges }) {
+  const { t, process } = ctx
+  const consultation = localised(changes.consultation.title, ctx.lang, process.languages)
+  const different = changes.sections.filter(
+    (s) => s.status === 'added' || s.status === 'removed' || s.isChanged,
+  )
+  const otherwise = changes.sections.filter((s) => !different.includes(s))
+  return (
+    <RecordLayout ctx={ctx} title={`${t('publicRecord.changes.heading')} — ${process.title}`}>
+      <p class="back">
+        <a href={withLang(`/p/${process.slug}`, ctx.lang)}>{t('publicRecord.backHome')}</a>
+      </p>
+      <h1>{t('publicRecord.changes.heading')}</h1>
+      <p class="lead">{t('publicRecord.changes.lead')}</p>
+      <dl class="window">
+        <dt>{t('publicRecord.changes.consulted')}</dt>
+        <dd>
+          <a href={withLang(`/c/${changes.consultation.slug}`, ctx.lang)}>{consultation}</a> (
+          {changes.consultation.versionName},{' '}
+          <Time
+            at={changes.consultation.opensAt}
+            lang={ctx.lang}
+            timeZone={changes.consultation.timeZone}
+            day
+          />{' '}
+          –{' '}
+          <Time
+            at={changes.consultation.closesAt}
+            lang={ctx.lang}
+            timeZone={changes.consultation.timeZone}
+            day
+          />
+          )
+        </dd>
+        <dt>{t('publicRecord.changes.adopted')}</dt>
+        <dd>
+          <a href={withLang(`/p/${process.slug}/strategy/${changes.adopted.versionId}`, ctx.lang)}>
+            {changes.adopted.title}
+          </a>{' '}
+          ({changes.adopted.versionName},{' '}
+          <Time at={`${changes.adoptedOn}T12:00:00Z`} lang={ctx.lang} day />)
+        </dd>
+      </dl>
+      <p class="compare-summary">
+        <strong>{t('versions.compare.summary', { ...changes.summary })}</strong>
+      </p>
+      <p class="hint">{t('publicRecord.changes.legend')}</p>
+      <section aria-labelledby="changed-heading">
+        <h2 id="changed-heading">{t('publicRecord.changes.changedHeading')}</h2>
+        {different.length === 0 ? <p>{t('publicRecord.changes.none')}</p> : null}
+        {different.map((section) => (
+          <ComparedSection ctx={ctx} section={section} />
+        ))}
+      </section>
+      {otherwise.length > 0 ? (
+        <section aria-labelledby="unchanged-heading">
+          <h2 id="unchanged-heading">{t('publicRecord.changes.sameText')}</h2>
+          <ul>
+            {otherwise.map((section) => {
+              const title = section.toTitle ?? section.fromTitle ?? ''
+              return (
+                <li>
+                  {title === '' ? t('versions.compare.preamble') : title} (
+                  {t(`versions.compare.status.${section.status}`)}
+                  {section.isRenamed
+                    ? `; ${t('versions.compare.renamedFrom', { title: section.fromTitle ?? '' })}`
+                    : ''}
+                  )
+                </li>
+              )
+            })}
+          </ul>
         </section>
       ) : null}
     </RecordLayout>

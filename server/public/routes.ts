@@ -16,10 +16,12 @@ import { phaseOfRow } from '../consultation/present'
 import type { DraftMinutes } from '../workshops/minutes'
 import { toContribution } from '../workshops/present'
 import { buildPublicParticipation } from '../participation/service'
+import { findConsultedBeforeAdoption, loadPublicChanges } from './changes'
 import { NotFoundPage, renderDocument, type PageAssets } from './components'
 import { ParticipationPage } from './participation'
 import { translator } from './i18n'
 import {
+  ChangesPage,
   ProcessHomePage,
   StrategyTextPage,
   WorkshopMinutesPage,
@@ -139,6 +141,7 @@ export async function loadProcessHome(db: Executor, processId: string, now = new
     publicStrategy(db, processId),
     publicCommitments(db, processId),
   ])
+  const consulted = await findConsultedBeforeAdoption(db, processId, strategy, now)
   const order = [
     'drafting',
     'stakeholder-review',
@@ -174,6 +177,9 @@ export async function loadProcessHome(db: Executor, processId: string, now = new
     })),
     strategy,
     commitments,
+    changesAfter: consulted
+      ? { slug: consulted.consultation.slug, title: consulted.consultation.title }
+      : null,
   }
 }
 
@@ -381,6 +387,34 @@ export async function publicRecordRoutes(app: App) {
         `/p/${process.slug}/workshops/${request.params.workshopId}`,
       )
       return send(reply, 200, renderDocument(h(WorkshopMinutesPage, { ctx: page, minutes })))
+    },
+  )
+
+  app.get(
+    '/p/:slug/changes',
+    {
+      config: { public: true },
+      schema: {
+        tags,
+        summary:
+          'What changed after the consultation: the consulted text compared with the adopted strategy (HTML)',
+        params: SlugParams,
+        querystring: PageQuery,
+        response: PAGE_RESPONSES,
+      },
+    },
+    async (request, reply) => {
+      const process = await findPublicProcess(ctx.db, request.params.slug)
+      if (!process) {
+        return notFound(reply, request.query.lang)
+      }
+      const strategy = await publicStrategy(ctx.db, process.id)
+      const changes = await loadPublicChanges(ctx.db, process.id, strategy)
+      if (!changes) {
+        return notFound(reply, request.query.lang)
+      }
+      const page = contextOf(process, request.query.lang, `/p/${process.slug}/changes`)
+      return send(reply, 200, renderDocument(h(ChangesPage, { ctx: page, changes })))
     },
   )
 

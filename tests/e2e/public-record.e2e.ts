@@ -25,22 +25,34 @@ describe('public record of the demo', () => {
     await server?.close()
   })
 
-  async function pageWith(javaScript: boolean, viewport: { width: number; height: number }): Promise<Page> {
+  async function pageWith(
+    javaScript: boolean,
+    viewport: { width: number; height: number },
+  ): Promise<Page> {
     const phone = viewport.width < 600
-    const context = await browser.newContext({ javaScriptEnabled: javaScript, viewport, locale: 'en-GB', isMobile: phone, hasTouch: phone })
+    const context = await browser.newContext({
+      javaScriptEnabled: javaScript,
+      viewport,
+      locale: 'en-GB',
+      isMobile: phone,
+      hasTouch: phone,
+    })
     contexts.push(context)
     return context.newPage()
   }
 
   async function walk(page: Page, where: string, axe: boolean) {
-    const check = (what: string) => (axe ? expectNoSeriousViolations(page, `${what} (${where})`) : Promise.resolve())
+    const check = (what: string) =>
+      axe ? expectNoSeriousViolations(page, `${what} (${where})`) : Promise.resolve()
     await page.goto(`${server.url}/p/demo`)
     expect(await page.locator('h1').count()).toBe(1)
     expect(await page.locator('main').count()).toBe(1)
     await page.getByText('Current stage: Public consultation').waitFor()
     await check('public home')
     if (axe) {
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      )
       expect(overflow).toBeLessThanOrEqual(0)
     }
     await page.locator('nav.languages').getByRole('link', { name: 'Español' }).click()
@@ -51,11 +63,29 @@ describe('public record of the demo', () => {
     await page.locator('nav.languages').getByRole('link', { name: 'English' }).click()
     await page.waitForURL(/lang=en/)
 
-    await page.getByRole('link', { name: /^Minutes: / }).first().click()
+    await page
+      .getByRole('link', { name: /^Minutes: / })
+      .first()
+      .click()
     await page.waitForURL(/\/p\/demo\/workshops\//)
     expect(await page.locator('h1').textContent()).toMatch(/^Minutes: /)
     await page.getByRole('heading', { name: 'Decisions' }).waitFor()
     await check('workshop minutes')
+    await page.getByRole('link', { name: 'Back to the public record' }).click()
+    await page.waitForURL(/\/p\/demo\?lang=en$/)
+
+    await page.getByRole('link', { name: 'What changed after the consultation' }).click()
+    await page.waitForURL(/\/p\/demo\/changes\?lang=en$/)
+    expect(await page.locator('h1').textContent()).toBe('What changed after the consultation')
+    expect(await page.locator('.redline ins').count()).toBeGreaterThan(0)
+    expect(await page.locator('.redline del').count()).toBeGreaterThan(0)
+    await check('what changed after the consultation')
+    if (axe) {
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      )
+      expect(overflow).toBeLessThanOrEqual(0)
+    }
     await page.getByRole('link', { name: 'Back to the public record' }).click()
     await page.waitForURL(/\/p\/demo\?lang=en$/)
 

@@ -233,8 +233,9 @@ describe('the public report finds a comment by its reference', () => {
     )
     expect(unknown.statusCode).toBe(200)
     expect(unknown.body).not.toContain('<b>NOPE')
+    // Preact escapes < and & in text (a lone > opens nothing), so what was typed stays text.
     expect(unknown.body).toContain(
-      'No comment in this report carries the reference &lt;B&gt;NOPE-1&lt;/B&gt;.',
+      'No comment in this report carries the reference &lt;B>NOPE-1&lt;/B>.',
     )
     expect(unknown.body).not.toContain('<ol class="comment-list">')
     expect(unknown.body).toContain(

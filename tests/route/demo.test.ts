@@ -6,6 +6,8 @@ import { publicCommitments, publicStrategy } from '../../server/adoption/public'
 import { EARLIER_TITLE } from '../../server/demo/earlier-cycle'
 import { DRAFT_EN_TITLE, DRAFT_ES_TITLE } from '../../server/demo/strategy-drafts'
 import type { Alignment } from '../../shared/api/translations'
+import type { Comparison } from '../../shared/api/comparison'
+import type { Version } from '../../shared/api/versions'
 
 const t = await createTestApp()
 const { db } = t
@@ -99,6 +101,87 @@ describe('the demo on first start (issue 15)', () => {
       'stakeholder-review',
       'public-consultation',
     ])
+  })
+
+  const secretariat = () =>
+    t.as({ id: '', email: DEMO_PEOPLE[0]!.email, password: DEMO_PASSWORD, name: '', isAdmin: true })
+  const documentOf = async (title: string) =>
+    (
+      await db
+        .selectFrom('documents')
+        .select('id')
+        .where('title', '=', title)
+        .executeTakeFirstOrThrow()
+    ).id
+
+  it('has several named versions of the draft, and a comparison of two of them worth reading (issue 14, item 9)', async () => {
+    const client = await secretariat()
+    const response = await client.get(`/api/documents/${await documentOf(DRAFT_EN_TITLE)}/versions`)
+    expect(response.statusCode, response.body).toBe(200)
+    const versions = response.json() as Version[]
+    expect(versions.map((v) => v.name)).toEqual(
+      expect.arrayContaining([
+        'Zero draft',
+        'Draft for stakeholder review',
+        'Draft for public consultation',
+      ]),
+    )
+    const zero = versions.find((v) => v.name === 'Zero draft')!
+    const review = versions.find((v) => v.name === 'Draft for stakeholder review')!
+    const compared = await client.get(`/api/versions/${zero.id}/compare?to=${review.id}`)
+    expect(compared.statusCode, compared.body).toBe(200)
+    const comparison = compared.json() as Comparison
+    expect(comparison.summary.changed).toBeGreaterThanOrEqual(2)
+    expect(comparison.summary.added).toBeGreaterThanOrEqual(1)
+    expect(comparison.summary.renamed).toBeGreaterThanOrEqual(1)
+    const parts = comparison.sections.flatMap((s) => s.redline)
+    expect(parts.some((p) => p.op === 'insert' && p.text.includes('three'))).toBe(true)
+    expect(parts.some((p) => p.op === 'delete' && p.text.includes('two'))).toBe(true)
+    expect(comparison.sections.find((s) => s.isRenamed)!.toTitle).toBe(
+      '5. Governance, implementation and review',
+    )
+  })
+
+  it('has a past consultation of the earlier cycle at its own slug, closed, with every comment answered', async () => {
+    const past = await db
+      .selectFrom('consultations')
+      .selectAll()
+      .where('slug', '=', 'demo-2022')
+      .executeTakeFirstOrThrow()
+    expect(new Date(past.closes_at).getTime()).toBeLessThan(Date.now())
+    expect(past.published_at).not.toBeNull()
+    const threads = await db
+      .selectFrom('consultation_submissions')
+      .innerJoin('threads', 'threads.id', 'consultation_submissions.thread_id')
+      .select([
+        'threads.disposition',
+        'threads.answer',
+        'consultation_submissions.stakeholder_group',
+      ])
+      .where('consultation_submissions.consultation_id', '=', past.id)
+      .execute()
+    expect(threads.length).toBeGreaterThanOrEqual(5)
+    expect(new Set(threads.map((r) => r.stakeholder_group)).size).toBeGreaterThanOrEqual(3)
+    expect(threads.every((r) => r.disposition !== null && (r.answer ?? '') !== '')).toBe(true)
+    expect(new Set(threads.map((r) => r.disposition)).size).toBeGreaterThanOrEqual(4)
+    const page = await t.anonymous.get('/c/demo-2022')
+    expect(page.statusCode).toBe(200)
+    expect(page.body).toContain('Closed')
+    const report = await t.anonymous.get('/c/demo-2022/report')
+    expect(report.statusCode).toBe(200)
+    for (const row of threads) {
+      expect(report.body).toContain(row.answer!.replace(/&/g, '&amp;').slice(0, 60))
+    }
+    // Its version is not the adopted one, and the public record shows what changed between them.
+    const strategy = await publicStrategy(db, past.process_id)
+    expect(strategy!.versionId).not.toBe(past.version_id)
+    const changes = await t.anonymous.get('/p/demo/changes')
+    expect(changes.statusCode).toBe(200)
+    expect(changes.body).toContain('<ins')
+    expect(changes.body).toContain('<del')
+    const home = await t.anonymous.get('/p/demo')
+    expect(home.body).toContain('href="/c/demo-2022?lang=en"')
+    expect(home.body).toContain('href="/c/demo-2022/report?lang=en"')
   })
 })
 

@@ -1,7 +1,16 @@
 import { sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
-import { seedDemo } from '../../server/demo/seed'
+import type { Comparison } from '../../shared/api/comparison'
+import type { Consultation } from '../../shared/api/consultations'
+import type { StageTimeline } from '../../shared/api/stages'
+import type { Version } from '../../shared/api/versions'
+import { STAGES } from '../../shared/domain/lifecycle'
+import { DEMO_PASSWORD, DEMO_PEOPLE, seedDemo } from '../../server/demo/seed'
+import { replaceIn } from '../../server/demo/lifecycle'
+import { editDocumentIn } from '../../server/documents/service'
 import { createTestApp } from '../support/app'
+import { openConsultation } from '../support/consultations'
+import { makeWorld } from '../support/world'
 
 // The public record of a process at /p/:slug (issue 14, item 7) over the demo, with things
 // added that must never be public: a draft consultation, an attendee who withdrew consent,
@@ -37,22 +46,61 @@ const published = await db
 const SHY = 'Shy Attendee NAMEMARKER'
 const shy = await db
   .insertInto('workshop_attendees')
-  .values({ workshop_id: published.id, name: SHY, organisation: 'Shy Org ORGMARKER', stakeholder_group: 'civil-society', consent_public: false, mode: 'in-person' })
+  .values({
+    workshop_id: published.id,
+    name: SHY,
+    organisation: 'Shy Org ORGMARKER',
+    stakeholder_group: 'civil-society',
+    consent_public: false,
+    mode: 'in-person',
+  })
   .returning('id')
   .executeTakeFirstOrThrow()
 const decision = await db
   .insertInto('workshop_contributions')
-  .values({ workshop_id: published.id, kind: 'decision', body: 'A decision taken by the shy attendee', attendee_id: shy.id, author_name: SHY, author_group: 'civil-society', author_organisation: 'Shy Org ORGMARKER' })
+  .values({
+    workshop_id: published.id,
+    kind: 'decision',
+    body: 'A decision taken by the shy attendee',
+    attendee_id: shy.id,
+    author_name: SHY,
+    author_group: 'civil-society',
+    author_organisation: 'Shy Org ORGMARKER',
+  })
   .returningAll()
   .executeTakeFirstOrThrow()
 const stored = published.minutes as unknown as {
   decisions: Record<string, unknown>[]
   attendance: { named: Record<string, unknown>[]; byOrganisation: Record<string, unknown>[] }
 }
-stored.decisions.push({ id: decision.id, workshopId: published.id, agendaItemId: null, kind: 'decision', threadId: null, sectionId: null, body: decision.body, authorName: SHY, authorGroup: 'civil-society', authorOrganisation: 'Shy Org ORGMARKER', recordedBy: null, owner: null, dueDate: null, status: null, createdAt: new Date().toISOString() })
-stored.attendance.named.push({ name: SHY, organisation: 'Shy Org ORGMARKER', group: 'civil-society' })
+stored.decisions.push({
+  id: decision.id,
+  workshopId: published.id,
+  agendaItemId: null,
+  kind: 'decision',
+  threadId: null,
+  sectionId: null,
+  body: decision.body,
+  authorName: SHY,
+  authorGroup: 'civil-society',
+  authorOrganisation: 'Shy Org ORGMARKER',
+  recordedBy: null,
+  owner: null,
+  dueDate: null,
+  status: null,
+  createdAt: new Date().toISOString(),
+})
+stored.attendance.named.push({
+  name: SHY,
+  organisation: 'Shy Org ORGMARKER',
+  group: 'civil-society',
+})
 stored.attendance.byOrganisation.push({ organisation: 'Shy Org ORGMARKER', count: 1 })
-await db.updateTable('workshops').set({ minutes: JSON.stringify(stored) }).where('id', '=', published.id).execute()
+await db
+  .updateTable('workshops')
+  .set({ minutes: JSON.stringify(stored) })
+  .where('id', '=', published.id)
+  .execute()
 const scheduled = await db
   .selectFrom('workshops')
   .selectAll()
@@ -75,7 +123,12 @@ async function crawl(): Promise<Map<string, string>> {
     for (const [, href] of response.body.matchAll(/href="([^"#]+)/g)) {
       const link = href!.replace(/&amp;/g, '&')
       // Downloads (?format=) are files, not pages; the test below opens them.
-      if (/^\/(p|c)\//.test(link) && !link.startsWith('/c/_assets') && !link.includes('format=') && !pages.has(link)) {
+      if (
+        /^\/(p|c)\//.test(link) &&
+        !link.startsWith('/c/_assets') &&
+        !link.includes('format=') &&
+        !pages.has(link)
+      ) {
         queue.push(link)
       }
     }
@@ -138,24 +191,40 @@ describe('the public home of a process (/p/:slug)', () => {
       expect(response.body, url).toBe(unknown.body)
     }
     // Minutes published to the members only.
-    await db.updateTable('workshops').set({ minutes_public: false }).where('id', '=', published.id).execute()
+    await db
+      .updateTable('workshops')
+      .set({ minutes_public: false })
+      .where('id', '=', published.id)
+      .execute()
     try {
       const members = await t.anonymous.get(`/p/demo/workshops/${published.id}`)
       expect(members.statusCode).toBe(404)
       expect(members.body).toBe(unknown.body)
       expect((await t.anonymous.get('/p/demo')).body).not.toContain(published.title)
     } finally {
-      await db.updateTable('workshops').set({ minutes_public: true }).where('id', '=', published.id).execute()
+      await db
+        .updateTable('workshops')
+        .set({ minutes_public: true })
+        .where('id', '=', published.id)
+        .execute()
     }
     // The home turned off.
-    await db.updateTable('processes').set({ public_home: false }).where('id', '=', process.id).execute()
+    await db
+      .updateTable('processes')
+      .set({ public_home: false })
+      .where('id', '=', process.id)
+      .execute()
     try {
       const off = await t.anonymous.get('/p/demo')
       expect(off.statusCode).toBe(404)
       expect(off.body).toBe(unknown.body)
       expect((await t.anonymous.get(`/p/demo/workshops/${published.id}`)).statusCode).toBe(404)
     } finally {
-      await db.updateTable('processes').set({ public_home: true }).where('id', '=', process.id).execute()
+      await db
+        .updateTable('processes')
+        .set({ public_home: true })
+        .where('id', '=', process.id)
+        .execute()
     }
   })
 
@@ -168,6 +237,10 @@ describe('the public home of a process (/p/:slug)', () => {
         '/c/demo?lang=en',
         '/p/demo/participation?lang=en',
         '/p/demo/participation?lang=es',
+        '/p/demo/changes?lang=en',
+        '/p/demo/changes?lang=es',
+        '/c/demo-2022?lang=en',
+        '/c/demo-2022/report?lang=en',
       ]),
     )
     const hidden = await db
@@ -178,7 +251,10 @@ describe('the public home of a process (/p/:slug)', () => {
       .where('comments.hidden_at', 'is not', null)
       .execute()
     const emails = await db.selectFrom('users').select('email').execute()
-    const registrations = await db.selectFrom('workshop_registrations').select(['code', 'email']).execute()
+    const registrations = await db
+      .selectFrom('workshop_registrations')
+      .select(['code', 'email'])
+      .execute()
     const forbidden = [
       DRAFT_TITLE,
       'DRAFTINTRO',
@@ -202,7 +278,9 @@ describe('the public home of a process (/p/:slug)', () => {
 
   it('keeps every page of the record and of the consultation within 60 KB of HTML and CSS', async () => {
     const pages = await crawl()
-    const css = await t.anonymous.get(pages.get('/p/demo')!.match(/href="(\/c\/_assets\/[^"]+)"/)![1]!)
+    const css = await t.anonymous.get(
+      pages.get('/p/demo')!.match(/href="(\/c\/_assets\/[^"]+)"/)![1]!,
+    )
     expect(css.statusCode).toBe(200)
     for (const [url, html] of pages) {
       const bytes = Buffer.byteLength(html) + Buffer.byteLength(css.body)
@@ -255,24 +333,204 @@ describe('the strategy in force on the public record (with cycle14)', () => {
   })
 })
 
+describe('what changed after the consultation (/p/:slug/changes)', () => {
+  const secretariat = () =>
+    t.as({ id: '', email: DEMO_PEOPLE[0]!.email, password: DEMO_PASSWORD, name: '', isAdmin: true })
+
+  it('is linked from the public home and shows the comparison of the consulted text and the adopted one', async () => {
+    const home = (await t.anonymous.get('/p/demo')).body
+    expect(home).toContain('href="/p/demo/changes?lang=en"')
+    const response = await t.anonymous.get('/p/demo/changes')
+    expect(response.statusCode).toBe(200)
+    expect(response.headers['content-type']).toContain('text/html')
+    const html = response.body
+    expect(html).not.toContain('<script')
+    expect(html).toContain('<h1>What changed after the consultation</h1>')
+    expect(html).toContain('href="/c/demo-2022?lang=en"')
+    expect(html).toContain('Draft for public consultation 2022')
+    expect(html).toContain('Adopted text 2022')
+    // The same comparison as the API's, section by section.
+    const consulted = await db
+      .selectFrom('consultations')
+      .select('version_id')
+      .where('slug', '=', 'demo-2022')
+      .executeTakeFirstOrThrow()
+    const adopted = /href="\/p\/demo\/strategy\/([0-9a-f-]{36})\?lang=en"/.exec(html)![1]!
+    const api = await (
+      await secretariat()
+    ).get(`/api/versions/${consulted.version_id}/compare?to=${adopted}`)
+    expect(api.statusCode, api.body).toBe(200)
+    const comparison = api.json() as Comparison
+    const { changed, added, removed, moved, renamed, unchanged } = comparison.summary
+    expect(html).toContain(
+      `${changed} changed, ${added} added, ${removed} removed, ${moved} moved, ${renamed} renamed, ${unchanged} unchanged`,
+    )
+    expect(changed).toBeGreaterThanOrEqual(3)
+    expect(added).toBe(1)
+    expect(renamed).toBeGreaterThanOrEqual(1)
+    for (const section of comparison.sections.filter((s) => s.isChanged || s.status === 'added')) {
+      expect(html).toContain(`<h3>${section.toTitle ?? section.fromTitle}`)
+    }
+    expect(html).toContain('Renamed from “2.3 Awareness”')
+    expect(html).toContain(
+      '<h3>3. Follow-up and review <span class="compare-status">added</span></h3>',
+    )
+    // Word-level: only the words that changed are marked.
+    expect(html).toMatch(/<ins title="Inserted">[^<]*rights are protected online[^<]*<\/ins>/)
+    expect(html).toContain('<del title="Deleted">put</del><ins title="Inserted">adopted</ins>')
+    expect(html).toContain('within 24 hours<ins title="Inserted">,</ins>')
+    expect(html).not.toMatch(/<(ins|del)[^>]*>[^<]*A country whose people/)
+    // A section whose text did not change is named, without its text.
+    expect(html).toContain('2.1 A national CERT for every sector (unchanged)')
+    expect(html).not.toContain('answers incidents around the clock')
+  })
+
+  it('reads in Spanish with ?lang=es', async () => {
+    const html = (await t.anonymous.get('/p/demo/changes?lang=es')).body
+    expect(html).toContain('<html lang="es">')
+    expect(html).toContain('<h1>Qué cambió después de la consulta</h1>')
+    expect(html).toContain('href="/c/demo-2022?lang=es"')
+    expect(html).toContain('<ins title="Añadido">')
+  })
+
+  it('is the same 404 as an unknown address when the consultation is unpublished', async () => {
+    const unknown = await t.anonymous.get('/p/no-such-process')
+    await db
+      .updateTable('consultations')
+      .set({ published_at: null })
+      .where('slug', '=', 'demo-2022')
+      .execute()
+    try {
+      const response = await t.anonymous.get('/p/demo/changes')
+      expect(response.statusCode).toBe(404)
+      expect(response.body).toBe(unknown.body)
+      expect((await t.anonymous.get('/p/demo')).body).not.toContain('/p/demo/changes')
+    } finally {
+      await db
+        .updateTable('consultations')
+        .set({ published_at: sql<Date>`opens_at` })
+        .where('slug', '=', 'demo-2022')
+        .execute()
+    }
+    expect((await t.anonymous.get('/p/demo/changes')).statusCode).toBe(200)
+    expect((await t.anonymous.get('/p/no-such-process/changes')).body).toBe(unknown.body)
+  })
+
+  it('appears only once a strategy is adopted and its consultation published', async () => {
+    const unknown = await t.anonymous.get('/p/no-such-process')
+    const w = await makeWorld(t)
+    const slug = `changes-${Date.now().toString(36)}`
+    const on = await w.owner.put(`/api/processes/${w.process.id}/public-home`, {
+      enabled: true,
+      slug,
+    })
+    expect(on.statusCode, on.body).toBe(200)
+    const expectNone = async () => {
+      const response = await t.anonymous.get(`/p/${slug}/changes`)
+      expect(response.statusCode).toBe(404)
+      expect(response.body).toBe(unknown.body)
+      expect((await t.anonymous.get(`/p/${slug}`)).body).not.toContain(`/p/${slug}/changes`)
+    }
+    // A consultation, still a draft; no strategy.
+    const draft: Consultation = await openConsultation(w.owner, w.process.id, w.documentId, {
+      publish: false,
+    })
+    await expectNone()
+    await editDocumentIn(db, w.documentId, (_doc, fragment) => {
+      replaceIn(fragment, 'Operators report incidents within 24 hours.', '24', '72')
+      return { result: undefined, keep: true }
+    })
+    const frozen = await w.owner.post(`/api/documents/${w.documentId}/versions`, {
+      name: 'Final text',
+    })
+    expect(frozen.statusCode, frozen.body).toBe(201)
+    let timeline = (
+      await w.owner.get(`/api/processes/${w.process.id}/stages`)
+    ).json() as StageTimeline
+    while (timeline.stage !== 'response') {
+      const moved = await w.owner.post(`/api/processes/${w.process.id}/stage`, {
+        stage: STAGES[STAGES.indexOf(timeline.stage) + 1]!,
+      })
+      expect(moved.statusCode, moved.body).toBe(200)
+      timeline = moved.json() as StageTimeline
+    }
+    const adopted = await w.owner.post(`/api/processes/${w.process.id}/strategy/adoptions`, {
+      versionId: (frozen.json() as Version).id,
+      adoptedOn: new Date().toISOString().slice(0, 10),
+      instrument: 'Decree 1/2026',
+    })
+    expect(adopted.statusCode, adopted.body).toBe(201)
+    // Adopted, but the consultation is still a draft.
+    await expectNone()
+    const publish = await w.owner.post(`/api/consultations/${draft.id}/publish`, {})
+    expect(publish.statusCode, publish.body).toBe(200)
+    expect((await t.anonymous.get(`/p/${slug}`)).body).toContain(
+      `href="/p/${slug}/changes?lang=en"`,
+    )
+    const page = await t.anonymous.get(`/p/${slug}/changes`)
+    expect(page.statusCode).toBe(200)
+    expect(page.body).toContain('1 changed, 0 added, 0 removed, 0 moved, 0 renamed, 2 unchanged')
+    expect(page.body).toMatch(/<del title="Deleted">24<\/del>/)
+    expect(page.body).toMatch(/<ins title="Inserted">72<\/ins>/)
+    expect(page.body).not.toContain('DRAFTMARKER')
+    expect(Buffer.byteLength(page.body)).toBeLessThan(20 * 1024)
+  })
+})
+
 describe('the public home setting', () => {
   it('is off by default, turned on and off by the secretariat only, with a valid slug', async () => {
     const drafter = await t.factories.createUser()
-    const created = await t.factories.createProcess({ members: [{ user: drafter, role: 'drafter' }] })
+    const created = await t.factories.createProcess({
+      members: [{ user: drafter, role: 'drafter' }],
+    })
     const secretariat = await t.as(created.secretariat)
     const other = await t.as(drafter)
     expect((await other.get(`/api/processes/${created.id}/public-home`)).statusCode).toBe(200)
-    expect((await other.put(`/api/processes/${created.id}/public-home`, { enabled: true, slug: 'by-drafter' })).statusCode).toBe(403)
-    expect((await t.anonymous.put(`/api/processes/${created.id}/public-home`, { enabled: true, slug: 'anon' })).statusCode).toBe(401)
+    expect(
+      (
+        await other.put(`/api/processes/${created.id}/public-home`, {
+          enabled: true,
+          slug: 'by-drafter',
+        })
+      ).statusCode,
+    ).toBe(403)
+    expect(
+      (
+        await t.anonymous.put(`/api/processes/${created.id}/public-home`, {
+          enabled: true,
+          slug: 'anon',
+        })
+      ).statusCode,
+    ).toBe(401)
     const before = await secretariat.get(`/api/processes/${created.id}/public-home`)
     expect(before.json()).toEqual({ enabled: false, slug: null, path: null })
-    expect((await secretariat.put(`/api/processes/${created.id}/public-home`, { enabled: true, slug: 'Bad Slug' })).statusCode).toBe(400)
-    expect((await secretariat.put(`/api/processes/${created.id}/public-home`, { enabled: true, slug: 'demo' })).statusCode).toBe(409)
-    const on = await secretariat.put(`/api/processes/${created.id}/public-home`, { enabled: true, slug: 'my-strategy' })
+    expect(
+      (
+        await secretariat.put(`/api/processes/${created.id}/public-home`, {
+          enabled: true,
+          slug: 'Bad Slug',
+        })
+      ).statusCode,
+    ).toBe(400)
+    expect(
+      (
+        await secretariat.put(`/api/processes/${created.id}/public-home`, {
+          enabled: true,
+          slug: 'demo',
+        })
+      ).statusCode,
+    ).toBe(409)
+    const on = await secretariat.put(`/api/processes/${created.id}/public-home`, {
+      enabled: true,
+      slug: 'my-strategy',
+    })
     expect(on.statusCode).toBe(200)
     expect(on.json()).toEqual({ enabled: true, slug: 'my-strategy', path: '/p/my-strategy' })
     expect((await t.anonymous.get('/p/my-strategy')).statusCode).toBe(200)
-    const off = await secretariat.put(`/api/processes/${created.id}/public-home`, { enabled: false, slug: 'my-strategy' })
+    const off = await secretariat.put(`/api/processes/${created.id}/public-home`, {
+      enabled: false,
+      slug: 'my-strategy',
+    })
     expect(off.json()).toEqual({ enabled: false, slug: 'my-strategy', path: null })
     expect((await t.anonymous.get('/p/my-strategy')).statusCode).toBe(404)
     const audit = await db
@@ -281,6 +539,9 @@ describe('the public home setting', () => {
       .where('process_id', '=', created.id)
       .where('action', 'like', 'process.public_home%')
       .execute()
-    expect(audit.map((a) => a.action).sort()).toEqual(['process.public_home_off', 'process.public_home_on'])
+    expect(audit.map((a) => a.action).sort()).toEqual([
+      'process.public_home_off',
+      'process.public_home_on',
+    ])
   })
 })
