@@ -32,8 +32,15 @@ function ScrollTable(props: { labelledBy: string; children: preact.ComponentChil
   )
 }
 
+/**
+ * The weeks in which anyone took part: a record spanning years (an earlier cycle's
+ * consultation) would otherwise list hundreds of empty weeks and outgrow the page's budget.
+ */
+const activeWeeks = (data: PublicParticipation) =>
+  data.participation.weeks.filter((w) => w.cells.some((cell) => weekTotal(cell) > 0))
+
 function WeekBars({ ctx, data }: { ctx: RecordContext; data: PublicParticipation }) {
-  const weeks = data.participation.weeks
+  const weeks = activeWeeks(data)
   const totals = weeks.map((w) => w.cells.reduce((sum, cell) => sum + weekTotal(cell), 0))
   const max = Math.max(1, ...totals)
   const rowHeight = 22
@@ -133,7 +140,7 @@ export function ParticipationPage({
 
       <section aria-labelledby="over-time-heading">
         <h2 id="over-time-heading">{t('publicRecord.participation.overTimeHeading')}</h2>
-        {p.weeks.length === 0 ? (
+        {activeWeeks(data).length === 0 ? (
           <p>{t('publicRecord.participation.nothingYet')}</p>
         ) : (
           <>
@@ -154,7 +161,7 @@ export function ParticipationPage({
                   </tr>
                 </thead>
                 <tbody>
-                  {p.weeks.map((week) => (
+                  {activeWeeks(data).map((week) => (
                     <tr>
                       <th scope="row">{weekLabel(week.weekStart)}</th>
                       {week.cells.map((cell) => (
