@@ -1,7 +1,7 @@
-import { useEffect, useRef, useState } from 'preact/hooks'
+import { useEffect, useState } from 'preact/hooks'
 import type { AlignedSection, Alignment, TranslationSummary } from '../../shared/api/translations'
 import { LANGUAGE_NAMES } from '../../shared/i18n/languages'
-import type { Language } from '../../shared/limits'
+import { LIMITS, type Language } from '../../shared/limits'
 import { toApiError, type ApiError } from '../api/client'
 import { fetchDocument } from '../api/documents'
 import {
@@ -211,7 +211,7 @@ function TranslateForm({
           label={t('translations.create.titleLabel')}
           value={name}
           onValue={setName}
-          maxLength={200}
+          maxLength={LIMITS.documentTitleMax}
         />
         <div class="form-actions">
           <Button type="submit" variant="primary" busy={busy}>
@@ -228,7 +228,6 @@ function AlignmentView({ documentId, onChange }: { documentId: string; onChange:
   const [error, setError] = useState<ApiError | null>(null)
   const [busy, setBusy] = useState<string | null>(null)
   const [done, setDone] = useState<string | null>(null)
-  const liveRef = useRef<HTMLDivElement>(null)
   const data = alignment.data
   const editable = allows('documents.edit')
 
@@ -259,9 +258,7 @@ function AlignmentView({ documentId, onChange }: { documentId: string; onChange:
       <h2 id="alignment-heading">{t('translations.alignment.heading')}</h2>
       {alignment.loading && !data ? <Loading /> : null}
       <FormError id="alignment-error" error={alignment.error ?? error} />
-      <div ref={liveRef} aria-live="polite">
-        {done ? <Notice tone="success">{done}</Notice> : null}
-      </div>
+      <div aria-live="polite">{done ? <Notice tone="success">{done}</Notice> : null}</div>
       {data ? <AlignmentSummary alignment={data} /> : null}
       {data ? (
         <ol class="alignment-list" role="list">
